@@ -1,0 +1,121 @@
+using Catga.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Catga.Runtime;
+
+/// <summary>
+/// The pipelines of one service provider, built once from the <see cref="CatgaRegistry"/>. Pipelines are stored in
+/// arrays indexed by <see cref="MessageSlot{TMessage}.Index"/>; the dictionaries keyed by <see cref="Type"/> only serve
+/// messages the generator did not process.
+/// </summary>
+internal sealed class CatgaRuntime
+{
+    private readonly Dictionary<Type, object> _requestsByType = [];
+    private readonly Dictionary<Type, object> _eventsByType = [];
+    private readonly Dictionary<Type, object> _streamsByType = [];
+    private readonly HashSet<Type> _reportedRuntimeTypes = [];
+
+    public CatgaRuntime(CatgaRegistry registry, IServiceProvider rootServices, IServiceScopeFactory scopeFactory, ILoggerFactory? loggerFactory)
+    {
+        registry.Freeze();
+        RootServices = rootServices;
+        ScopeFactory = scopeFactory;
+        Options = registry.Options;
+        Logger = loggerFactory?.CreateLogger("Catga") ?? NullLogger.Instance;
+
+        Requests = Index(registry.Requests, _requestsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
+        Streams = Index(registry.Streams, _streamsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
+
+        // Events have several handlers each: group them by slot, order them, and build one pipeline per event type.
+        var groups = new Dictionary<int, List<IRegistration>>();
+        foreach (var registration in registry.Events)
+        {
+            if (!groups.TryGetValue(registration.Slot, out var group))
+            {
+                groups.Add(registration.Slot, group = []);
+            }
+
+            group.Add(registration);
+        }
+
+        var grouped = new List<IRegistration>(groups.Count);
+        foreach (var group in groups.Values)
+        {
+            grouped.Add(((IEventGroupFactory)group[0]).CreateGroup(group));
+        }
+
+        Events = Index(grouped, _eventsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
+    }
+
+    public IServiceProvider RootServices { get; }
+
+    public IServiceScopeFactory ScopeFactory { get; }
+
+    public CatgaOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Request pipelines by slot.</summary>
+    public object?[] Requests { get; }
+
+    /// <summary>Event pipelines by slot.</summary>
+    public object?[] Events { get; }
+
+    /// <summary>Stream pipelines by slot.</summary>
+    public object?[] Streams { get; }
+
+    public object? FindRequestByType(Type type) => Find(_requestsByType, type);
+
+    public object? FindEventByType(Type type) => Find(_eventsByType, type);
+
+    public object? FindStreamByType(Type type) => Find(_streamsByType, type);
+
+    public CatgaError NoHandler(string messageType)
+    {
+        CatgaLog.NoHandler(Logger, messageType);
+        return new CatgaError(CatgaErrorCodes.NoHandler, $"No handler is registered for {messageType}. Implement a handler for it in a project that calls AddCatga().AddGeneratedHandlers(), or reference the project that has one.");
+    }
+
+    public CatgaError NotGenerated(Type messageType) => new(
+        CatgaErrorCodes.NotGenerated,
+        $"{messageType.FullName} was not processed by the Catga source generator and no handler is registered for it. Mark it with [CatgaCommand], [CatgaQuery], [CatgaEvent] or [CatgaStreamRequest], make it partial, and make sure a handler exists.");
+
+    private object? Find(Dictionary<Type, object> byType, Type type)
+    {
+        if (!byType.TryGetValue(type, out var pipeline))
+        {
+            return null;
+        }
+
+        lock (_reportedRuntimeTypes)
+        {
+            if (_reportedRuntimeTypes.Add(type))
+            {
+                CatgaLog.DispatchedByRuntimeType(Logger, type.FullName ?? type.Name);
+            }
+        }
+
+        return pipeline;
+    }
+
+    private object?[] Index(List<IRegistration> registrations, Dictionary<Type, object> byType, Func<IRegistration, CatgaRuntime, object> create)
+    {
+        int length = 0;
+        foreach (var registration in registrations)
+        {
+            length = Math.Max(length, registration.Slot + 1);
+        }
+
+        var bySlot = new object?[length];
+        foreach (var registration in registrations)
+        {
+            var pipeline = create(registration, this);
+            bySlot[registration.Slot] = pipeline;
+            byType[registration.MessageClrType] = pipeline;
+        }
+
+        return bySlot;
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Diagnostics;
+using Catga.Diagnostics;
+
+namespace Catga.Runtime;
+
+/// <summary>
+/// Executes one request type's generated pipeline. The fast path (singleton components, nobody observing, the call
+/// completing synchronously) allocates nothing: the composed chain is reused and the result is a struct. Every
+/// exception, thrown synchronously or from an awaited task, becomes a failed result that keeps it.
+/// </summary>
+/// <typeparam name="TRequest">The request type.</typeparam>
+/// <typeparam name="TResponse">The type of the value.</typeparam>
+internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestPipeline<TResponse>
+    where TRequest : class, IRequest<TResponse>
+{
+    private const string Operation = "send";
+
+    private readonly RequestPipelineDefinition<TRequest, TResponse> _definition;
+    private readonly CatgaRuntime _runtime;
+    private readonly string _spanName;
+    private PipelineNext<TRequest, TResponse>? _singletonChain;
+
+    public RequestPipeline(RequestPipelineDefinition<TRequest, TResponse> definition, CatgaRuntime runtime)
+    {
+        _definition = definition;
+        _runtime = runtime;
+        _spanName = "process " + definition.MessageType;
+    }
+
+    public ValueTask<CatgaResult<TResponse>> InvokeAsync(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
+    {
+        if (CatgaInstrumentation.IsObserved || (!_definition.IsSingleton && dispatcher.IsRootProvider))
+        {
+            return InvokeSlowAsync(request, dispatcher, cancellationToken);
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new(CatgaResult<TResponse>.Failure(CatgaError.FromException(new OperationCanceledException(cancellationToken))));
+        }
+
+        ValueTask<CatgaResult<TResponse>> pending;
+        try
+        {
+            var chain = _definition.IsSingleton ? _singletonChain ?? ComposeSingleton() : _definition.Compose(dispatcher.Services);
+            pending = chain.InvokeAsync(request, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return new(Fail(exception));
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitAsync(pending);
+    }
+
+    ValueTask<CatgaResult<TResponse>> IRuntimeTypedRequestPipeline<TResponse>.InvokeAsync(IRequest<TResponse> request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
+        => InvokeAsync((TRequest)request, dispatcher, cancellationToken);
+
+    private PipelineNext<TRequest, TResponse> ComposeSingleton()
+    {
+        // A race composes the chain twice from the same singletons; either result is equivalent, so no lock is needed.
+        var chain = _definition.Compose(_runtime.RootServices);
+        Volatile.Write(ref _singletonChain, chain);
+        return chain;
+    }
+
+    private async ValueTask<CatgaResult<TResponse>> AwaitAsync(ValueTask<CatgaResult<TResponse>> pending)
+    {
+        try
+        {
+            return await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            return Fail(exception);
+        }
+    }
+
+    private async ValueTask<CatgaResult<TResponse>> InvokeSlowAsync(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
+    {
+        bool observed = CatgaInstrumentation.IsObserved;
+        long started = observed ? Stopwatch.GetTimestamp() : 0;
+        var activity = observed ? CatgaInstrumentation.StartProcess(_spanName, Operation, _definition.MessageType, request) : null;
+
+        CatgaResult<TResponse> result;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (_definition.IsSingleton)
+            {
+                result = await (_singletonChain ?? ComposeSingleton()).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!dispatcher.IsRootProvider)
+            {
+                result = await _definition.Compose(dispatcher.Services).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var scope = _runtime.ScopeFactory.CreateAsyncScope();
+                await using (scope.ConfigureAwait(false))
+                {
+                    result = await _definition.Compose(scope.ServiceProvider).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            result = Fail(exception);
+        }
+
+        if (observed)
+        {
+            CatgaInstrumentation.Complete(activity, started, Operation, _definition.MessageType, result.Error);
+        }
+
+        return result;
+    }
+
+    private CatgaResult<TResponse> Fail(Exception exception)
+    {
+        var error = CatgaError.FromException(exception);
+        if (error.Code != CatgaErrorCodes.Cancelled)
+        {
+            CatgaLog.HandlerThrew(_runtime.Logger, _definition.MessageType, _definition.HandlerType, error.Code, exception);
+        }
+
+        return CatgaResult<TResponse>.Failure(error);
+    }
+}
