@@ -51,7 +51,17 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
             return new(Fail(exception));
         }
 
-        return pending.IsCompletedSuccessfully ? pending : AwaitAsync(pending);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(pending);
+        }
+
+        if (pending.Result.Error is { Exception: { } thrown } error)
+        {
+            LogThrown(error, thrown);
+        }
+
+        return pending;
     }
 
     ValueTask<CatgaResult<TResponse>> IRuntimeTypedRequestPipeline<TResponse>.InvokeAsync(IRequest<TResponse> request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
@@ -67,14 +77,22 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
 
     private async ValueTask<CatgaResult<TResponse>> AwaitAsync(ValueTask<CatgaResult<TResponse>> pending)
     {
+        CatgaResult<TResponse> result;
         try
         {
-            return await pending.ConfigureAwait(false);
+            result = await pending.ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             return Fail(exception);
         }
+
+        if (result.Error is { Exception: { } thrown } error)
+        {
+            LogThrown(error, thrown);
+        }
+
+        return result;
     }
 
     private async ValueTask<CatgaResult<TResponse>> InvokeSlowAsync(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
@@ -84,6 +102,7 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
         var activity = observed ? CatgaInstrumentation.StartProcess(_spanName, Operation, _definition.MessageType, request) : null;
 
         CatgaResult<TResponse> result;
+        bool exceptionLogged = false;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -107,6 +126,12 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
         catch (Exception exception)
         {
             result = Fail(exception);
+            exceptionLogged = true;
+        }
+
+        if (!exceptionLogged && result.Error is { Exception: { } thrown } error)
+        {
+            LogThrown(error, thrown);
         }
 
         if (observed)
@@ -120,11 +145,15 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
     private CatgaResult<TResponse> Fail(Exception exception)
     {
         var error = CatgaError.FromException(exception);
+        LogThrown(error, exception);
+        return CatgaResult<TResponse>.Failure(error);
+    }
+
+    private void LogThrown(CatgaError error, Exception exception)
+    {
         if (error.Code != CatgaErrorCodes.Cancelled)
         {
             CatgaLog.HandlerThrew(_runtime.Logger, _definition.MessageType, _definition.HandlerType, error.Code, exception);
         }
-
-        return CatgaResult<TResponse>.Failure(error);
     }
 }

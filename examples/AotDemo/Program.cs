@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using AotDemo;
+using Catga;
+using Catga.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+// Count the spans Catga emits, to show the built-in tracing (an OpenTelemetry exporter would subscribe the same way).
+int spans = 0;
+using var listener = new ActivityListener
+{
+    ShouldListenTo = source => source.Name == CatgaDiagnostics.ActivitySourceName,
+    Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+    ActivityStopped = _ => Interlocked.Increment(ref spans),
+};
+ActivitySource.AddActivityListener(listener);
+
+var services = new ServiceCollection();
+services.AddSingleton<OrderStore>();
+services.AddCatga().AddGeneratedHandlers();
+await using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+var mediator = provider.GetRequiredService<ICatgaMediator>();
+
+Console.WriteLine("Catga AOT demo");
+Console.WriteLine();
+
+Console.WriteLine("1. Command with a result (behaviors: logging, audit, order limit)");
+var placed = await mediator.SendAsync(new PlaceOrder("alice", 42.50m));
+Console.WriteLine($"  result: {(placed.IsSuccess ? $"{placed.Value.OrderId}, total {placed.Value.Total:0.00}" : placed.Error.Code)}");
+await mediator.SendAsync(new PlaceOrder("alice", 7.25m));
+
+Console.WriteLine();
+Console.WriteLine("2. A behavior rejects a command before its handler runs");
+var rejected = await mediator.SendAsync(new PlaceOrder("bob", 25_000m));
+Console.WriteLine($"  result: {rejected.Error?.Code}: {rejected.Error?.Message} ({rejected.Error?.FieldErrors[0].Path} {rejected.Error?.FieldErrors[0].Message})");
+
+Console.WriteLine();
+Console.WriteLine("3. Query through a scoped handler");
+var order = await mediator.SendAsync(new GetOrder("order-1"));
+Console.WriteLine($"  result: {order.Value.OrderId} of {order.Value.CustomerId}, {order.Value.Status}");
+var missing = await mediator.SendAsync(new GetOrder("order-99"));
+Console.WriteLine($"  missing: {missing.Error?.Code}");
+
+Console.WriteLine();
+Console.WriteLine("4. Command without a result, with an expected failure");
+var cancelled = await mediator.SendAsync(new CancelOrder("order-2"));
+Console.WriteLine($"  cancel order-2: {(cancelled.IsSuccess ? "ok" : cancelled.Error.Code)}");
+var notFound = await mediator.SendAsync(new CancelOrder("order-42"));
+Console.WriteLine($"  cancel order-42: {notFound.Error?.Code}: {notFound.Error?.Message}");
+
+Console.WriteLine();
+Console.WriteLine("5. A handler that throws: the exception becomes a failed result");
+var charged = await mediator.SendAsync(new ChargeCard("order-1", 42.50m));
+Console.WriteLine($"  result: {charged.Error?.Code}, exception kept: {charged.Error?.Exception?.GetType().Name}: {charged.Error?.Exception?.Message}");
+
+Console.WriteLine();
+Console.WriteLine("6. Stream");
+await foreach (var item in mediator.CreateStream(new ListOrders("alice")))
+{
+    Console.WriteLine(item.IsSuccess ? $"  {item.Value.OrderId}: {item.Value.Total:0.00} ({item.Value.Status})" : $"  stream failed: {item.Error.Code}");
+}
+
+Console.WriteLine();
+Console.WriteLine("7. Cancellation flows to the pipeline");
+using (var cts = new CancellationTokenSource())
+{
+    cts.Cancel();
+    var result = await mediator.SendAsync(new PlaceOrder("carol", 1m), cts.Token);
+    Console.WriteLine($"  result: {result.Error?.Code}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"Catga emitted {spans} trace spans.");
+return placed.IsSuccess && rejected.IsFailure && charged.Error?.Exception is InvalidOperationException ? 0 : 1;

@@ -1,0 +1,70 @@
+using Microsoft.CodeAnalysis;
+
+namespace Catga.SourceGenerator
+{
+    /// <summary>The diagnostics the generator reports. IDs are stable forever; each has a page under docs/diagnostics.</summary>
+    internal static class CatgaDiagnosticDescriptors
+    {
+        private const string HelpLinkBase = "https://github.com/catga-dev/catga/blob/main/docs/diagnostics/";
+
+        public static readonly DiagnosticDescriptor MissingHandler = new(
+            id: "CATGA001",
+            title: "Command or query has no handler",
+            messageFormat: "'{0}' has no handler in this project; sending it returns Catga.NoHandler unless a referenced or referencing project handles it",
+            category: "Catga.Handlers",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Every command and query needs exactly one handler. Add a class implementing the matching handler interface.",
+            helpLinkUri: HelpLinkBase + "CATGA001.md");
+
+        public static readonly DiagnosticDescriptor DuplicateHandler = new(
+            id: "CATGA002",
+            title: "Command or query has more than one handler",
+            messageFormat: "'{0}' is handled by both '{1}' and '{2}'; a command, query or stream request must have exactly one handler",
+            category: "Catga.Handlers",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Commands, queries and stream requests are routed to exactly one handler. Remove or merge the extra handler.",
+            helpLinkUri: HelpLinkBase + "CATGA002.md");
+
+        public static readonly DiagnosticDescriptor InvalidHandler = new(
+            id: "CATGA003",
+            title: "Handler or behavior cannot be registered",
+            messageFormat: "'{0}' cannot be registered: {1}",
+            category: "Catga.Handlers",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Handlers and behaviors are created by generated code, so they must be non-abstract classes, accessible from the assembly, with a public or internal constructor, and a generic class must be closable from its handled message.",
+            helpLinkUri: HelpLinkBase + "CATGA003.md");
+
+        public static readonly DiagnosticDescriptor InvalidMessage = new(
+            id: "CATGA004",
+            title: "Catga message type cannot be generated",
+            messageFormat: "'{0}' cannot be a Catga message: {1}",
+            category: "Catga.Messages",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The generator adds members to every attributed message, so the type and every type containing it must be partial, non-generic classes or records, and the attribute must match the contract the type implements.",
+            helpLinkUri: HelpLinkBase + "CATGA004.md");
+
+        public static readonly DiagnosticDescriptor UnannotatedMessage = new(
+            id: "CATGA005",
+            title: "Handled message is not annotated",
+            messageFormat: "'{0}' is handled but has no Catga message attribute; add [{1}] and make it partial so it gets typed dispatch and message metadata",
+            category: "Catga.Messages",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Messages without a Catga attribute are dispatched through a slower lookup by run-time type and carry no message id, correlation id, causation id or creation time.",
+            helpLinkUri: HelpLinkBase + "CATGA005.md");
+
+        public static readonly DiagnosticDescriptor UnsupportedBehavior = new(
+            id: "CATGA006",
+            title: "Pipeline behavior shape is not supported",
+            messageFormat: "Behavior '{0}' is not applied to any request: {1}",
+            category: "Catga.Pipelines",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The generator closes generic behaviors by matching IPipelineBehavior<TRequest, TResponse> against each request. Each type parameter of the behavior must appear directly as TRequest or TResponse.",
+            helpLinkUri: HelpLinkBase + "CATGA006.md");
+    }
+}

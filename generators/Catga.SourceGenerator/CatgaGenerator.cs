@@ -1,0 +1,112 @@
+using System.Collections.Generic;
+using System.Linq;
+using Catga.SourceGenerator.Handlers;
+using Catga.SourceGenerator.Messages;
+using Catga.SourceGenerator.Shared;
+using Microsoft.CodeAnalysis;
+
+namespace Catga.SourceGenerator
+{
+    /// <summary>
+    /// The Catga source generator. Messages: every type marked [CatgaCommand], [CatgaQuery], [CatgaEvent] or
+    /// [CatgaStreamRequest] gets its metadata members and typed dispatch. Handlers: every handler and behavior class is
+    /// registered by a generated module, each request gets a pipeline composed at compile time, and
+    /// <c>AddGeneratedHandlers()</c> registers this project's module and those of referenced projects.
+    /// Diagnostics travel in their own outputs, so source is only regenerated when the models change.
+    /// </summary>
+    [Generator(LanguageNames.CSharp)]
+    public sealed class CatgaGenerator : IIncrementalGenerator
+    {
+        /// <inheritdoc/>
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var messages = ForMessages(context, KnownTypes.CommandAttribute, MessageKind.Command)
+                .Collect()
+                .Combine(ForMessages(context, KnownTypes.QueryAttribute, MessageKind.Query).Collect())
+                .Combine(ForMessages(context, KnownTypes.EventAttribute, MessageKind.Event).Collect())
+                .Combine(ForMessages(context, KnownTypes.StreamRequestAttribute, MessageKind.StreamRequest).Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .WithTrackingName(TrackingNames.Messages);
+
+            var messageSpecs = messages
+                .SelectMany(static (all, _) => all.Where(m => m.Spec is not null).Select(m => m.Spec!))
+                .WithTrackingName(TrackingNames.MessageSources);
+            context.RegisterSourceOutput(messageSpecs, static (output, spec) => output.AddSource(MessageEmitter.HintName(spec), MessageEmitter.Emit(spec)));
+            context.RegisterSourceOutput(
+                messages.SelectMany(static (all, _) => all.SelectMany(m => m.Diagnostics)),
+                static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+            var candidates = context.SyntaxProvider
+                .CreateSyntaxProvider(HandlerParser.IsCandidate, HandlerParser.Parse)
+                .Where(static c => c is not null)
+                .Select(static (c, _) => c!)
+                .WithTrackingName(TrackingNames.HandlerCandidates);
+            context.RegisterSourceOutput(
+                candidates.SelectMany(static (c, _) => c.Diagnostics),
+                static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+            var assembly = context.CompilationProvider
+                .Select(static (compilation, _) => AssemblyInfo(compilation))
+                .WithTrackingName(TrackingNames.AssemblyInfo);
+
+            var allCandidates = candidates.Collect();
+            var registration = allCandidates
+                .Combine(assembly)
+                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.Registration);
+            context.RegisterSourceOutput(registration, static (output, spec) =>
+            {
+                output.AddSource(RegistrationEmitter.ExtensionHintName, RegistrationEmitter.EmitExtension(spec));
+                if (!spec.HasOwnModule)
+                {
+                    return;
+                }
+
+                output.AddSource(RegistrationEmitter.ModuleHintName(spec), RegistrationEmitter.EmitModule(spec));
+                foreach (var pipeline in spec.Pipelines)
+                {
+                    output.AddSource(RegistrationEmitter.PipelineHintName(pipeline), RegistrationEmitter.EmitPipeline(spec, pipeline));
+                }
+            });
+
+            var handlerDiagnostics = allCandidates
+                .Combine(messages)
+                .Select(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.HandlerDiagnostics);
+            context.RegisterSourceOutput(handlerDiagnostics, static (output, diagnostics) =>
+            {
+                foreach (var diagnostic in diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+        }
+
+        private static IncrementalValuesProvider<MessageParseResult> ForMessages(IncrementalGeneratorInitializationContext context, string attribute, MessageKind kind)
+            => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                (ctx, ct) => MessageParser.Parse(ctx, kind, ct));
+
+        private static AssemblySpec AssemblyInfo(Compilation compilation)
+        {
+            string name = compilation.AssemblyName ?? "Assembly";
+            var modules = new List<string>();
+            foreach (var referenced in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                foreach (var attribute in referenced.GetAttributes())
+                {
+                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.ModuleAttribute)
+                        && attribute.ConstructorArguments.Length == 1
+                        && attribute.ConstructorArguments[0].Value is INamedTypeSymbol module)
+                    {
+                        modules.Add(TypeNames.FullyQualified(module));
+                    }
+                }
+            }
+
+            modules.Sort(System.StringComparer.Ordinal);
+            return new AssemblySpec(name, TypeNames.Identifier(name) + "CatgaModule", modules.ToEquatableArray());
+        }
+    }
+}

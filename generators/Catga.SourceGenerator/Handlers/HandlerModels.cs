@@ -1,0 +1,112 @@
+using Catga.SourceGenerator.Shared;
+
+namespace Catga.SourceGenerator.Handlers
+{
+    /// <summary>Which handler interface a class implements.</summary>
+    internal enum HandlerKind
+    {
+        Command,
+        CommandWithResult,
+        Query,
+        Event,
+        Stream,
+    }
+
+    /// <summary>
+    /// One constructor parameter: the type to resolve (fully qualified, possibly with <c>{0}</c>/<c>{1}</c>
+    /// placeholders for a behavior's request and response types) and how to resolve it.
+    /// </summary>
+    /// <param name="Type">The parameter type.</param>
+    /// <param name="DefaultValue">A C# literal to use when the parameter is optional, or null when it is required.</param>
+    /// <param name="IsValueType">Whether the type is a value type: an optional value-type parameter is never a service and takes its default.</param>
+    internal sealed record ParameterSpec(string Type, string? DefaultValue, bool IsValueType);
+
+    /// <summary>What a type satisfies, for checking behavior constraints without symbols: its own name, every base type
+    /// and every interface, all fully qualified, plus the special constraints it meets.</summary>
+    internal sealed record TypeShape(EquatableArray<string> Supertypes, bool IsReferenceType, bool IsValueType, bool HasPublicParameterlessConstructor);
+
+    /// <summary>
+    /// One message a handler class handles. Equal when the generated registration would be the same.
+    /// </summary>
+    internal sealed record HandlerSpec(
+        HandlerKind Kind,
+        string HandlerType,
+        string HandlerDisplay,
+        string MessageType,
+        string MessageDisplay,
+        string ResponseType,
+        bool MessageIsAnnotated,
+        TypeShape MessageShape,
+        TypeShape ResponseShape,
+        int Lifetime,
+        int Order,
+        LocationInfo? Location);
+
+    /// <summary>A class to register in the service container, with the constructor call that creates it.</summary>
+    internal sealed record ServiceSpec(string Type, int Lifetime, EquatableArray<ParameterSpec> Parameters);
+
+    /// <summary>A constraint on one type parameter of a behavior, with <c>{0}</c>/<c>{1}</c> placeholders.</summary>
+    internal sealed record ConstraintSpec(
+        int Role,
+        EquatableArray<string> Types,
+        bool ReferenceType,
+        bool ValueType,
+        bool Constructor);
+
+    /// <summary>
+    /// One <c>IPipelineBehavior&lt;TRequest, TResponse&gt;</c> a behavior class implements, in a form that can be
+    /// closed over any request: the class name with placeholders (<c>{0}</c> = request, <c>{1}</c> = response) or
+    /// fixed types where the class pins them.
+    /// </summary>
+    internal sealed record BehaviorSpec(
+        string TypeTemplate,
+        string Display,
+        string? FixedRequest,
+        string? FixedResponse,
+        EquatableArray<ConstraintSpec> Constraints,
+        EquatableArray<ParameterSpec> Parameters,
+        int Order,
+        int Lifetime,
+        bool IsOpen);
+
+    /// <summary>What one class declaration contributes: handled messages, its service registration, behaviors, diagnostics.</summary>
+    internal sealed record HandlerCandidate(
+        EquatableArray<HandlerSpec> Handlers,
+        ServiceSpec? Service,
+        EquatableArray<BehaviorSpec> Behaviors,
+        EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>The assembly being compiled and the Catga modules of the assemblies it references.</summary>
+    internal sealed record AssemblySpec(string AssemblyName, string ModuleName, EquatableArray<string> ReferencedModules);
+
+    /// <summary>One behavior closed over one request, as it appears in a pipeline.</summary>
+    internal sealed record PipelineStepSpec(string BehaviorType, int Order);
+
+    /// <summary>The pipeline of one request type: behaviors outermost first, then the handler.</summary>
+    internal sealed record PipelineSpec(
+        HandlerKind Kind,
+        string MessageType,
+        string MessageDisplay,
+        string ResponseType,
+        string HandlerType,
+        string HandlerDisplay,
+        bool IsSingleton,
+        EquatableArray<PipelineStepSpec> Steps);
+
+    /// <summary>One event handler registration.</summary>
+    internal sealed record EventRegistrationSpec(string MessageType, string MessageDisplay, string HandlerType, string HandlerDisplay, bool IsSingleton, int Order);
+
+    /// <summary>One stream handler registration.</summary>
+    internal sealed record StreamRegistrationSpec(string MessageType, string MessageDisplay, string ItemType, string HandlerType, string HandlerDisplay, bool IsSingleton);
+
+    /// <summary>Everything the module of one assembly registers. Equal when the generated module would be identical.</summary>
+    internal sealed record RegistrationSpec(
+        AssemblySpec Assembly,
+        EquatableArray<ServiceSpec> Services,
+        EquatableArray<PipelineSpec> Pipelines,
+        EquatableArray<EventRegistrationSpec> Events,
+        EquatableArray<StreamRegistrationSpec> Streams)
+    {
+        public bool HasOwnModule => !Services.IsEmpty;
+    }
+}

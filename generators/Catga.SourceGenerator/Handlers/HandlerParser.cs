@@ -1,0 +1,363 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Catga.SourceGenerator.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Catga.SourceGenerator.Handlers
+{
+    /// <summary>Finds handler and behavior classes and reduces them to value models.</summary>
+    internal static class HandlerParser
+    {
+        private const int Singleton = 0;
+
+        /// <summary>Cheap syntax filter: a class or record class with a base list.</summary>
+        public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
+            => node is ClassDeclarationSyntax { BaseList: not null }
+            || (node is RecordDeclarationSyntax { BaseList: not null } record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
+
+        public static HandlerCandidate? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var node = (TypeDeclarationSyntax)context.Node;
+            if (context.SemanticModel.GetDeclaredSymbol(node, cancellationToken) is not INamedTypeSymbol type)
+            {
+                return null;
+            }
+
+            // A partial class is examined once, at its first declaration that has a base list.
+            var first = type.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<TypeDeclarationSyntax>()
+                .FirstOrDefault(d => d.BaseList is not null);
+            if (first != node)
+            {
+                return null;
+            }
+
+            var handlerInterfaces = type.AllInterfaces.Where(IsHandlerInterface).ToList();
+            var behaviorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.Behavior)).ToList();
+            if ((handlerInterfaces.Count == 0 && behaviorInterfaces.Count == 0) || type.IsAbstract || type.IsStatic)
+            {
+                // Abstract bases are fine: their concrete subclasses are registered instead.
+                return null;
+            }
+
+            var location = node.Identifier.GetLocation();
+            string display = TypeNames.Display(type);
+            var diagnostics = new List<DiagnosticInfo>();
+            void Invalid(string reason) => diagnostics.Add(DiagnosticInfo.Create(CatgaDiagnosticDescriptors.InvalidHandler, location, display, reason));
+
+            if (!IsAccessibleFromAssembly(type))
+            {
+                Invalid("it is private or protected, so the generated registration cannot create it; make it internal or public");
+            }
+
+            var constructor = type.InstanceConstructors
+                .Where(c => c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)
+                .OrderByDescending(c => c.Parameters.Length)
+                .FirstOrDefault();
+            if (constructor is null)
+            {
+                Invalid("it has no public or internal constructor");
+            }
+
+            if (handlerInterfaces.Count > 0 && type.IsGenericType)
+            {
+                Invalid("generic handler classes cannot be registered; declare one closed handler class per message");
+            }
+
+            if (diagnostics.Count > 0)
+            {
+                return new HandlerCandidate(EquatableArray<HandlerSpec>.Empty, null, EquatableArray<BehaviorSpec>.Empty, diagnostics.ToEquatableArray());
+            }
+
+            var handlers = new List<HandlerSpec>();
+            ServiceSpec? service = null;
+            if (handlerInterfaces.Count > 0)
+            {
+                var (lifetime, order) = ReadHandlerAttribute(type);
+                var locationInfo = LocationInfo.From(location);
+                foreach (var handlerInterface in handlerInterfaces)
+                {
+                    var spec = CreateHandler(type, handlerInterface, lifetime, order, locationInfo);
+                    handlers.Add(spec);
+                    if (!spec.MessageIsAnnotated)
+                    {
+                        string attribute = spec.Kind switch
+                        {
+                            HandlerKind.Query => "CatgaQuery",
+                            HandlerKind.Event => "CatgaEvent",
+                            HandlerKind.Stream => "CatgaStreamRequest",
+                            _ => "CatgaCommand",
+                        };
+                        diagnostics.Add(DiagnosticInfo.Create(CatgaDiagnosticDescriptors.UnannotatedMessage, location, spec.MessageDisplay, attribute));
+                    }
+                }
+
+                service = new ServiceSpec(TypeNames.FullyQualified(type), lifetime, Parameters(constructor!, static _ => null));
+            }
+
+            var behaviors = new List<BehaviorSpec>();
+            foreach (var behaviorInterface in behaviorInterfaces)
+            {
+                var behavior = CreateBehavior(type, behaviorInterface, constructor!, out string? problem);
+                if (behavior is not null)
+                {
+                    behaviors.Add(behavior);
+                }
+                else
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(CatgaDiagnosticDescriptors.UnsupportedBehavior, location, display, problem!));
+                }
+            }
+
+            return new HandlerCandidate(handlers.ToEquatableArray(), service, behaviors.ToEquatableArray(), diagnostics.ToEquatableArray());
+        }
+
+        private static bool IsHandlerInterface(INamedTypeSymbol type)
+            => KnownTypes.Is(type, KnownTypes.CommandHandler)
+            || KnownTypes.Is(type, KnownTypes.CommandHandlerOfT)
+            || KnownTypes.Is(type, KnownTypes.QueryHandler)
+            || KnownTypes.Is(type, KnownTypes.EventHandler)
+            || KnownTypes.Is(type, KnownTypes.StreamHandler);
+
+        private static HandlerSpec CreateHandler(INamedTypeSymbol type, INamedTypeSymbol handlerInterface, int lifetime, int order, LocationInfo? location)
+        {
+            var kind = KnownTypes.Is(handlerInterface, KnownTypes.CommandHandler) ? HandlerKind.Command
+                : KnownTypes.Is(handlerInterface, KnownTypes.CommandHandlerOfT) ? HandlerKind.CommandWithResult
+                : KnownTypes.Is(handlerInterface, KnownTypes.QueryHandler) ? HandlerKind.Query
+                : KnownTypes.Is(handlerInterface, KnownTypes.EventHandler) ? HandlerKind.Event
+                : HandlerKind.Stream;
+            var message = handlerInterface.TypeArguments[0];
+            ITypeSymbol? response = handlerInterface.TypeArguments.Length > 1 ? handlerInterface.TypeArguments[1] : null;
+            return new HandlerSpec(
+                kind,
+                TypeNames.FullyQualified(type),
+                TypeNames.Display(type),
+                TypeNames.FullyQualified(message),
+                TypeNames.Display(message),
+                response is null ? "global::Catga.Unit" : TypeNames.FullyQualified(response),
+                message.GetAttributes().Any(a => IsMessageAttribute(a.AttributeClass)),
+                MessageShape(message),
+                response is null ? new TypeShape(new[] { "global::Catga.Unit", "global::System.ValueType", "object" }.ToEquatableArray(), false, true, true) : Shape(response),
+                lifetime,
+                order,
+                location);
+        }
+
+        private static BehaviorSpec? CreateBehavior(INamedTypeSymbol type, INamedTypeSymbol behaviorInterface, IMethodSymbol constructor, out string? problem)
+        {
+            problem = null;
+            if (type.ContainingType is { IsGenericType: true })
+            {
+                problem = "behaviors nested in generic types are not supported";
+                return null;
+            }
+
+            var request = behaviorInterface.TypeArguments[0];
+            var response = behaviorInterface.TypeArguments[1];
+            var roles = new Dictionary<ITypeParameterSymbol, int>(SymbolEqualityComparer.Default);
+            if (request is ITypeParameterSymbol requestParameter && requestParameter.DeclaringType is not null)
+            {
+                roles[requestParameter] = 0;
+            }
+            else if (ContainsTypeParameter(request))
+            {
+                problem = "its TRequest must be one of its own type parameters or a concrete request type";
+                return null;
+            }
+
+            if (response is ITypeParameterSymbol responseParameter && responseParameter.DeclaringType is not null)
+            {
+                if (roles.ContainsKey(responseParameter))
+                {
+                    problem = "the same type parameter cannot be both TRequest and TResponse";
+                    return null;
+                }
+
+                roles[responseParameter] = 1;
+            }
+            else if (ContainsTypeParameter(response))
+            {
+                problem = "its TResponse must be one of its own type parameters or a concrete type";
+                return null;
+            }
+
+            foreach (var parameter in type.TypeParameters)
+            {
+                if (!roles.ContainsKey(parameter))
+                {
+                    problem = $"its type parameter '{parameter.Name}' is neither TRequest nor TResponse of IPipelineBehavior, so it cannot be inferred";
+                    return null;
+                }
+            }
+
+            string? Map(ITypeParameterSymbol parameter) => roles.TryGetValue(parameter, out int role) ? "{" + role + "}" : null;
+
+            var constraints = type.TypeParameters
+                .Select(p => new ConstraintSpec(
+                    roles[p],
+                    p.ConstraintTypes.Select(c => TypeNames.Format(c, Map)).ToEquatableArray(),
+                    p.HasReferenceTypeConstraint,
+                    p.HasValueTypeConstraint || p.HasUnmanagedTypeConstraint,
+                    p.HasConstructorConstraint))
+                .ToEquatableArray();
+
+            var (order, lifetime) = ReadBehaviorAttribute(type);
+            return new BehaviorSpec(
+                TypeNames.Format(type, Map),
+                TypeNames.Display(type),
+                roles.ContainsValue(0) ? null : TypeNames.FullyQualified(request),
+                roles.ContainsValue(1) ? null : TypeNames.FullyQualified(response),
+                constraints,
+                Parameters(constructor, Map),
+                order,
+                lifetime,
+                type.IsGenericType);
+        }
+
+        private static bool ContainsTypeParameter(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol => true,
+            IArrayTypeSymbol array => ContainsTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(ContainsTypeParameter),
+            _ => false,
+        };
+
+        private static EquatableArray<ParameterSpec> Parameters(IMethodSymbol constructor, System.Func<ITypeParameterSymbol, string?> map)
+            => constructor.Parameters
+                .Select(p => new ParameterSpec(TypeNames.Format(p.Type, map), DefaultValue(p), p.Type.IsValueType))
+                .ToEquatableArray();
+
+        private static string? DefaultValue(IParameterSymbol parameter)
+        {
+            if (!parameter.HasExplicitDefaultValue)
+            {
+                return null;
+            }
+
+            return parameter.ExplicitDefaultValue switch
+            {
+                null => "default",
+                string text => TypeNames.Literal(text),
+                bool flag => flag ? "true" : "false",
+                var value => "(" + TypeNames.FullyQualified(parameter.Type) + ")" + SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+            };
+        }
+
+        /// <summary>The shape of a message, including the contract the message generator adds to it: a [CatgaCommand] without
+        /// a declared contract becomes an ICommand and a [CatgaEvent] an IEvent, which this compilation cannot see yet.</summary>
+        private static TypeShape MessageShape(ITypeSymbol message)
+        {
+            var shape = Shape(message);
+            var added = new List<string>();
+            bool declaresContract = message.AllInterfaces.Any(i => KnownTypes.Is(i, KnownTypes.Request) || KnownTypes.Is(i, KnownTypes.StreamRequest) || KnownTypes.Is(i, KnownTypes.Event));
+            if (!declaresContract)
+            {
+                foreach (var attribute in message.GetAttributes())
+                {
+                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.CommandAttribute))
+                    {
+                        added.AddRange(new[] { "global::Catga.ICommand", "global::Catga.IRequest<global::Catga.Unit>", "global::Catga.IMessage" });
+                    }
+                    else if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.EventAttribute))
+                    {
+                        added.AddRange(new[] { "global::Catga.IEvent", "global::Catga.IMessage" });
+                    }
+                }
+            }
+
+            return added.Count == 0 ? shape : shape with { Supertypes = shape.Supertypes.Concat(added).ToEquatableArray() };
+        }
+
+        private static TypeShape Shape(ITypeSymbol type)
+        {
+            var supertypes = new List<string> { TypeNames.FullyQualified(type) };
+            for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+            {
+                supertypes.Add(TypeNames.FullyQualified(baseType));
+            }
+
+            supertypes.AddRange(type.AllInterfaces.Select(TypeNames.FullyQualified));
+            bool parameterless = type.IsValueType
+                || (type is INamedTypeSymbol named && named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public));
+            return new TypeShape(supertypes.ToEquatableArray(), type.IsReferenceType, type.IsValueType, parameterless && !type.IsAbstract);
+        }
+
+        private static bool IsMessageAttribute(INamedTypeSymbol? attribute)
+            => KnownTypes.Is(attribute, KnownTypes.CommandAttribute)
+            || KnownTypes.Is(attribute, KnownTypes.QueryAttribute)
+            || KnownTypes.Is(attribute, KnownTypes.EventAttribute)
+            || KnownTypes.Is(attribute, KnownTypes.StreamRequestAttribute);
+
+        private static bool IsAccessibleFromAssembly(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static (int Lifetime, int Order) ReadHandlerAttribute(INamedTypeSymbol type)
+        {
+            int lifetime = Singleton;
+            int order = 0;
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (!KnownTypes.Is(attribute.AttributeClass, KnownTypes.HandlerAttribute))
+                {
+                    continue;
+                }
+
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Lifetime" && argument.Value.Value is int l)
+                    {
+                        lifetime = l;
+                    }
+                    else if (argument.Key == "Order" && argument.Value.Value is int o)
+                    {
+                        order = o;
+                    }
+                }
+            }
+
+            return (lifetime, order);
+        }
+
+        private static (int Order, int Lifetime) ReadBehaviorAttribute(INamedTypeSymbol type)
+        {
+            int lifetime = Singleton;
+            int order = 0;
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (!KnownTypes.Is(attribute.AttributeClass, KnownTypes.BehaviorAttribute))
+                {
+                    continue;
+                }
+
+                if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is int o)
+                {
+                    order = o;
+                }
+
+                foreach (var argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == "Lifetime" && argument.Value.Value is int l)
+                    {
+                        lifetime = l;
+                    }
+                }
+            }
+
+            return (order, lifetime);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Catga.SourceGenerator.Messages;
+using Catga.SourceGenerator.Shared;
+
+namespace Catga.SourceGenerator.Handlers
+{
+    /// <summary>
+    /// Combines every handler and behavior of the compilation into the module model: which services to register and,
+    /// for each request, its behaviors in compile-time order. Also finds the diagnostics that need the whole picture.
+    /// </summary>
+    internal static class RegistrationBuilder
+    {
+        private const int Singleton = 0;
+
+        public static RegistrationSpec Build(ImmutableArray<HandlerCandidate> candidates, AssemblySpec assembly)
+        {
+            var services = new Dictionary<string, ServiceSpec>(StringComparer.Ordinal);
+            foreach (var candidate in candidates)
+            {
+                if (candidate.Service is { } service)
+                {
+                    services[service.Type] = service;
+                }
+            }
+
+            var behaviors = candidates.SelectMany(c => c.Behaviors).ToList();
+            var pipelines = new List<PipelineSpec>();
+            var streams = new List<StreamRegistrationSpec>();
+            var events = new List<EventRegistrationSpec>();
+
+            foreach (var group in SingleHandlerGroups(candidates))
+            {
+                // Duplicates are reported as CATGA002; the first handler by name keeps the generated code compiling.
+                var handler = group.First();
+                bool singleton = handler.Lifetime == Singleton;
+                if (handler.Kind == HandlerKind.Stream)
+                {
+                    streams.Add(new StreamRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.ResponseType, handler.HandlerType, handler.HandlerDisplay, singleton));
+                    continue;
+                }
+
+                var steps = new List<(BehaviorSpec Behavior, string Closed)>();
+                foreach (var behavior in behaviors)
+                {
+                    if (Applies(behavior, handler))
+                    {
+                        steps.Add((behavior, Close(behavior.TypeTemplate, handler)));
+                    }
+                }
+
+                steps.Sort(static (a, b) =>
+                {
+                    int byOrder = a.Behavior.Order.CompareTo(b.Behavior.Order);
+                    return byOrder != 0 ? byOrder : string.CompareOrdinal(a.Closed, b.Closed);
+                });
+
+                foreach (var (behavior, closed) in steps)
+                {
+                    singleton &= behavior.Lifetime == Singleton;
+                    if (!services.ContainsKey(closed))
+                    {
+                        var parameters = behavior.Parameters.Select(p => p with { Type = Close(p.Type, handler) }).ToEquatableArray();
+                        services[closed] = new ServiceSpec(closed, behavior.Lifetime, parameters);
+                    }
+                }
+
+                pipelines.Add(new PipelineSpec(
+                    handler.Kind,
+                    handler.MessageType,
+                    handler.MessageDisplay,
+                    handler.ResponseType,
+                    handler.HandlerType,
+                    handler.HandlerDisplay,
+                    singleton,
+                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray()));
+            }
+
+            foreach (var handler in candidates.SelectMany(c => c.Handlers).Where(h => h.Kind == HandlerKind.Event))
+            {
+                events.Add(new EventRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.HandlerType, handler.HandlerDisplay, handler.Lifetime == Singleton, handler.Order));
+            }
+
+            events.Sort(static (a, b) =>
+            {
+                int byMessage = string.CompareOrdinal(a.MessageType, b.MessageType);
+                if (byMessage != 0)
+                {
+                    return byMessage;
+                }
+
+                int byOrder = a.Order.CompareTo(b.Order);
+                return byOrder != 0 ? byOrder : string.CompareOrdinal(a.HandlerType, b.HandlerType);
+            });
+
+            return new RegistrationSpec(
+                assembly,
+                services.Values.OrderBy(s => s.Type, StringComparer.Ordinal).ToEquatableArray(),
+                pipelines.OrderBy(p => p.MessageType, StringComparer.Ordinal).ToEquatableArray(),
+                events.ToEquatableArray(),
+                streams.OrderBy(s => s.MessageType, StringComparer.Ordinal).ToEquatableArray());
+        }
+
+        /// <summary>CATGA001 (a command or query without a handler) and CATGA002 (more than one handler).</summary>
+        public static EquatableArray<DiagnosticInfo> FindDiagnostics(ImmutableArray<HandlerCandidate> candidates, ImmutableArray<MessageParseResult> messages)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            foreach (var group in SingleHandlerGroups(candidates))
+            {
+                var first = group.First();
+                foreach (var duplicate in group.Skip(1))
+                {
+                    diagnostics.Add(new DiagnosticInfo(
+                        CatgaDiagnosticDescriptors.DuplicateHandler,
+                        duplicate.Location,
+                        new[] { first.MessageDisplay, first.HandlerDisplay, duplicate.HandlerDisplay }.ToEquatableArray()));
+                }
+            }
+
+            var allHandlers = candidates.SelectMany(c => c.Handlers).ToList();
+            // A project without any handler is a contracts library: its messages are handled elsewhere by design.
+            if (allHandlers.Count > 0)
+            {
+                var handled = new HashSet<string>(allHandlers.Select(h => h.MessageType), StringComparer.Ordinal);
+                foreach (var message in messages)
+                {
+                    if (message.Kind != MessageKind.Event && message.Spec is not null && !handled.Contains(message.FullyQualifiedName))
+                    {
+                        diagnostics.Add(new DiagnosticInfo(
+                            CatgaDiagnosticDescriptors.MissingHandler,
+                            message.Location,
+                            new[] { message.Spec.DisplayName }.ToEquatableArray()));
+                    }
+                }
+            }
+
+            return diagnostics.ToEquatableArray();
+        }
+
+        private static IEnumerable<IEnumerable<HandlerSpec>> SingleHandlerGroups(ImmutableArray<HandlerCandidate> candidates)
+            => candidates
+                .SelectMany(c => c.Handlers)
+                .Where(h => h.Kind != HandlerKind.Event)
+                .GroupBy(h => h.MessageType, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.OrderBy(h => h.HandlerType, StringComparer.Ordinal));
+
+        private static bool Applies(BehaviorSpec behavior, HandlerSpec handler)
+        {
+            if (behavior.FixedRequest is not null && behavior.FixedRequest != handler.MessageType)
+            {
+                return false;
+            }
+
+            if (behavior.FixedResponse is not null && behavior.FixedResponse != handler.ResponseType)
+            {
+                return false;
+            }
+
+            foreach (var constraint in behavior.Constraints)
+            {
+                var shape = constraint.Role == 0 ? handler.MessageShape : handler.ResponseShape;
+                if ((constraint.ReferenceType && !shape.IsReferenceType)
+                    || (constraint.ValueType && !shape.IsValueType)
+                    || (constraint.Constructor && !shape.HasPublicParameterlessConstructor))
+                {
+                    return false;
+                }
+
+                foreach (var type in constraint.Types)
+                {
+                    if (!shape.Supertypes.Contains(Close(type, handler)))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static string Close(string template, HandlerSpec handler)
+            => template.Replace("{0}", handler.MessageType).Replace("{1}", handler.ResponseType);
+    }
+}

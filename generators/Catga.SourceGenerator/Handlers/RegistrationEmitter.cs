@@ -1,0 +1,216 @@
+using System.Linq;
+using Catga.SourceGenerator.Shared;
+
+namespace Catga.SourceGenerator.Handlers
+{
+    /// <summary>Writes the module class, one file per request pipeline, and the <c>AddGeneratedHandlers()</c> extension.</summary>
+    internal static class RegistrationEmitter
+    {
+        private const string Namespace = "Catga.Generated";
+        private const string GetRequired = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService";
+        private const string GetOptional = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService";
+
+        public static string ModuleHintName(RegistrationSpec spec) => "Catga.Module." + spec.Assembly.ModuleName + ".g.cs";
+
+        public static string PipelineHintName(PipelineSpec pipeline) => "Catga.Pipelines." + pipeline.MessageDisplay + ".g.cs";
+
+        public const string ExtensionHintName = "Catga.AddGeneratedHandlers.g.cs";
+
+        public static string EmitModule(RegistrationSpec spec)
+        {
+            var w = new SourceWriter();
+            w.WriteFileHeader();
+            string module = "global::" + Namespace + "." + spec.Assembly.ModuleName;
+            w.WriteLine($"[assembly: global::Catga.Runtime.CatgaModule(typeof({module}))]");
+            w.WriteLine();
+            w.OpenBlock("namespace " + Namespace);
+            w.WriteLine($"/// <summary>The Catga handlers, behaviors and pipelines of assembly {spec.Assembly.AssemblyName}, found at compile time.</summary>");
+            w.WriteLine("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            w.OpenBlock("public static partial class " + spec.Assembly.ModuleName);
+            w.WriteLine("/// <summary>Registers this assembly's handlers and pipelines, and those of the Catga assemblies it references.</summary>");
+            w.WriteLine("/// <param name=\"builder\">The Catga builder.</param>");
+            w.OpenBlock("public static void Register(global::Catga.CatgaBuilder builder)");
+            w.WriteLine($"if (!builder.Registry.TryAddModule({TypeNames.Literal(spec.Assembly.AssemblyName)}))");
+            w.OpenBlock();
+            w.WriteLine("return;");
+            w.CloseBlock();
+
+            if (!spec.Assembly.ReferencedModules.IsEmpty)
+            {
+                w.WriteLine();
+                w.WriteLine("// Referenced assemblies' modules first, so their registrations precede this assembly's.");
+                foreach (var referenced in spec.Assembly.ReferencedModules)
+                {
+                    w.WriteLine(referenced + ".Register(builder);");
+                }
+            }
+
+            w.WriteLine();
+            w.WriteLine("var services = builder.Services;");
+            foreach (var service in spec.Services)
+            {
+                string lifetime = service.Lifetime switch { 1 => "Scoped", 2 => "Transient", _ => "Singleton" };
+                string arguments = string.Join(", ", service.Parameters.Select(Resolve));
+                w.WriteLine($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.{lifetime}<{service.Type}>(static sp => new {service.Type}({arguments})));");
+            }
+
+            if (!spec.Pipelines.IsEmpty)
+            {
+                w.WriteLine();
+                w.WriteLine("// Commands and queries: one pipeline each, composed in the order shown in its class.");
+                foreach (var pipeline in spec.Pipelines)
+                {
+                    w.WriteLine($"builder.Registry.AddRequest(new {PipelineClassName(pipeline)}());");
+                }
+            }
+
+            if (!spec.Events.IsEmpty)
+            {
+                w.WriteLine();
+                w.WriteLine("// Event handlers, in the order they run for each event.");
+                foreach (var e in spec.Events)
+                {
+                    w.WriteLine($"builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<{e.MessageType}>({TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => {GetRequired}<{e.HandlerType}>(sp)));");
+                }
+            }
+
+            if (!spec.Streams.IsEmpty)
+            {
+                w.WriteLine();
+                w.WriteLine("// Stream requests.");
+                foreach (var s in spec.Streams)
+                {
+                    w.WriteLine($"builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<{s.MessageType}, {s.ItemType}>({TypeNames.Literal(s.MessageDisplay)}, {TypeNames.Literal(s.HandlerDisplay)}, isSingleton: {Bool(s.IsSingleton)}, static sp => {GetRequired}<{s.HandlerType}>(sp)));");
+                }
+            }
+
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            return w.ToString();
+        }
+
+        public static string EmitPipeline(RegistrationSpec spec, PipelineSpec pipeline)
+        {
+            var w = new SourceWriter();
+            w.WriteFileHeader();
+            w.OpenBlock("namespace " + Namespace);
+            w.OpenBlock("partial class " + spec.Assembly.ModuleName);
+            string request = pipeline.MessageType;
+            string response = pipeline.ResponseType;
+            string next = $"global::Catga.PipelineNext<{request}, {response}>";
+
+            w.WriteLine("/// <summary>");
+            w.WriteLine($"/// The pipeline of <c>{pipeline.MessageDisplay}</c>, composed at compile time. Outermost first:");
+            w.WriteLine("/// <list type=\"number\">");
+            foreach (var step in pipeline.Steps)
+            {
+                w.WriteLine($"/// <item><description><c>{Xml(step.BehaviorType)}</c> (order {step.Order})</description></item>");
+            }
+
+            w.WriteLine($"/// <item><description>the handler <c>{pipeline.HandlerDisplay}</c></description></item>");
+            w.WriteLine("/// </list>");
+            w.WriteLine(pipeline.IsSingleton
+                ? "/// Every component is a singleton, so the chain is built once and reused by every call."
+                : "/// A component is scoped or transient, so the chain is built per call in the caller's scope.");
+            w.WriteLine("/// </summary>");
+            w.OpenBlock($"private sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
+            w.WriteLine($"public {PipelineClassName(pipeline)}()");
+            w.WriteLine($"    : base({TypeNames.Literal(pipeline.MessageDisplay)}, {TypeNames.Literal(pipeline.HandlerDisplay)}, isSingleton: {Bool(pipeline.IsSingleton)})");
+            w.OpenBlock();
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("/// <inheritdoc/>");
+            w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services)");
+            w.WriteLine($"{next} next = new HandlerStep({GetRequired}<{pipeline.HandlerType}>(services));");
+            foreach (var step in pipeline.Steps.AsSpan().ToArray().Reverse())
+            {
+                w.WriteLine($"next = new global::Catga.Runtime.BehaviorStage<{request}, {response}>({GetRequired}<{step.BehaviorType}>(services), next);");
+            }
+
+            w.WriteLine("return next;");
+            w.CloseBlock();
+            w.WriteLine();
+
+            string handlerInterface = pipeline.Kind switch
+            {
+                HandlerKind.Command => $"global::Catga.ICommandHandler<{request}>",
+                HandlerKind.Query => $"global::Catga.IQueryHandler<{request}, {response}>",
+                _ => $"global::Catga.ICommandHandler<{request}, {response}>",
+            };
+            w.WriteLine("/// <summary>The innermost step: calls the handler directly.</summary>");
+            w.OpenBlock($"private sealed class HandlerStep : {next}");
+            w.WriteLine($"private readonly {pipeline.HandlerType} _handler;");
+            w.WriteLine();
+            w.WriteLine($"public HandlerStep({pipeline.HandlerType} handler) => _handler = handler;");
+            w.WriteLine();
+            w.OpenBlock($"public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{response}>> InvokeAsync({request} request, global::System.Threading.CancellationToken cancellationToken)");
+            w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{response}>> pending;");
+            w.OpenBlock("try");
+            w.WriteLine(pipeline.Kind == HandlerKind.Command
+                ? $"pending = global::Catga.Runtime.CommandResults.ToUnit((({handlerInterface})_handler).HandleAsync(request, cancellationToken));"
+                : $"pending = (({handlerInterface})_handler).HandleAsync(request, cancellationToken);");
+            w.CloseBlock();
+            w.OpenBlock("catch (global::System.Exception exception)");
+            w.WriteLine("// A handler exception becomes a failed result here, so every behavior sees it as a result.");
+            w.WriteLine($"return global::Catga.Runtime.HandlerResults.Failed<{response}>(exception);");
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("return global::Catga.Runtime.HandlerResults.Guard(pending);");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            return w.ToString();
+        }
+
+        public static string EmitExtension(RegistrationSpec spec)
+        {
+            var w = new SourceWriter();
+            w.WriteFileHeader();
+            w.OpenBlock("namespace Catga");
+            w.WriteLine("/// <summary>The registration entry point generated for this project.</summary>");
+            w.OpenBlock("internal static class CatgaGeneratedHandlersExtensions");
+            w.WriteLine("/// <summary>");
+            w.WriteLine("/// Registers every handler, behavior and pipeline the Catga source generator found in this project and in the");
+            w.WriteLine("/// Catga projects it references. No assembly scanning happens at run time.");
+            w.WriteLine("/// </summary>");
+            w.WriteLine("/// <param name=\"builder\">The builder returned by <c>AddCatga()</c>.</param>");
+            w.WriteLine("/// <returns>The same builder.</returns>");
+            w.OpenBlock("public static global::Catga.CatgaBuilder AddGeneratedHandlers(this global::Catga.CatgaBuilder builder)");
+            w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(builder);");
+            if (spec.HasOwnModule)
+            {
+                w.WriteLine($"global::{Namespace}.{spec.Assembly.ModuleName}.Register(builder);");
+            }
+            else
+            {
+                foreach (var referenced in spec.Assembly.ReferencedModules)
+                {
+                    w.WriteLine(referenced + ".Register(builder);");
+                }
+            }
+
+            w.WriteLine("return builder;");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            return w.ToString();
+        }
+
+        private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
+
+        private static string Resolve(ParameterSpec parameter) => parameter.DefaultValue is null
+            ? $"{GetRequired}<{parameter.Type}>(sp)"
+            : parameter.IsValueType
+                ? parameter.DefaultValue
+            : parameter.DefaultValue == "default"
+                ? $"{GetOptional}<{parameter.Type}>(sp)"
+                : $"{GetOptional}<{parameter.Type}>(sp) ?? {parameter.DefaultValue}";
+
+        private static string Bool(bool value) => value ? "true" : "false";
+
+        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    }
+}

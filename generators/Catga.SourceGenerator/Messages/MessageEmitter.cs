@@ -1,0 +1,99 @@
+using Catga.SourceGenerator.Shared;
+
+namespace Catga.SourceGenerator.Messages
+{
+    /// <summary>Writes the partial declaration that gives a message its metadata and typed dispatch.</summary>
+    internal static class MessageEmitter
+    {
+        public static string HintName(MessageSpec spec) => "Catga.Messages." + spec.DisplayName + ".g.cs";
+
+        public static string Emit(MessageSpec spec)
+        {
+            var w = new SourceWriter();
+            w.WriteFileHeader();
+            if (spec.Namespace is not null)
+            {
+                w.WriteLine("namespace " + spec.Namespace);
+                w.OpenBlock();
+            }
+
+            foreach (var outer in spec.ContainingTypes)
+            {
+                w.OpenBlock("partial " + outer.Keyword + " " + outer.Name);
+            }
+
+            string kind = spec.Kind switch
+            {
+                MessageKind.Command => "command",
+                MessageKind.Query => "query",
+                MessageKind.Event => "event",
+                _ => "stream request",
+            };
+            w.WriteLine($"/// <remarks>Catga {kind}: the generator adds the message metadata and the typed dispatch below.</remarks>");
+            w.OpenBlock("partial " + spec.Keyword + " " + spec.Name + (spec.AddedInterface is null ? string.Empty : " : " + spec.AddedInterface));
+
+            if (spec.GenerateMessageId)
+            {
+                w.WriteLine("/// <summary>The unique id of this message (a time-ordered UUID, unique across processes and machines).</summary>");
+                w.WriteLine("public global::Catga.MessageId MessageId { get; init; } = global::Catga.MessageId.NewId();");
+                w.WriteLine();
+            }
+
+            if (spec.GenerateCorrelationId)
+            {
+                w.WriteLine("/// <summary>The id that ties together every message of one business operation, if set.</summary>");
+                w.WriteLine("public global::Catga.MessageId? CorrelationId { get; init; }");
+                w.WriteLine();
+            }
+
+            if (spec.GenerateCausationId)
+            {
+                w.WriteLine("/// <summary>The id of the message that caused this one, if set.</summary>");
+                w.WriteLine("public global::Catga.MessageId? CausationId { get; init; }");
+                w.WriteLine();
+            }
+
+            if (spec.GenerateCreatedAt)
+            {
+                w.WriteLine("/// <summary>When the message was created, read from the timestamp in <see cref=\"MessageId\"/>.</summary>");
+                w.WriteLine("[global::System.Text.Json.Serialization.JsonIgnore]");
+                w.WriteLine("public global::System.DateTimeOffset CreatedAt => MessageId.CreatedAt;");
+                w.WriteLine();
+            }
+
+            string ct = "global::System.Threading.CancellationToken cancellationToken";
+            string dispatcher = "global::Catga.Runtime.CatgaDispatcher dispatcher";
+            switch (spec.Kind)
+            {
+                case MessageKind.Event:
+                    w.WriteLine("/// <summary>Routes this event straight to the handlers of its type.</summary>");
+                    w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync({dispatcher}, {ct})");
+                    w.WriteLine($"    => dispatcher.DispatchAsync<{spec.FullyQualifiedName}>(this, cancellationToken);");
+                    break;
+                case MessageKind.StreamRequest:
+                    w.WriteLine("/// <summary>Routes this request straight to the handler of its type.</summary>");
+                    w.WriteLine($"global::System.Collections.Generic.IAsyncEnumerable<global::Catga.CatgaResult<{spec.ItemType}>> global::Catga.IStreamRequest<{spec.ItemType}>.DispatchStream({dispatcher}, {ct})");
+                    w.WriteLine($"    => dispatcher.DispatchStream<{spec.FullyQualifiedName}, {spec.ItemType}>(this, cancellationToken);");
+                    break;
+                default:
+                    w.WriteLine("/// <summary>Routes this request straight to the pipeline of its type.</summary>");
+                    w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{spec.ResponseType}>> global::Catga.IRequest<{spec.ResponseType}>.DispatchAsync({dispatcher}, {ct})");
+                    w.WriteLine($"    => dispatcher.DispatchAsync<{spec.FullyQualifiedName}, {spec.ResponseType}>(this, cancellationToken);");
+                    break;
+            }
+
+            w.CloseBlock();
+            foreach (var _ in spec.ContainingTypes)
+            {
+                w.CloseBlock();
+            }
+
+            if (spec.Namespace is not null)
+            {
+                w.CloseBlock();
+            }
+
+            return w.ToString();
+        }
+    }
+}

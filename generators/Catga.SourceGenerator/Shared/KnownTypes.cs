@@ -1,0 +1,45 @@
+namespace Catga.SourceGenerator.Shared
+{
+    /// <summary>Metadata names of the Catga types the generator looks for.</summary>
+    internal static class KnownTypes
+    {
+        public const string CommandAttribute = "Catga.CatgaCommandAttribute";
+        public const string QueryAttribute = "Catga.CatgaQueryAttribute";
+        public const string EventAttribute = "Catga.CatgaEventAttribute";
+        public const string StreamRequestAttribute = "Catga.CatgaStreamRequestAttribute";
+        public const string HandlerAttribute = "Catga.CatgaHandlerAttribute";
+        public const string BehaviorAttribute = "Catga.PipelineBehaviorAttribute";
+        public const string ModuleAttribute = "Catga.Runtime.CatgaModuleAttribute";
+
+        public const string Message = "Catga.IMessage";
+        public const string Request = "Catga.IRequest`1";
+        public const string Command = "Catga.ICommand";
+        public const string CommandOfT = "Catga.ICommand`1";
+        public const string Query = "Catga.IQuery`1";
+        public const string Event = "Catga.IEvent";
+        public const string StreamRequest = "Catga.IStreamRequest`1";
+
+        public const string CommandHandler = "Catga.ICommandHandler`1";
+        public const string CommandHandlerOfT = "Catga.ICommandHandler`2";
+        public const string QueryHandler = "Catga.IQueryHandler`2";
+        public const string EventHandler = "Catga.IEventHandler`1";
+        public const string StreamHandler = "Catga.IStreamHandler`2";
+        public const string Behavior = "Catga.IPipelineBehavior`2";
+
+        /// <summary>True when a named type is <paramref name="metadataName"/> (namespace Catga or Catga.Runtime).</summary>
+        public static bool Is(Microsoft.CodeAnalysis.INamedTypeSymbol? type, string metadataName)
+        {
+            if (type is null)
+            {
+                return false;
+            }
+
+            var definition = type.OriginalDefinition;
+            string name = definition.MetadataName;
+            int dot = metadataName.LastIndexOf('.');
+            return name == metadataName.Substring(dot + 1)
+                && definition.ContainingNamespace?.ToDisplayString() == metadataName.Substring(0, dot)
+                && definition.ContainingType is null;
+        }
+    }
+}

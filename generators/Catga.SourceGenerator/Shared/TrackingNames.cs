@@ -1,0 +1,13 @@
+namespace Catga.SourceGenerator.Shared
+{
+    /// <summary>Names of incremental steps, so tests can prove each step is cached when unrelated code changes.</summary>
+    internal static class TrackingNames
+    {
+        public const string Messages = nameof(Messages);
+        public const string MessageSources = nameof(MessageSources);
+        public const string HandlerCandidates = nameof(HandlerCandidates);
+        public const string AssemblyInfo = nameof(AssemblyInfo);
+        public const string Registration = nameof(Registration);
+        public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
+    }
+}
