@@ -32,18 +32,14 @@ namespace Catga.SourceGenerator
                 .SelectMany(static (all, _) => all.Where(m => m.Spec is not null).Select(m => m.Spec!))
                 .WithTrackingName(TrackingNames.MessageSources);
             context.RegisterSourceOutput(messageSpecs, static (output, spec) => output.AddSource(MessageEmitter.HintName(spec), MessageEmitter.Emit(spec)));
-            context.RegisterSourceOutput(
-                messages.SelectMany(static (all, _) => all.SelectMany(m => m.Diagnostics)),
-                static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+            Report(context, messages.SelectMany(static (all, _) => all.SelectMany(m => m.Diagnostics)));
 
             var candidates = context.SyntaxProvider
                 .CreateSyntaxProvider(HandlerParser.IsCandidate, HandlerParser.Parse)
                 .Where(static c => c is not null)
                 .Select(static (c, _) => c!)
                 .WithTrackingName(TrackingNames.HandlerCandidates);
-            context.RegisterSourceOutput(
-                candidates.SelectMany(static (c, _) => c.Diagnostics),
-                static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+            Report(context, candidates.SelectMany(static (c, _) => c.Diagnostics));
 
             var assembly = context.CompilationProvider
                 .Select(static (compilation, _) => AssemblyInfo(compilation))
@@ -73,14 +69,21 @@ namespace Catga.SourceGenerator
                 .Combine(messages)
                 .Select(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.HandlerDiagnostics);
-            context.RegisterSourceOutput(handlerDiagnostics, static (output, diagnostics) =>
-            {
-                foreach (var diagnostic in diagnostics)
-                {
-                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
-                }
-            });
+            Report(context, handlerDiagnostics.SelectMany(static (all, _) => all));
         }
+
+        /// <summary>Reports diagnostics in their own output. Only this cheap step sees the compilation (to place each
+        /// diagnostic in its syntax tree); the models and the source outputs stay cached.</summary>
+        private static void Report(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<DiagnosticInfo> diagnostics)
+            => context.RegisterSourceOutput(
+                diagnostics.Collect().Combine(context.CompilationProvider),
+                static (output, pair) =>
+                {
+                    foreach (var diagnostic in pair.Left)
+                    {
+                        output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+                    }
+                });
 
         private static IncrementalValuesProvider<MessageParseResult> ForMessages(IncrementalGeneratorInitializationContext context, string attribute, MessageKind kind)
             => context.SyntaxProvider.ForAttributeWithMetadataName(

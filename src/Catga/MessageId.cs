@@ -18,6 +18,9 @@ public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>
     // strictly increasing within the process, even when the clock stands still or steps backwards.
     private static long s_lastTick;
 
+    // Ten seconds, in (milliseconds << 12) units.
+    private const long MaxClockRegressionTicks = 10_000L << 12;
+
     private readonly Guid _value;
 
     /// <summary>Wraps an existing UUID.</summary>
@@ -79,7 +82,9 @@ public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>
             long last = Volatile.Read(ref s_lastTick);
             // Same or earlier millisecond: continue from the last value. When the 12-bit counter overflows the
             // increment carries into the timestamp, borrowing from the next millisecond (RFC 9562, section 6.2).
-            long next = candidate > last ? candidate : last + 1;
+            // A clock that jumps back further than MaxClockRegression (a manual change, a test clock) restarts the
+            // sequence from the clock: ids stay unique through their random bits, and timestamps stay truthful.
+            long next = candidate > last || last - candidate > MaxClockRegressionTicks ? candidate : last + 1;
             if (Interlocked.CompareExchange(ref s_lastTick, next, last) == last)
             {
                 return next;

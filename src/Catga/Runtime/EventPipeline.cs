@@ -56,7 +56,7 @@ internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
         {
             if (cancellationToken.IsCancellationRequested)
             {
-                return new(Cancelled(cancellationToken));
+                return new(Cancelled(cancellationToken, errors));
             }
 
             ValueTask pending;
@@ -100,7 +100,7 @@ internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     {
         if (cancellationToken.IsCancellationRequested)
         {
-            return new(Cancelled(cancellationToken));
+            return new(Cancelled(cancellationToken, null));
         }
 
         List<CatgaError>? errors = null;
@@ -205,8 +205,9 @@ internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
         return new CatgaError(inner.Code, $"{definition.HandlerType}: {inner.Message}", exception);
     }
 
-    private static CatgaResult Cancelled(CancellationToken cancellationToken)
-        => CatgaResult.Failure(CatgaError.FromException(new OperationCanceledException(cancellationToken)));
+    /// <summary>The publish was cancelled; the failures of handlers that ran before are kept as inner errors.</summary>
+    private static CatgaResult Cancelled(CancellationToken cancellationToken, List<CatgaError>? errors)
+        => CatgaResult.Failure(new CatgaError(CatgaErrorCodes.Cancelled, "The publish was cancelled; handlers after this point did not run.", new OperationCanceledException(cancellationToken), innerErrors: errors));
 
     private CatgaResult Aggregate(List<CatgaError>? errors)
     {
