@@ -9,6 +9,7 @@ namespace Catga.SourceGenerator.Handlers
         private const string Namespace = "Catga.Generated";
         private const string GetRequired = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService";
         private const string GetOptional = "global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetService";
+        private const string Lifetime = "global::Microsoft.Extensions.DependencyInjection.ServiceLifetime";
 
         public static string ModuleHintName(RegistrationSpec spec) => "Catga.Module." + spec.Assembly.ModuleName + ".g.cs";
 
@@ -46,12 +47,23 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             w.WriteLine();
+            w.WriteLine("// Handlers and behaviors (each behavior closed over every request it applies to), created by");
+            w.WriteLine("// constructor calls rather than reflection. TryAdd keeps a registration the application made first.");
             w.WriteLine("var services = builder.Services;");
             foreach (var service in spec.Services)
             {
                 string lifetime = service.Lifetime switch { 1 => "Scoped", 2 => "Transient", _ => "Singleton" };
-                string arguments = string.Join(", ", service.Parameters.Select(Resolve));
-                w.WriteLine($"global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor.{lifetime}<{service.Type}>(static sp => new {service.Type}({arguments})));");
+                if (service.Parameters.IsEmpty)
+                {
+                    w.WriteLine($"{lifetime}(services, static sp => new {service.Type}());");
+                    continue;
+                }
+
+                w.WriteLine($"{lifetime}(services, static sp => new {service.Type}(");
+                for (int i = 0; i < service.Parameters.Count; i++)
+                {
+                    w.WriteLine("    " + Resolve(service.Parameters[i]) + (i == service.Parameters.Count - 1 ? "));" : ","));
+                }
             }
 
             if (!spec.Pipelines.IsEmpty)
@@ -70,7 +82,8 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine("// Event handlers, in the order they run for each event.");
                 foreach (var e in spec.Events)
                 {
-                    w.WriteLine($"builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<{e.MessageType}>({TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => {GetRequired}<{e.HandlerType}>(sp)));");
+                    w.WriteLine($"builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<{e.MessageType}>(");
+                    w.WriteLine($"    {TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => Required<{e.HandlerType}>(sp)));");
                 }
             }
 
@@ -80,11 +93,27 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine("// Stream requests.");
                 foreach (var s in spec.Streams)
                 {
-                    w.WriteLine($"builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<{s.MessageType}, {s.ItemType}>({TypeNames.Literal(s.MessageDisplay)}, {TypeNames.Literal(s.HandlerDisplay)}, isSingleton: {Bool(s.IsSingleton)}, static sp => {GetRequired}<{s.HandlerType}>(sp)));");
+                    w.WriteLine($"builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<{s.MessageType}, {s.ItemType}>(");
+                    w.WriteLine($"    {TypeNames.Literal(s.MessageDisplay)}, {TypeNames.Literal(s.HandlerDisplay)}, isSingleton: {Bool(s.IsSingleton)}, static sp => Required<{s.HandlerType}>(sp)));");
                 }
             }
 
             w.CloseBlock();
+            w.WriteLine();
+            foreach (var lifetime in new[] { "Singleton", "Scoped", "Transient" })
+            {
+                w.WriteLine($"private static void {lifetime}<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)");
+                w.WriteLine("    where T : class");
+                w.WriteLine($"    => global::Microsoft.Extensions.DependencyInjection.Extensions.ServiceCollectionDescriptorExtensions.TryAdd(services, new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(typeof(T), create, {Lifetime}.{lifetime}));");
+                w.WriteLine();
+            }
+
+            w.WriteLine("private static T Required<T>(global::System.IServiceProvider services)");
+            w.WriteLine("    where T : notnull");
+            w.WriteLine($"    => {GetRequired}<T>(services);");
+            w.WriteLine();
+            w.WriteLine("private static T? Optional<T>(global::System.IServiceProvider services)");
+            w.WriteLine($"    => {GetOptional}<T>(services);");
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();
@@ -122,10 +151,11 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine();
             w.WriteLine("/// <inheritdoc/>");
             w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services)");
-            w.WriteLine($"{next} next = new HandlerStep({GetRequired}<{pipeline.HandlerType}>(services));");
+            w.WriteLine("// Built from the inside out: the handler first, then each behavior around it.");
+            w.WriteLine($"{next} next = new HandlerStep(Required<{pipeline.HandlerType}>(services));");
             foreach (var step in pipeline.Steps.AsSpan().ToArray().Reverse())
             {
-                w.WriteLine($"next = new global::Catga.Runtime.BehaviorStage<{request}, {response}>({GetRequired}<{step.BehaviorType}>(services), next);");
+                w.WriteLine($"next = new global::Catga.Runtime.BehaviorStage<{request}, {response}>(Required<{step.BehaviorType}>(services), next);");
             }
 
             w.WriteLine("return next;");
@@ -202,12 +232,12 @@ namespace Catga.SourceGenerator.Handlers
         private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
 
         private static string Resolve(ParameterSpec parameter) => parameter.DefaultValue is null
-            ? $"{GetRequired}<{parameter.Type}>(sp)"
+            ? $"Required<{parameter.Type}>(sp)"
             : parameter.IsValueType
                 ? parameter.DefaultValue
-            : parameter.DefaultValue == "default"
-                ? $"{GetOptional}<{parameter.Type}>(sp)"
-                : $"{GetOptional}<{parameter.Type}>(sp) ?? {parameter.DefaultValue}";
+                : parameter.DefaultValue == "default"
+                    ? $"Optional<{parameter.Type}>(sp)"
+                    : $"Optional<{parameter.Type}>(sp) ?? {parameter.DefaultValue}";
 
         private static string Bool(bool value) => value ? "true" : "false";
 
