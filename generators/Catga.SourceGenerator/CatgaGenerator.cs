@@ -67,9 +67,8 @@ namespace Catga.SourceGenerator
 
             var handlerDiagnostics = allCandidates
                 .Combine(messages)
-                .Select(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right))
-                .WithTrackingName(TrackingNames.HandlerDiagnostics);
-            Report(context, handlerDiagnostics.SelectMany(static (all, _) => all));
+                .SelectMany(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right));
+            Report(context, handlerDiagnostics);
         }
 
         /// <summary>Reports diagnostics in their own output. Only this cheap step sees the compilation (to place each

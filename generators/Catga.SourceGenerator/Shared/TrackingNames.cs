@@ -8,6 +8,5 @@ namespace Catga.SourceGenerator.Shared
         public const string HandlerCandidates = nameof(HandlerCandidates);
         public const string AssemblyInfo = nameof(AssemblyInfo);
         public const string Registration = nameof(Registration);
-        public const string HandlerDiagnostics = nameof(HandlerDiagnostics);
     }
 }

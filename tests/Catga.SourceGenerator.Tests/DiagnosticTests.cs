@@ -1,0 +1,150 @@
+using Catga.SourceGenerator.Tests.Harness;
+using Microsoft.CodeAnalysis;
+
+namespace Catga.SourceGenerator.Tests;
+
+public sealed class DiagnosticTests
+{
+    private const string Usings = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Catga;
+
+        """;
+
+    [Fact]
+    public void CATGA001_command_without_handler_in_a_project_that_has_handlers()
+        => Verify("""
+            [CatgaCommand] public partial record {|CATGA001:Orphan|}(int N) : ICommand<int>;
+            [CatgaCommand] public partial record Handled(int N) : ICommand<int>;
+            [CatgaEvent] public partial record NobodyListens;
+            public sealed class HandledHandler : ICommandHandler<Handled, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Handled c, CancellationToken ct) => new(1);
+            }
+            """);
+
+    [Fact]
+    public void CATGA002_second_handler_of_one_command()
+        => Verify("""
+            [CatgaCommand] public partial record Ping : ICommand<int>;
+            public sealed class A : ICommandHandler<Ping, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Ping c, CancellationToken ct) => new(1);
+            }
+            public sealed class {|CATGA002:B|} : ICommandHandler<Ping, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Ping c, CancellationToken ct) => new(2);
+            }
+            """);
+
+    [Fact]
+    public void CATGA003_private_handler_and_generic_handler()
+        => Verify("""
+            [CatgaCommand] public partial record Ping : ICommand<int>;
+            [CatgaCommand] public partial record Pong : ICommand<int>;
+            public static class Outer
+            {
+                private sealed class {|CATGA003:Hidden|} : ICommandHandler<Ping, int>
+                {
+                    public ValueTask<CatgaResult<int>> HandleAsync(Ping c, CancellationToken ct) => new(1);
+                }
+            }
+            public sealed class {|CATGA003:Generic|}<T> : ICommandHandler<Pong, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Pong c, CancellationToken ct) => new(1);
+            }
+            """, ignore: "CATGA001");
+
+    [Fact]
+    public void CATGA004_not_partial_and_wrong_contracts()
+        => Verify("""
+            [CatgaCommand] public record {|CATGA004:NotPartial|}(int N);
+            [CatgaQuery] public partial record {|CATGA004:QueryWithoutContract|}(int N);
+            [CatgaEvent] public partial record {|CATGA004:EventThatIsACommand|} : ICommand;
+            [CatgaCommand] public partial record {|CATGA004:Generic|}<T>(T Value);
+            public class Plain
+            {
+                [CatgaCommand] public partial record {|CATGA004:InsideNonPartial|}(int N);
+            }
+            [CatgaCommand] public abstract partial record {|CATGA004:Abstract|}(int N);
+            """);
+
+    [Fact]
+    public void CATGA005_handler_of_a_message_without_attribute()
+        => Verify("""
+            public sealed record Plain(int N) : IQuery<int>;
+            public sealed class {|CATGA005:PlainHandler|} : IQueryHandler<Plain, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Plain q, CancellationToken ct) => new(q.N);
+            }
+            """);
+
+    [Fact]
+    public void CATGA006_behavior_whose_type_parameter_cannot_be_inferred()
+        => Verify("""
+            public sealed class {|CATGA006:Odd|}<TRequest, TResponse, TExtra> : IPipelineBehavior<TRequest, TResponse>
+                where TRequest : IRequest<TResponse>
+            {
+                public ValueTask<CatgaResult<TResponse>> HandleAsync(TRequest r, PipelineNext<TRequest, TResponse> next, CancellationToken ct) => next.InvokeAsync(r, ct);
+            }
+            """);
+
+    [Fact]
+    public void Correct_code_produces_no_diagnostics()
+    {
+        var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile("Shop", null, Sources.Shop));
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+    }
+
+    [Fact]
+    public void Diagnostics_honour_pragma_suppression()
+    {
+        var (output, _) = GeneratorHarness.Run(GeneratorHarness.Compile("T", null, Usings + """
+            public sealed record Plain(int N) : IQuery<int>;
+            #pragma warning disable CATGA005
+            public sealed class PlainHandler : IQueryHandler<Plain, int>
+            #pragma warning restore CATGA005
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(Plain q, CancellationToken ct) => new(q.N);
+            }
+            """));
+        var catga005 = output.GetDiagnostics().Where(d => d.Id == "CATGA005").ToList();
+        Assert.DoesNotContain(catga005, d => !d.IsSuppressed && d.Severity == DiagnosticSeverity.Warning);
+    }
+
+    [Fact]
+    public void Every_descriptor_has_a_help_link_to_its_docs_page()
+    {
+        var descriptors = typeof(CatgaGenerator).Assembly.GetType("Catga.SourceGenerator.CatgaDiagnosticDescriptors")!
+            .GetFields()
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToList();
+        Assert.Equal(6, descriptors.Count);
+        string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
+        foreach (var descriptor in descriptors)
+        {
+            Assert.EndsWith($"/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(docs, descriptor.Id + ".md")), $"docs/diagnostics/{descriptor.Id}.md is missing");
+        }
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
+        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+
+    private static void Verify(string markup, string? ignore = null)
+    {
+        var (source, expected) = Markup.Parse(Usings + markup);
+        var (_, result) = GeneratorHarness.Run(GeneratorHarness.Compile("T", null, source));
+        var actual = result.Diagnostics
+            .Where(d => d.Id != ignore)
+            .Select(d => (d.Id, d.Location.SourceSpan, Message: d.GetMessage()))
+            .OrderBy(d => d.SourceSpan.Start)
+            .ToList();
+        Assert.Equal(
+            expected.OrderBy(e => e.Span.Start).Select(e => $"{e.Id}@{e.Span}"),
+            actual.Select(a => $"{a.Id}@{a.SourceSpan}"));
+        Assert.All(actual, a => Assert.False(string.IsNullOrWhiteSpace(a.Message)));
+    }
+}

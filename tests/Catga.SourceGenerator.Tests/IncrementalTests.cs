@@ -1,0 +1,141 @@
+using System.Collections;
+using System.Reflection;
+using Catga.SourceGenerator.Shared;
+using Catga.SourceGenerator.Tests.Harness;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Catga.SourceGenerator.Tests;
+
+public sealed class IncrementalTests
+{
+    private static readonly string[] s_trackedSteps = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (string)f.GetValue(null)!)
+        .ToArray();
+
+    [Fact]
+    public void Adding_an_unrelated_file_leaves_every_tracked_step_cached_or_unchanged()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var changed = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(Sources.Unrelated, GeneratorHarness.ParseOptions, path: "/src/Shop/Unrelated.cs"));
+        var result = driver.RunGenerators(changed).GetRunResult().Results.Single();
+
+        AssertCached(result);
+    }
+
+    [Fact]
+    public void Editing_an_unrelated_method_body_leaves_every_tracked_step_cached_or_unchanged()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop, Sources.Unrelated);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Last();
+        var edited = tree.WithChangedText(tree.GetText().Replace(Sources.Unrelated.IndexOf("\"0.00\"", StringComparison.Ordinal), 6, "\"0.000\""));
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, edited)).GetRunResult().Results.Single();
+
+        AssertCached(result);
+    }
+
+    [Fact]
+    public void Editing_a_handler_method_body_regenerates_no_source()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var edited = tree.WithChangedText(tree.GetText().Replace(
+            Sources.Shop.IndexOf("=> new(query.OrderId)", StringComparison.Ordinal),
+            "=> new(query.OrderId)".Length,
+            "=> new(query.OrderId + \"!\")"));
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, edited)).GetRunResult().Results.Single();
+
+        // The parse step re-runs because the positions kept for diagnostics move, but the models that source is
+        // generated from compare equal, so every output is cached.
+        foreach (var name in new[] { TrackingNames.Registration, TrackingNames.MessageSources, TrackingNames.AssemblyInfo })
+        {
+            Assert.All(result.TrackedSteps[name].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output: {o.Reason}"));
+    }
+
+    [Fact]
+    public void Adding_a_handler_changes_the_registration_step()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        var changed = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("""
+            namespace Shop;
+            public sealed class SecondMailer : Catga.IEventHandler<OrderCreated>
+            {
+                public System.Threading.Tasks.ValueTask HandleAsync(OrderCreated e, System.Threading.CancellationToken ct) => default;
+            }
+            """, GeneratorHarness.ParseOptions, path: "/src/Shop/Second.cs"));
+        var result = driver.RunGenerators(changed).GetRunResult().Results.Single();
+        var registration = result.TrackedSteps[TrackingNames.Registration].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(registration, o => o.Reason == IncrementalStepRunReason.Modified);
+    }
+
+    [Fact]
+    public void Models_hold_no_symbols_syntax_or_compilations()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);
+        var result = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().Results.Single();
+        foreach (var name in s_trackedSteps)
+        {
+            Assert.True(result.TrackedSteps.ContainsKey(name), $"step {name} was not tracked; tracked: {string.Join(", ", result.TrackedSteps.Keys)}");
+            foreach (var output in result.TrackedSteps[name].SelectMany(s => s.Outputs))
+            {
+                AssertNoRoslynObjects(output.Value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+    }
+
+    private static void AssertCached(GeneratorRunResult result)
+    {
+        foreach (var name in s_trackedSteps)
+        {
+            foreach (var step in result.TrackedSteps[name])
+            {
+                foreach (var (_, reason) in step.Outputs)
+                {
+                    Assert.True(
+                        reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                        $"step {name} produced {reason}");
+                }
+            }
+        }
+    }
+
+    private static void AssertNoRoslynObjects(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel, $"{path} holds a {value.GetType().Name}");
+        // A descriptor is immutable metadata shared by all runs; a location is reduced to LocationInfo values.
+        if (value is DiagnosticDescriptor or Microsoft.CodeAnalysis.Text.TextSpan or Microsoft.CodeAnalysis.Text.LinePositionSpan)
+        {
+            return;
+        }
+
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (var item in items)
+            {
+                AssertNoRoslynObjects(item, $"{path}[{i++}]", seen);
+            }
+        }
+
+        foreach (var field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertNoRoslynObjects(field.GetValue(value), $"{path}.{field.Name}", seen);
+        }
+    }
+}
