@@ -25,6 +25,13 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
+echo "== Package smoke test: a fresh console app referencing the Catga package"
+if ! bash scripts/package-smoke-test.sh; then
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+passed=$((passed + 1))
+
 echo "== Native AOT publish of examples/AotDemo (net9.0, linux-x64)"
 out=$(mktemp -d)
 dotnet publish examples/AotDemo -c Release -f net9.0 -r linux-x64 -o "$out" 2>&1 | tee "$log"
