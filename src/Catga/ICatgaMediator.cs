@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using Catga.Runtime;
+
 namespace Catga;
 
 /// <summary>
@@ -17,7 +20,22 @@ public interface ICatgaMediator
     /// <param name="request">The command or query.</param>
     /// <param name="cancellationToken">Flows to every behavior and the handler.</param>
     /// <returns>The value, or the failure.</returns>
-    ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default);
+    /// <remarks>Not virtual: a generic virtual call costs a run-time method lookup on every call, so Catga's own mediator
+    /// is reached directly and other implementations through <see cref="SendCoreAsync{TResponse}"/>.</remarks>
+    sealed ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return this is CatgaDispatcher dispatcher ? request.DispatchAsync(dispatcher, cancellationToken) : SendCoreAsync(request, cancellationToken);
+    }
+
+    /// <summary>Sends a command or query; what <see cref="SendAsync{TResponse}"/> calls for implementations other than
+    /// Catga's own, such as test doubles or decorators.</summary>
+    /// <typeparam name="TResponse">The type of the value.</typeparam>
+    /// <param name="request">The command or query (not null).</param>
+    /// <param name="cancellationToken">Flows to every behavior and the handler.</param>
+    /// <returns>The value, or the failure.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    ValueTask<CatgaResult<TResponse>> SendCoreAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken);
 
     /// <summary>Publishes an event to every handler of its type. With <see cref="EventPublishMode.Sequential"/> (the default)
     /// handlers run one after another; with <see cref="EventPublishMode.Concurrent"/> they run at once. Either way every
@@ -34,5 +52,19 @@ public interface ICatgaMediator
     /// <param name="request">The stream request.</param>
     /// <param name="cancellationToken">Cancels the stream.</param>
     /// <returns>The items.</returns>
-    IAsyncEnumerable<CatgaResult<TItem>> CreateStream<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken = default);
+    /// <remarks>Not virtual, for the same reason as <see cref="SendAsync{TResponse}"/>; other implementations are reached
+    /// through <see cref="CreateStreamCore{TItem}"/>.</remarks>
+    sealed IAsyncEnumerable<CatgaResult<TItem>> CreateStream<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return this is CatgaDispatcher dispatcher ? request.DispatchStream(dispatcher, cancellationToken) : CreateStreamCore(request, cancellationToken);
+    }
+
+    /// <summary>Opens a stream; what <see cref="CreateStream{TItem}"/> calls for implementations other than Catga's own.</summary>
+    /// <typeparam name="TItem">The type of the items.</typeparam>
+    /// <param name="request">The stream request (not null).</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The items.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    IAsyncEnumerable<CatgaResult<TItem>> CreateStreamCore<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken);
 }

@@ -63,22 +63,31 @@ namespace Catga.SourceGenerator.Messages
 
             string ct = "global::System.Threading.CancellationToken cancellationToken";
             string dispatcher = "global::Catga.Runtime.CatgaDispatcher dispatcher";
+            // The slot is read here, in non-generic code, and the pipeline type is known statically, so dispatch is an
+            // array read and a type check: no lookup keyed by Type and no generic dictionary on the hot path.
+            string slot = $"global::Catga.Runtime.MessageSlot<{spec.FullyQualifiedName}>.Index";
             switch (spec.Kind)
             {
                 case MessageKind.Event:
                     w.WriteLine("/// <summary>Routes this event straight to the handlers of its type.</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.DispatchAsync<{spec.FullyQualifiedName}>(this, cancellationToken);");
+                    w.WriteLine($"    => dispatcher.FindEventPipeline({slot}) is global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}> pipeline");
+                    w.WriteLine("        ? pipeline.PublishAsync(this, dispatcher, cancellationToken)");
+                    w.WriteLine("        : dispatcher.NoEventHandlers(cancellationToken);");
                     break;
                 case MessageKind.StreamRequest:
                     w.WriteLine("/// <summary>Routes this request straight to the handler of its type.</summary>");
                     w.WriteLine($"global::System.Collections.Generic.IAsyncEnumerable<global::Catga.CatgaResult<{spec.ItemType}>> global::Catga.IStreamRequest<{spec.ItemType}>.DispatchStream({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.DispatchStream<{spec.FullyQualifiedName}, {spec.ItemType}>(this, cancellationToken);");
+                    w.WriteLine($"    => dispatcher.FindStreamPipeline({slot}) is global::Catga.Runtime.StreamPipeline<{spec.FullyQualifiedName}, {spec.ItemType}> pipeline");
+                    w.WriteLine("        ? pipeline.CreateStream(this, dispatcher, cancellationToken)");
+                    w.WriteLine($"        : dispatcher.NoStreamHandler<{spec.ItemType}>(typeof({spec.FullyQualifiedName}));");
                     break;
                 default:
                     w.WriteLine("/// <summary>Routes this request straight to the pipeline of its type.</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{spec.ResponseType}>> global::Catga.IRequest<{spec.ResponseType}>.DispatchAsync({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.DispatchAsync<{spec.FullyQualifiedName}, {spec.ResponseType}>(this, cancellationToken);");
+                    w.WriteLine($"    => dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline");
+                    w.WriteLine("        ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)");
+                    w.WriteLine($"        : dispatcher.NoHandler<{spec.ResponseType}>(typeof({spec.FullyQualifiedName}));");
                     break;
             }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Catga.Diagnostics;
 
@@ -23,7 +24,11 @@ internal static class CatgaInstrumentation
         description: "Number of messages whose processing failed.");
 
     /// <summary>Whether anyone listens to traces or metrics; when not, the pipeline takes its uninstrumented fast path.</summary>
-    internal static bool IsObserved => Source.HasListeners() || Duration.Enabled || Failures.Enabled;
+    internal static bool IsObserved
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Source.HasListeners() || Duration.Enabled || Failures.Enabled;
+    }
 
     internal static Activity? StartProcess(string spanName, string operation, string messageType, IMessage message)
     {

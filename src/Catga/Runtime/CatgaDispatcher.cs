@@ -31,12 +31,22 @@ public sealed class CatgaDispatcher : ICatgaMediator
         return CommandResults.FromUnit(command.DispatchAsync(this, cancellationToken));
     }
 
-    /// <inheritdoc/>
+    /// <summary>Sends a command or query to its handler (the same as <see cref="ICatgaMediator.SendAsync{TResponse}"/>).</summary>
+    /// <typeparam name="TResponse">The type of the value; inferred from the request.</typeparam>
+    /// <param name="request">The command or query.</param>
+    /// <param name="cancellationToken">Flows to every behavior and the handler.</param>
+    /// <returns>The value, or the failure.</returns>
     public ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.DispatchAsync(this, cancellationToken);
     }
+
+    ValueTask<CatgaResult<TResponse>> ICatgaMediator.SendCoreAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+        => request.DispatchAsync(this, cancellationToken);
+
+    IAsyncEnumerable<CatgaResult<TItem>> ICatgaMediator.CreateStreamCore<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken)
+        => request.DispatchStream(this, cancellationToken);
 
     /// <inheritdoc/>
     public ValueTask<CatgaResult> PublishAsync(IEvent @event, CancellationToken cancellationToken = default)
@@ -45,69 +55,57 @@ public sealed class CatgaDispatcher : ICatgaMediator
         return @event.DispatchAsync(this, cancellationToken);
     }
 
-    /// <inheritdoc/>
+    /// <summary>Opens a stream (the same as <see cref="ICatgaMediator.CreateStream{TItem}"/>).</summary>
+    /// <typeparam name="TItem">The type of the items; inferred from the request.</typeparam>
+    /// <param name="request">The stream request.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The items.</returns>
     public IAsyncEnumerable<CatgaResult<TItem>> CreateStream<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.DispatchStream(this, cancellationToken);
     }
 
-    /// <summary>Runs the pipeline of <typeparamref name="TRequest"/>. Called by generated message code.</summary>
-    /// <typeparam name="TRequest">The request type.</typeparam>
+    // Generated message code finds its pipeline with these: it passes its own MessageSlot index and casts the result to
+    // the sealed pipeline type it knows statically, so the hot path has no generic dictionary lookup and no type lookup.
+
+    /// <summary>The request pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
+    /// <param name="slot">The request type's <see cref="MessageSlot{TMessage}.Index"/>.</param>
+    /// <returns>A <see cref="RequestPipeline{TRequest, TResponse}"/>, or <see langword="null"/> when no handler is registered.</returns>
+    public object? FindRequestPipeline(int slot) => Find(_runtime.Requests, slot);
+
+    /// <summary>The event pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
+    /// <param name="slot">The event type's <see cref="MessageSlot{TMessage}.Index"/>.</param>
+    /// <returns>An <see cref="EventPipeline{TEvent}"/>, or <see langword="null"/> when the event has no handlers.</returns>
+    public object? FindEventPipeline(int slot) => Find(_runtime.Events, slot);
+
+    /// <summary>The stream pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
+    /// <param name="slot">The request type's <see cref="MessageSlot{TMessage}.Index"/>.</param>
+    /// <returns>A <see cref="StreamPipeline{TRequest, TItem}"/>, or <see langword="null"/> when no handler is registered.</returns>
+    public object? FindStreamPipeline(int slot) => Find(_runtime.Streams, slot);
+
+    /// <summary>The result of sending a request that has no handler: <see cref="CatgaErrorCodes.NoHandler"/>, logged as an error.</summary>
     /// <typeparam name="TResponse">The type of the value.</typeparam>
-    /// <param name="request">The request.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <param name="requestType">The request type.</param>
+    /// <returns>The failed result.</returns>
+    public ValueTask<CatgaResult<TResponse>> NoHandler<TResponse>(Type requestType)
+        => new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(requestType.FullName ?? requestType.Name)));
+
+    /// <summary>The result of publishing an event that has no handlers: success (nobody is interested in it yet), or
+    /// <see cref="CatgaErrorCodes.Cancelled"/> when the token is already cancelled.</summary>
+    /// <param name="cancellationToken">The call's token.</param>
     /// <returns>The result.</returns>
-    public ValueTask<CatgaResult<TResponse>> DispatchAsync<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken)
-        where TRequest : class, IRequest<TResponse>
-    {
-        var pipelines = _runtime.Requests;
-        int slot = MessageSlot<TRequest>.Index;
-        if ((uint)slot < (uint)pipelines.Length && pipelines[slot] is RequestPipeline<TRequest, TResponse> pipeline)
-        {
-            return pipeline.InvokeAsync(request, this, cancellationToken);
-        }
+    public ValueTask<CatgaResult> NoEventHandlers(CancellationToken cancellationToken)
+        => cancellationToken.IsCancellationRequested ? new(CatgaResult.Failure(CatgaError.FromException(new OperationCanceledException(cancellationToken)))) : default;
 
-        return new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(typeof(TRequest).FullName ?? typeof(TRequest).Name)));
-    }
-
-    /// <summary>Publishes <paramref name="event"/> to the handlers of <typeparamref name="TEvent"/>. Called by generated message code.</summary>
-    /// <typeparam name="TEvent">The event type.</typeparam>
-    /// <param name="event">The event.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The result.</returns>
-    public ValueTask<CatgaResult> DispatchAsync<TEvent>(TEvent @event, CancellationToken cancellationToken)
-        where TEvent : class, IEvent
-    {
-        var pipelines = _runtime.Events;
-        int slot = MessageSlot<TEvent>.Index;
-        if ((uint)slot < (uint)pipelines.Length && pipelines[slot] is EventPipeline<TEvent> pipeline)
-        {
-            return pipeline.PublishAsync(@event, this, cancellationToken);
-        }
-
-        // An event without handlers is not an error: nobody is interested in it (yet).
-        return cancellationToken.IsCancellationRequested ? new(CatgaResult.Failure(CatgaError.FromException(new OperationCanceledException(cancellationToken)))) : default;
-    }
-
-    /// <summary>Opens the stream of <typeparamref name="TRequest"/>. Called by generated message code.</summary>
-    /// <typeparam name="TRequest">The request type.</typeparam>
+    /// <summary>The stream of a request that has no handler: one <see cref="CatgaErrorCodes.NoHandler"/> failure.</summary>
     /// <typeparam name="TItem">The type of the items.</typeparam>
-    /// <param name="request">The request.</param>
-    /// <param name="cancellationToken">Cancels the stream.</param>
-    /// <returns>The items.</returns>
-    public IAsyncEnumerable<CatgaResult<TItem>> DispatchStream<TRequest, TItem>(TRequest request, CancellationToken cancellationToken)
-        where TRequest : class, IStreamRequest<TItem>
-    {
-        var pipelines = _runtime.Streams;
-        int slot = MessageSlot<TRequest>.Index;
-        if ((uint)slot < (uint)pipelines.Length && pipelines[slot] is StreamPipeline<TRequest, TItem> pipeline)
-        {
-            return pipeline.CreateStream(request, this, cancellationToken);
-        }
+    /// <param name="requestType">The request type.</param>
+    /// <returns>The stream.</returns>
+    public IAsyncEnumerable<CatgaResult<TItem>> NoStreamHandler<TItem>(Type requestType)
+        => new FailedStream<TItem>(_runtime.NoHandler(requestType.FullName ?? requestType.Name));
 
-        return new FailedStream<TItem>(_runtime.NoHandler(typeof(TRequest).FullName ?? typeof(TRequest).Name));
-    }
+    private static object? Find(object?[] pipelines, int slot) => (uint)slot < (uint)pipelines.Length ? pipelines[slot] : null;
 
     internal ValueTask<CatgaResult<TResponse>> DispatchByRuntimeTypeAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
         => _runtime.FindRequestByType(request.GetType()) is IRuntimeTypedRequestPipeline<TResponse> pipeline

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Catga.Diagnostics;
@@ -11,7 +12,8 @@ namespace Catga.Runtime;
 /// allocates nothing.
 /// </summary>
 /// <typeparam name="TEvent">The event type.</typeparam>
-internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     where TEvent : class, IEvent
 {
     private const string Operation = "publish";
@@ -24,7 +26,7 @@ internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     private readonly string _messageType;
     private readonly string _spanName;
 
-    public EventPipeline(EventHandlerGroup<TEvent> group, CatgaRuntime runtime)
+    internal EventPipeline(EventHandlerGroup<TEvent> group, CatgaRuntime runtime)
     {
         _definitions = group.Handlers;
         _singletons = new IEventHandler<TEvent>?[_definitions.Length];
@@ -35,6 +37,11 @@ internal sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
         _spanName = "process " + _messageType;
     }
 
+    /// <summary>Publishes the event to its handlers. Called by generated message code.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="dispatcher">The calling mediator, which knows the caller's scope.</param>
+    /// <param name="cancellationToken">Flows to every handler.</param>
+    /// <returns>The result; never faulted.</returns>
     public ValueTask<CatgaResult> PublishAsync(TEvent @event, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
     {
         if (CatgaInstrumentation.IsObserved || (!_allSingletons && dispatcher.IsRootProvider))

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Catga.Diagnostics;
@@ -11,7 +12,8 @@ namespace Catga.Runtime;
 /// </summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
 /// <typeparam name="TResponse">The type of the value.</typeparam>
-internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestPipeline<TResponse>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestPipeline<TResponse>
     where TRequest : class, IRequest<TResponse>
 {
     private const string Operation = "send";
@@ -21,13 +23,18 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
     private readonly string _spanName;
     private PipelineNext<TRequest, TResponse>? _singletonChain;
 
-    public RequestPipeline(RequestPipelineDefinition<TRequest, TResponse> definition, CatgaRuntime runtime)
+    internal RequestPipeline(RequestPipelineDefinition<TRequest, TResponse> definition, CatgaRuntime runtime)
     {
         _definition = definition;
         _runtime = runtime;
         _spanName = "process " + definition.MessageType;
     }
 
+    /// <summary>Runs the pipeline. Called by generated message code.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="dispatcher">The calling mediator, which knows the caller's scope.</param>
+    /// <param name="cancellationToken">Flows to every behavior and the handler.</param>
+    /// <returns>The result; never faulted.</returns>
     public ValueTask<CatgaResult<TResponse>> InvokeAsync(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
     {
         if (CatgaInstrumentation.IsObserved || (!_definition.IsSingleton && dispatcher.IsRootProvider))
@@ -43,7 +50,7 @@ internal sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedReques
         ValueTask<CatgaResult<TResponse>> pending;
         try
         {
-            var chain = _definition.IsSingleton ? _singletonChain ?? ComposeSingleton() : _definition.Compose(dispatcher.Services);
+            var chain = _singletonChain ?? (_definition.IsSingleton ? ComposeSingleton() : _definition.Compose(dispatcher.Services));
             pending = chain.InvokeAsync(request, cancellationToken);
         }
         catch (Exception exception)

@@ -1,31 +1,38 @@
+using System.ComponentModel;
 namespace Catga.Runtime;
 
 /// <summary>Opens the stream of one request type through its handler.</summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
 /// <typeparam name="TItem">The type of the items.</typeparam>
-internal sealed class StreamPipeline<TRequest, TItem> : IRuntimeTypedStreamPipeline<TItem>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class StreamPipeline<TRequest, TItem> : IRuntimeTypedStreamPipeline<TItem>
     where TRequest : class, IStreamRequest<TItem>
 {
     private IStreamHandler<TRequest, TItem>? _singleton;
 
-    public StreamPipeline(StreamHandlerDefinition<TRequest, TItem> definition, CatgaRuntime runtime)
+    internal StreamPipeline(StreamHandlerDefinition<TRequest, TItem> definition, CatgaRuntime runtime)
     {
         Definition = definition;
         Runtime = runtime;
         SpanName = "process " + definition.MessageType;
     }
 
-    public StreamHandlerDefinition<TRequest, TItem> Definition { get; }
+    internal StreamHandlerDefinition<TRequest, TItem> Definition { get; }
 
-    public CatgaRuntime Runtime { get; }
+    internal CatgaRuntime Runtime { get; }
 
-    public string SpanName { get; }
+    internal string SpanName { get; }
 
+    /// <summary>Opens the stream. Called by generated message code.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="dispatcher">The calling mediator, which knows the caller's scope.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The items, each wrapped in a result.</returns>
     public IAsyncEnumerable<CatgaResult<TItem>> CreateStream(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
         => new GuardedStream<TRequest, TItem>(this, request, dispatcher, cancellationToken);
 
     IAsyncEnumerable<CatgaResult<TItem>> IRuntimeTypedStreamPipeline<TItem>.CreateStream(IStreamRequest<TItem> request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
         => CreateStream((TRequest)request, dispatcher, cancellationToken);
 
-    public IStreamHandler<TRequest, TItem> ResolveSingleton() => _singleton ??= Definition.Resolve(Runtime.RootServices);
+    internal IStreamHandler<TRequest, TItem> ResolveSingleton() => _singleton ??= Definition.Resolve(Runtime.RootServices);
 }

@@ -22,6 +22,8 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type.</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Catga.Unit>> global::Catga.IRequest<global::Catga.Unit>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.DispatchAsync<global::Shop.CancelOrder, global::Catga.Unit>(this, cancellationToken);
+            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.CancelOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.CancelOrder, global::Catga.Unit> pipeline
+                ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
+                : dispatcher.NoHandler<global::Catga.Unit>(typeof(global::Shop.CancelOrder));
     }
 }

@@ -22,6 +22,8 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type.</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<string>> global::Catga.IRequest<string>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.DispatchAsync<global::Shop.GetOrder, string>(this, cancellationToken);
+            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.GetOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.GetOrder, string> pipeline
+                ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
+                : dispatcher.NoHandler<string>(typeof(global::Shop.GetOrder));
     }
 }

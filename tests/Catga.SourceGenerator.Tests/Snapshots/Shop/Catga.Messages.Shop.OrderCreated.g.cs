@@ -22,6 +22,8 @@ namespace Shop
 
         /// <summary>Routes this event straight to the handlers of its type.</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.DispatchAsync<global::Shop.OrderCreated>(this, cancellationToken);
+            => dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.OrderCreated>.Index) is global::Catga.Runtime.EventPipeline<global::Shop.OrderCreated> pipeline
+                ? pipeline.PublishAsync(this, dispatcher, cancellationToken)
+                : dispatcher.NoEventHandlers(cancellationToken);
     }
 }

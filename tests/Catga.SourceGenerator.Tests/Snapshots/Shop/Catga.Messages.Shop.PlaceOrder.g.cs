@@ -22,6 +22,8 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type.</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> global::Catga.IRequest<global::Shop.OrderPlaced>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.DispatchAsync<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(this, cancellationToken);
+            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.PlaceOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.PlaceOrder, global::Shop.OrderPlaced> pipeline
+                ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
+                : dispatcher.NoHandler<global::Shop.OrderPlaced>(typeof(global::Shop.PlaceOrder));
     }
 }
