@@ -1,36 +1,42 @@
-using System.Diagnostics;
 using Catga;
-using Catga.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Catga.Benchmarks;
 
-/// <summary>A fast, rough comparison (Stopwatch over many calls) used while tuning; the numbers that count come from BenchmarkDotNet.</summary>
+/// <summary>
+/// Runs one scenario a given number of times, for counting instructions under valgrind (see count-instructions.sh):
+/// instruction counts do not depend on what else the machine is doing, so they compare Catga with the direct call
+/// reliably on a busy machine. Wall-clock numbers come from BenchmarkDotNet.
+/// </summary>
 internal static class QuickCheck
 {
-    public static async Task RunAsync()
+    public static readonly string[] Scenarios = ["direct", "send0", "send1", "send3", "direct-event1", "publish1", "direct-event3", "publish3", "direct-stream", "stream"];
+
+    public static async Task<int> RunAsync(string scenario, int iterations)
     {
-        var services = new ServiceCollection();
-        services.AddCatga().AddGeneratedHandlers();
-        using var provider = services.BuildServiceProvider();
-        var mediator = provider.GetRequiredService<ICatgaMediator>();
-        var concrete = (CatgaDispatcher)mediator;
-        var handler = provider.GetRequiredService<Ping0Handler>();
-        var ping = new Ping0(1);
-        const int N = 20_000_000;
-        for (int round = 0; round < 3; round++)
+        var benchmarks = new MediatorBenchmarks();
+        benchmarks.Setup();
+        Func<ValueTask> run = scenario switch
         {
-            long sum = 0;
-            var sw = Stopwatch.StartNew();
-            for (int i = 0; i < N; i++) sum += (await handler.HandleAsync(ping, default)).Value;
-            double direct = sw.Elapsed.TotalNanoseconds / N;
-            sw.Restart();
-            for (int i = 0; i < N; i++) sum += (await mediator.SendAsync(ping)).Value;
-            double viaInterface = sw.Elapsed.TotalNanoseconds / N;
-            sw.Restart();
-            for (int i = 0; i < N; i++) sum += (await concrete.SendAsync(ping)).Value;
-            double viaConcrete = sw.Elapsed.TotalNanoseconds / N;
-            Console.WriteLine($"direct {direct:0.0} ns | interface {viaInterface:0.0} ns | concrete {viaConcrete:0.0} ns | {sum}");
+            "direct" => async () => await benchmarks.Direct(),
+            "send0" => async () => await benchmarks.Send0(),
+            "send1" => async () => await benchmarks.Send1(),
+            "send3" => async () => await benchmarks.Send3(),
+            "direct-event1" => benchmarks.DirectEvent1,
+            "publish1" => async () => await benchmarks.Publish1(),
+            "direct-event3" => benchmarks.DirectEvent3,
+            "publish3" => async () => await benchmarks.Publish3(),
+            "direct-stream" => async () => await benchmarks.DirectStream(),
+            "stream" => async () => await benchmarks.Stream(),
+            _ => throw new ArgumentException($"Unknown scenario '{scenario}'. Known: {string.Join(", ", Scenarios)}.", nameof(scenario)),
+        };
+
+        for (int i = 0; i < iterations; i++)
+        {
+            await run();
         }
+
+        benchmarks.Cleanup();
+        return 0;
     }
 }
