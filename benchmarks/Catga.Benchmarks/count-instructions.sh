@@ -16,5 +16,5 @@ printf '%-15s %12s\n' scenario "instr/op"
 for scenario in ${SCENARIOS:-direct send0 send1 send3 direct-event1 publish1 direct-event3 publish3 direct-stream stream}; do
   a=$(count "$scenario" "$n")
   b=$(count "$scenario" $((2 * n)))
-  printf '%-15s %12.1f\n' "$scenario" "$(echo "($b - $a) / $n" | bc -l)"
+  awk -v a="$a" -v b="$b" -v n="$n" -v s="$scenario" 'BEGIN { printf "%-15s %12.1f\n", s, (b - a) / n }'
 done

@@ -83,7 +83,7 @@ namespace Catga.SourceGenerator.Handlers
                 foreach (var e in spec.Events)
                 {
                     w.WriteLine($"builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<{e.MessageType}>(");
-                    w.WriteLine($"    {TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => Required<{e.HandlerType}>(sp)));");
+                    w.WriteLine($"    {TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => new {InvokerClassName(e)}(Required<{e.HandlerType}>(sp))));");
                 }
             }
 
@@ -100,6 +100,22 @@ namespace Catga.SourceGenerator.Handlers
 
             w.CloseBlock();
             w.WriteLine();
+            foreach (var e in spec.Events)
+            {
+                // Like a pipeline's handler step: the handler is called from code that names the event type.
+                string invoker = InvokerClassName(e);
+                w.WriteLine($"/// <summary>Calls <c>{e.HandlerDisplay}</c> for <c>{e.MessageDisplay}</c>.</summary>");
+                w.OpenBlock($"private sealed class {invoker} : global::Catga.Runtime.EventHandlerInvoker<{e.MessageType}>");
+                w.WriteLine($"private readonly {e.HandlerType} _handler;");
+                w.WriteLine();
+                w.WriteLine($"public {invoker}({e.HandlerType} handler) => _handler = handler;");
+                w.WriteLine();
+                w.WriteLine($"public override global::System.Threading.Tasks.ValueTask InvokeAsync({e.MessageType} @event, global::System.Threading.CancellationToken cancellationToken)");
+                w.WriteLine($"    => ((global::Catga.IEventHandler<{e.MessageType}>)_handler).HandleAsync(@event, cancellationToken);");
+                w.CloseBlock();
+                w.WriteLine();
+            }
+
             foreach (var lifetime in new[] { "Singleton", "Scoped", "Transient" })
             {
                 w.WriteLine($"private static void {lifetime}<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)");
@@ -153,14 +169,36 @@ namespace Catga.SourceGenerator.Handlers
             w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services)");
             w.WriteLine("// Built from the inside out: the handler first, then each behavior around it.");
             w.WriteLine($"{next} next = new HandlerStep(Required<{pipeline.HandlerType}>(services));");
-            foreach (var step in pipeline.Steps.AsSpan().ToArray().Reverse())
+            for (int i = pipeline.Steps.Count - 1; i >= 0; i--)
             {
-                w.WriteLine($"next = new global::Catga.Runtime.BehaviorStage<{request}, {response}>(Required<{step.BehaviorType}>(services), next);");
+                w.WriteLine($"next = new BehaviorStep{i + 1}(Required<{pipeline.Steps[i].BehaviorType}>(services), next);");
             }
 
             w.WriteLine("return next;");
             w.CloseBlock();
             w.WriteLine();
+
+            // One small class per behavior: the call to the behavior is made from code that names the request type, so
+            // it is a plain interface call rather than one resolved through shared generic code on every request.
+            string behaviorInterface = $"global::Catga.IPipelineBehavior<{request}, {response}>";
+            for (int i = 0; i < pipeline.Steps.Count; i++)
+            {
+                string behavior = pipeline.Steps[i].BehaviorType;
+                w.WriteLine($"/// <summary>Step {i + 1}: runs <c>{Xml(behavior)}</c> around the rest of the pipeline.</summary>");
+                w.OpenBlock($"private sealed class BehaviorStep{i + 1} : {next}");
+                w.WriteLine($"private readonly {behavior} _behavior;");
+                w.WriteLine($"private readonly {next} _next;");
+                w.WriteLine();
+                w.OpenBlock($"public BehaviorStep{i + 1}({behavior} behavior, {next} next)");
+                w.WriteLine("_behavior = behavior;");
+                w.WriteLine("_next = next;");
+                w.CloseBlock();
+                w.WriteLine();
+                w.WriteLine($"public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{response}>> InvokeAsync({request} request, global::System.Threading.CancellationToken cancellationToken)");
+                w.WriteLine($"    => (({behaviorInterface})_behavior).HandleAsync(request, _next, cancellationToken);");
+                w.CloseBlock();
+                w.WriteLine();
+            }
 
             string handlerInterface = pipeline.Kind switch
             {
@@ -230,6 +268,9 @@ namespace Catga.SourceGenerator.Handlers
         }
 
         private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
+
+        private static string InvokerClassName(EventRegistrationSpec registration)
+            => TypeNames.Identifier(registration.HandlerDisplay) + "_" + TypeNames.Identifier(registration.MessageDisplay) + "Invoker";
 
         private static string Resolve(ParameterSpec parameter) => parameter.DefaultValue is null
             ? $"Required<{parameter.Type}>(sp)"

@@ -13,8 +13,8 @@ public sealed class EventHandlerDefinition<TEvent> : IRegistration, IEventGroupF
     /// <param name="handlerType">The handler type's full name.</param>
     /// <param name="isSingleton">Whether the handler is a singleton, so it can be resolved once.</param>
     /// <param name="order">The handler's position among the handlers of the event.</param>
-    /// <param name="resolve">Resolves the handler from a provider.</param>
-    public EventHandlerDefinition(string messageType, string handlerType, bool isSingleton, int order, Func<IServiceProvider, IEventHandler<TEvent>> resolve)
+    /// <param name="resolve">Resolves the handler from a provider, wrapped in its generated invoker.</param>
+    public EventHandlerDefinition(string messageType, string handlerType, bool isSingleton, int order, Func<IServiceProvider, EventHandlerInvoker<TEvent>> resolve)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         MessageType = messageType;
@@ -36,8 +36,8 @@ public sealed class EventHandlerDefinition<TEvent> : IRegistration, IEventGroupF
     /// <summary>The handler's position among the handlers of the event.</summary>
     public int Order { get; }
 
-    /// <summary>Resolves the handler from a provider.</summary>
-    public Func<IServiceProvider, IEventHandler<TEvent>> Resolve { get; }
+    /// <summary>Resolves the handler from a provider, wrapped in its generated invoker.</summary>
+    public Func<IServiceProvider, EventHandlerInvoker<TEvent>> Resolve { get; }
 
     int IRegistration.Slot => MessageSlot<TEvent>.Index;
 

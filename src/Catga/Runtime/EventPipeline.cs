@@ -19,7 +19,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     private const string Operation = "publish";
 
     private readonly EventHandlerDefinition<TEvent>[] _definitions;
-    private readonly IEventHandler<TEvent>?[] _singletons;
+    private readonly EventHandlerInvoker<TEvent>?[] _singletons;
     private readonly CatgaRuntime _runtime;
     private readonly bool _allSingletons;
     private readonly bool _concurrent;
@@ -29,7 +29,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     internal EventPipeline(EventHandlerGroup<TEvent> group, CatgaRuntime runtime)
     {
         _definitions = group.Handlers;
-        _singletons = new IEventHandler<TEvent>?[_definitions.Length];
+        _singletons = new EventHandlerInvoker<TEvent>?[_definitions.Length];
         _runtime = runtime;
         _allSingletons = Array.TrueForAll(_definitions, static d => d.IsSingleton);
         _concurrent = runtime.Options.PublishMode == EventPublishMode.Concurrent;
@@ -69,7 +69,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
             ValueTask pending;
             try
             {
-                pending = Resolve(i, services).HandleAsync(@event, cancellationToken);
+                pending = Resolve(i, services).InvokeAsync(@event, cancellationToken);
             }
             catch (Exception exception)
             {
@@ -117,7 +117,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
             ValueTask started;
             try
             {
-                started = Resolve(i, services).HandleAsync(@event, cancellationToken);
+                started = Resolve(i, services).InvokeAsync(@event, cancellationToken);
             }
             catch (Exception exception)
             {
@@ -188,7 +188,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     private ValueTask<CatgaResult> PublishIn(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
         => _concurrent ? PublishConcurrently(@event, services, cancellationToken) : PublishSequentially(@event, services, 0, null, cancellationToken);
 
-    private IEventHandler<TEvent> Resolve(int index, IServiceProvider services)
+    private EventHandlerInvoker<TEvent> Resolve(int index, IServiceProvider services)
     {
         var definition = _definitions[index];
         if (!definition.IsSingleton)

@@ -43,13 +43,35 @@ namespace Catga.Generated
 
             // Event handlers, in the order they run for each event.
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
-                "Shop.OrderCreated", "Shop.Mailer", isSingleton: true, order: 1, static sp => Required<global::Shop.Mailer>(sp)));
+                "Shop.OrderCreated", "Shop.Mailer", isSingleton: true, order: 1, static sp => new Shop_Mailer_Shop_OrderCreatedInvoker(Required<global::Shop.Mailer>(sp))));
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
-                "Shop.OrderCreated", "Shop.AuditTrail", isSingleton: true, order: 2, static sp => Required<global::Shop.AuditTrail>(sp)));
+                "Shop.OrderCreated", "Shop.AuditTrail", isSingleton: true, order: 2, static sp => new Shop_AuditTrail_Shop_OrderCreatedInvoker(Required<global::Shop.AuditTrail>(sp))));
 
             // Stream requests.
             builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<global::Shop.ListOrders, string>(
                 "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => Required<global::Shop.ListOrdersHandler>(sp)));
+        }
+
+        /// <summary>Calls <c>Shop.Mailer</c> for <c>Shop.OrderCreated</c>.</summary>
+        private sealed class Shop_Mailer_Shop_OrderCreatedInvoker : global::Catga.Runtime.EventHandlerInvoker<global::Shop.OrderCreated>
+        {
+            private readonly global::Shop.Mailer _handler;
+
+            public Shop_Mailer_Shop_OrderCreatedInvoker(global::Shop.Mailer handler) => _handler = handler;
+
+            public override global::System.Threading.Tasks.ValueTask InvokeAsync(global::Shop.OrderCreated @event, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Catga.IEventHandler<global::Shop.OrderCreated>)_handler).HandleAsync(@event, cancellationToken);
+        }
+
+        /// <summary>Calls <c>Shop.AuditTrail</c> for <c>Shop.OrderCreated</c>.</summary>
+        private sealed class Shop_AuditTrail_Shop_OrderCreatedInvoker : global::Catga.Runtime.EventHandlerInvoker<global::Shop.OrderCreated>
+        {
+            private readonly global::Shop.AuditTrail _handler;
+
+            public Shop_AuditTrail_Shop_OrderCreatedInvoker(global::Shop.AuditTrail handler) => _handler = handler;
+
+            public override global::System.Threading.Tasks.ValueTask InvokeAsync(global::Shop.OrderCreated @event, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Catga.IEventHandler<global::Shop.OrderCreated>)_handler).HandleAsync(@event, cancellationToken);
         }
 
         private static void Singleton<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)

@@ -26,8 +26,24 @@ namespace Catga.Generated
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> next = new HandlerStep(Required<global::Shop.CancelOrderHandler>(services));
-                next = new global::Catga.Runtime.BehaviorStage<global::Shop.CancelOrder, global::Catga.Unit>(Required<global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit>>(services), next);
+                next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit>>(services), next);
                 return next;
+            }
+
+            /// <summary>Step 1: runs <c>global::Shop.Logging&lt;global::Shop.CancelOrder, global::Catga.Unit&gt;</c> around the rest of the pipeline.</summary>
+            private sealed class BehaviorStep1 : global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit>
+            {
+                private readonly global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit> _behavior;
+                private readonly global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> _next;
+
+                public BehaviorStep1(global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit> behavior, global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> next)
+                {
+                    _behavior = behavior;
+                    _next = next;
+                }
+
+                public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Catga.Unit>> InvokeAsync(global::Shop.CancelOrder request, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Catga.IPipelineBehavior<global::Shop.CancelOrder, global::Catga.Unit>)_behavior).HandleAsync(request, _next, cancellationToken);
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>

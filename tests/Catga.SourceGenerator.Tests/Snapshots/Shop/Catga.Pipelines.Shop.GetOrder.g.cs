@@ -26,8 +26,24 @@ namespace Catga.Generated
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.GetOrder, string> next = new HandlerStep(Required<global::Shop.GetOrderHandler>(services));
-                next = new global::Catga.Runtime.BehaviorStage<global::Shop.GetOrder, string>(Required<global::Shop.Logging<global::Shop.GetOrder, string>>(services), next);
+                next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.GetOrder, string>>(services), next);
                 return next;
+            }
+
+            /// <summary>Step 1: runs <c>global::Shop.Logging&lt;global::Shop.GetOrder, string&gt;</c> around the rest of the pipeline.</summary>
+            private sealed class BehaviorStep1 : global::Catga.PipelineNext<global::Shop.GetOrder, string>
+            {
+                private readonly global::Shop.Logging<global::Shop.GetOrder, string> _behavior;
+                private readonly global::Catga.PipelineNext<global::Shop.GetOrder, string> _next;
+
+                public BehaviorStep1(global::Shop.Logging<global::Shop.GetOrder, string> behavior, global::Catga.PipelineNext<global::Shop.GetOrder, string> next)
+                {
+                    _behavior = behavior;
+                    _next = next;
+                }
+
+                public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<string>> InvokeAsync(global::Shop.GetOrder request, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Catga.IPipelineBehavior<global::Shop.GetOrder, string>)_behavior).HandleAsync(request, _next, cancellationToken);
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>

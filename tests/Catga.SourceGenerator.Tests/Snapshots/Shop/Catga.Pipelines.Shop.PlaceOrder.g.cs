@@ -28,10 +28,58 @@ namespace Catga.Generated
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> next = new HandlerStep(Required<global::Shop.PlaceOrderHandler>(services));
-                next = new global::Catga.Runtime.BehaviorStage<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(Required<global::Shop.PlaceOrderLimit>(services), next);
-                next = new global::Catga.Runtime.BehaviorStage<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(Required<global::Shop.Audit<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
-                next = new global::Catga.Runtime.BehaviorStage<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(Required<global::Shop.Logging<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
+                next = new BehaviorStep3(Required<global::Shop.PlaceOrderLimit>(services), next);
+                next = new BehaviorStep2(Required<global::Shop.Audit<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
+                next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
                 return next;
+            }
+
+            /// <summary>Step 1: runs <c>global::Shop.Logging&lt;global::Shop.PlaceOrder, global::Shop.OrderPlaced&gt;</c> around the rest of the pipeline.</summary>
+            private sealed class BehaviorStep1 : global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
+            {
+                private readonly global::Shop.Logging<global::Shop.PlaceOrder, global::Shop.OrderPlaced> _behavior;
+                private readonly global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> _next;
+
+                public BehaviorStep1(global::Shop.Logging<global::Shop.PlaceOrder, global::Shop.OrderPlaced> behavior, global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> next)
+                {
+                    _behavior = behavior;
+                    _next = next;
+                }
+
+                public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> InvokeAsync(global::Shop.PlaceOrder request, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Catga.IPipelineBehavior<global::Shop.PlaceOrder, global::Shop.OrderPlaced>)_behavior).HandleAsync(request, _next, cancellationToken);
+            }
+
+            /// <summary>Step 2: runs <c>global::Shop.Audit&lt;global::Shop.PlaceOrder, global::Shop.OrderPlaced&gt;</c> around the rest of the pipeline.</summary>
+            private sealed class BehaviorStep2 : global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
+            {
+                private readonly global::Shop.Audit<global::Shop.PlaceOrder, global::Shop.OrderPlaced> _behavior;
+                private readonly global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> _next;
+
+                public BehaviorStep2(global::Shop.Audit<global::Shop.PlaceOrder, global::Shop.OrderPlaced> behavior, global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> next)
+                {
+                    _behavior = behavior;
+                    _next = next;
+                }
+
+                public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> InvokeAsync(global::Shop.PlaceOrder request, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Catga.IPipelineBehavior<global::Shop.PlaceOrder, global::Shop.OrderPlaced>)_behavior).HandleAsync(request, _next, cancellationToken);
+            }
+
+            /// <summary>Step 3: runs <c>global::Shop.PlaceOrderLimit</c> around the rest of the pipeline.</summary>
+            private sealed class BehaviorStep3 : global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
+            {
+                private readonly global::Shop.PlaceOrderLimit _behavior;
+                private readonly global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> _next;
+
+                public BehaviorStep3(global::Shop.PlaceOrderLimit behavior, global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> next)
+                {
+                    _behavior = behavior;
+                    _next = next;
+                }
+
+                public override global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> InvokeAsync(global::Shop.PlaceOrder request, global::System.Threading.CancellationToken cancellationToken)
+                    => ((global::Catga.IPipelineBehavior<global::Shop.PlaceOrder, global::Shop.OrderPlaced>)_behavior).HandleAsync(request, _next, cancellationToken);
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>
