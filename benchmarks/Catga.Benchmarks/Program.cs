@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 // In-process: the benchmarked code is the same build the tests use, and no project is generated and rebuilt.
 if (args is ["--count", var scenario, var iterations])
 {
-    return await Catga.Benchmarks.QuickCheck.RunAsync(scenario, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
+    return await Catga.Benchmarks.ScenarioRunner.RunAsync(scenario, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
 }
 
 var config = DefaultConfig.Instance

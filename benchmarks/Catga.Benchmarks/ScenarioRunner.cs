@@ -8,7 +8,7 @@ namespace Catga.Benchmarks;
 /// instruction counts do not depend on what else the machine is doing, so they compare Catga with the direct call
 /// reliably on a busy machine. Wall-clock numbers come from BenchmarkDotNet.
 /// </summary>
-internal static class QuickCheck
+internal static class ScenarioRunner
 {
     public static readonly string[] Scenarios = ["direct", "send0", "send1", "send3", "direct-event1", "publish1", "direct-event3", "publish3", "direct-stream", "stream"];
 
