@@ -3,9 +3,9 @@ using System.ComponentModel;
 namespace Catga.Runtime;
 
 /// <summary>
-/// The <see cref="ICatgaMediator"/> of one service provider or scope. Generated message code calls its typed
-/// <c>Dispatch</c> methods, which find the pipeline by array index; the <c>ByRuntimeType</c> methods serve message
-/// types the generator did not process.
+/// The <see cref="ICatgaMediator"/> of one service provider or scope. Generated message code finds its pipeline with
+/// the <c>Find...Pipeline</c> methods (an array index, no lookup keyed by <see cref="Type"/>); the <c>ByRuntimeType</c>
+/// methods serve message types the generator did not process.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CatgaDispatcher : ICatgaMediator
