@@ -117,7 +117,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                     $"Connecting to {options.Endpoint} did not complete within {options.ConnectTimeout.TotalMilliseconds} ms.", ex);
             }
 
-            if (ex is SocketException or IOException or AuthenticationException or RedisConnectionException or RedisProtocolException)
+            if (ex is SocketException or IOException or AuthenticationException or RedisConnectionException or RedisProtocolException or RedisServerException)
             {
                 throw new RedisConnectionException($"Could not connect to {options.Endpoint}: {ex.Message}", ex);
             }
