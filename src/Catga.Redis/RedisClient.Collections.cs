@@ -11,9 +11,8 @@ public sealed partial class RedisClient
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>True when the field is new.</returns>
-    public async ValueTask<bool> HashSetAsync(string key, string field, RedisValue value, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyTwoValuesCommand(CommandNames.HSet, key, field, value), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64() == 1;
+    public ValueTask<bool> HashSetAsync(string key, string field, RedisValue value, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyTwoValuesCommand, bool>(new KeyTwoValuesCommand(CommandNames.HSet, key, field, value), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>HSET: sets several fields of a hash.</summary>
     /// <param name="key">The hash.</param>
@@ -38,9 +37,8 @@ public sealed partial class RedisClient
     /// <param name="field">The field.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The value, or null when the hash or field does not exist.</returns>
-    public async ValueTask<byte[]?> HashGetAsync(string key, string field, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyValueCommand(CommandNames.HGet, key, field), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsBytes();
+    public ValueTask<byte[]?> HashGetAsync(string key, string field, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyValueCommand, byte[]?>(new KeyValueCommand(CommandNames.HGet, key, field), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>HGETALL: all fields of a hash.</summary>
     /// <param name="key">The hash.</param>
@@ -64,9 +62,8 @@ public sealed partial class RedisClient
     /// <param name="fields">The fields.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The number of fields that existed.</returns>
-    public async ValueTask<long> HashDeleteAsync(string key, IReadOnlyList<string> fields, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new ArgumentsCommand("HDEL", Prepend(key, fields)), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> HashDeleteAsync(string key, IReadOnlyList<string> fields, CancellationToken cancellationToken = default) =>
+        SendAsync<ArgumentsCommand, long>(new ArgumentsCommand("HDEL", Prepend(key, fields)), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>HINCRBY: adds to an integer field of a hash.</summary>
     /// <param name="key">The hash.</param>
@@ -74,9 +71,8 @@ public sealed partial class RedisClient
     /// <param name="increment">The amount, possibly negative.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The new value.</returns>
-    public async ValueTask<long> HashIncrementAsync(string key, string field, long increment, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyTwoValuesCommand(CommandNames.HIncrBy, key, field, increment), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> HashIncrementAsync(string key, string field, long increment, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyTwoValuesCommand, long>(new KeyTwoValuesCommand(CommandNames.HIncrBy, key, field, increment), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>ZADD: adds a member to a sorted set or updates its score.</summary>
     /// <param name="key">The sorted set.</param>
@@ -84,9 +80,8 @@ public sealed partial class RedisClient
     /// <param name="score">The score.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>True when the member is new.</returns>
-    public async ValueTask<bool> SortedSetAddAsync(string key, RedisValue member, double score, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyTwoValuesCommand(CommandNames.ZAdd, key, score, member), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64() == 1;
+    public ValueTask<bool> SortedSetAddAsync(string key, RedisValue member, double score, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyTwoValuesCommand, bool>(new KeyTwoValuesCommand(CommandNames.ZAdd, key, score, member), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>ZRANGEBYSCORE ... WITHSCORES: the members whose score lies in [min, max], lowest first.</summary>
     /// <param name="key">The sorted set.</param>
@@ -178,9 +173,8 @@ public sealed partial class RedisClient
     /// <param name="key">The list.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The element, or null when the list is empty.</returns>
-    public async ValueTask<byte[]?> ListRightPopAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.RPop, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsBytes();
+    public ValueTask<byte[]?> ListRightPopAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, byte[]?>(new KeyCommand(CommandNames.RPop, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>
     /// BLPOP, on a dedicated connection: pops the first element of the first non-empty list, waiting for one.

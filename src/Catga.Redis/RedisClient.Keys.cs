@@ -9,29 +9,23 @@ public sealed partial class RedisClient
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The value, or null when the key does not exist.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.Get, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsBytes();
+    public ValueTask<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, byte[]?>(new KeyCommand(CommandNames.Get, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>GET: the value of a key, decoded as UTF-8.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The value, or null when the key does not exist.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<string?> GetStringAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.Get, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsString();
+    public ValueTask<string?> GetStringAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, string?>(new KeyCommand(CommandNames.Get, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>SET: stores a value without expiry.</summary>
     /// <param name="key">The key.</param>
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>A task that completes when the server stored the value.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask SetAsync(string key, RedisValue value, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyValueCommand(CommandNames.Set, key, value), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).ThrowIfError();
+    public ValueTask SetAsync(string key, RedisValue value, CancellationToken cancellationToken = default) =>
+        SendVoidAsync(new KeyValueCommand(CommandNames.Set, key, value), cancellationToken);
 
     /// <summary>SET with an expiry (EX for whole seconds, PX otherwise) and a condition (NX/XX).</summary>
     /// <param name="key">The key.</param>
@@ -134,9 +128,8 @@ public sealed partial class RedisClient
     /// <param name="keys">The keys.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The number of keys that existed.</returns>
-    public async ValueTask<long> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        (await SendAsync(new ArgumentsCommand("DEL", Keys(keys)), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        SendAsync<ArgumentsCommand, long>(new ArgumentsCommand("DEL", Keys(keys)), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>EXISTS: counts the given keys that exist.</summary>
     /// <param name="keys">The keys.</param>
@@ -147,9 +140,8 @@ public sealed partial class RedisClient
     /// <param name="keys">The keys.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>How many exist.</returns>
-    public async ValueTask<long> ExistsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
-        (await SendAsync(new ArgumentsCommand("EXISTS", Keys(keys)), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> ExistsAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        SendAsync<ArgumentsCommand, long>(new ArgumentsCommand("EXISTS", Keys(keys)), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>EXPIRE (whole seconds) or PEXPIRE: sets a key's time to live.</summary>
     /// <param name="key">The key.</param>
@@ -173,27 +165,23 @@ public sealed partial class RedisClient
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>Seconds left; -1 when the key has no expiry; -2 when it does not exist.</returns>
-    public async ValueTask<long> TtlAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.Ttl, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> TtlAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, long>(new KeyCommand(CommandNames.Ttl, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>INCR: increments an integer value by one.</summary>
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The new value.</returns>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<long> IncrementAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.Incr, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> IncrementAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, long>(new KeyCommand(CommandNames.Incr, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>INCRBY: adds to an integer value.</summary>
     /// <param name="key">The key.</param>
     /// <param name="increment">The amount, possibly negative.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The new value.</returns>
-    public async ValueTask<long> IncrementAsync(string key, long increment, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyValueCommand(CommandNames.IncrBy, key, increment), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> IncrementAsync(string key, long increment, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyValueCommand, long>(new KeyValueCommand(CommandNames.IncrBy, key, increment), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>SCAN: enumerates the keys matching a pattern, page by page, without blocking the server.</summary>
     /// <param name="pattern">A glob pattern (MATCH); all keys when null.</param>

@@ -59,18 +59,16 @@ public sealed partial class RedisClient
     /// <param name="key">The stream.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The length; 0 when the stream does not exist.</returns>
-    public async ValueTask<long> StreamLengthAsync(string key, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyCommand(CommandNames.XLen, key), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> StreamLengthAsync(string key, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyCommand, long>(new KeyCommand(CommandNames.XLen, key), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>XDEL: deletes entries.</summary>
     /// <param name="key">The stream.</param>
     /// <param name="ids">The entry ids.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The number of entries deleted.</returns>
-    public async ValueTask<long> StreamDeleteAsync(string key, IReadOnlyList<string> ids, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new ArgumentsCommand("XDEL", Prepend(key, ids)), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> StreamDeleteAsync(string key, IReadOnlyList<string> ids, CancellationToken cancellationToken = default) =>
+        SendAsync<ArgumentsCommand, long>(new ArgumentsCommand("XDEL", Prepend(key, ids)), RedisCommandFlags.None, cancellationToken);
 
     /// <summary>XTRIM: trims a stream by MAXLEN or MINID.</summary>
     /// <param name="key">The stream.</param>

@@ -143,23 +143,49 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// <param name="message">The payload.</param>
     /// <param name="cancellationToken">Stops waiting for the reply.</param>
     /// <returns>The number of subscribers that received it.</returns>
-    public async ValueTask<long> PublishAsync(string channel, RedisValue message, CancellationToken cancellationToken = default) =>
-        (await SendAsync(new KeyValueCommand(CommandNames.Publish, channel, message), RedisCommandFlags.None, cancellationToken)
-            .ConfigureAwait(false)).AsInt64();
+    public ValueTask<long> PublishAsync(string channel, RedisValue message, CancellationToken cancellationToken = default) =>
+        SendAsync<KeyValueCommand, long>(new KeyValueCommand(CommandNames.Publish, channel, message), RedisCommandFlags.None, cancellationToken);
 
     internal ValueTask<RedisReply> SendAsync<TCommand>(in TCommand command, RedisCommandFlags flags, CancellationToken cancellationToken)
+        where TCommand : IRespCommand =>
+        SendAsync<TCommand, RedisReply>(command, flags, cancellationToken);
+
+    /// <summary>
+    /// The hot path: on a live connection with a free slot the command is written synchronously and the pooled
+    /// completion itself is the returned ValueTask, converting the reply to <typeparamref name="T"/> when awaited.
+    /// </summary>
+    internal ValueTask<T> SendAsync<TCommand, T>(in TCommand command, RedisCommandFlags flags, CancellationToken cancellationToken)
         where TCommand : IRespCommand
     {
         PhysicalConnection? connection = _shared.Current;
-        if (connection is not null && flags == RedisCommandFlags.None)
+        if (flags == RedisCommandFlags.None
+            && connection is not null
+            && connection.TryEnqueue(command, _options.CommandTimeout, cancellationToken, out PendingCommand? pending))
         {
-            return connection.SendAsync(command, _options.CommandTimeout, cancellationToken);
+            return pending.As<T>();
         }
 
-        return SendWithReconnectAsync(command, flags, cancellationToken);
+        return SendWithReconnectAsync<TCommand, T>(command, flags, cancellationToken);
     }
 
-    private async ValueTask<RedisReply> SendWithReconnectAsync<TCommand>(
+    /// <summary>Like <see cref="SendAsync{TCommand, T}"/> for commands whose only result is success or an error.</summary>
+    internal ValueTask SendVoidAsync<TCommand>(in TCommand command, CancellationToken cancellationToken)
+        where TCommand : IRespCommand
+    {
+        PhysicalConnection? connection = _shared.Current;
+        if (connection is not null && connection.TryEnqueue(command, _options.CommandTimeout, cancellationToken, out PendingCommand? pending))
+        {
+            return pending.AsVoid();
+        }
+
+        return SendVoidWithReconnectAsync(command, cancellationToken);
+    }
+
+    private async ValueTask SendVoidWithReconnectAsync<TCommand>(TCommand command, CancellationToken cancellationToken)
+        where TCommand : IRespCommand =>
+        (await SendWithReconnectAsync<TCommand, RedisReply>(command, RedisCommandFlags.None, cancellationToken).ConfigureAwait(false)).ThrowIfError();
+
+    private async ValueTask<T> SendWithReconnectAsync<TCommand, T>(
         TCommand command, RedisCommandFlags flags, CancellationToken cancellationToken)
         where TCommand : IRespCommand
     {
@@ -168,7 +194,8 @@ public sealed partial class RedisClient : IAsyncDisposable
             PhysicalConnection connection = await _shared.GetAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await connection.SendAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                PendingCommand pending = await connection.EnqueueAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                return await pending.As<T>().ConfigureAwait(false);
             }
             catch (RedisConnectionException) when ((flags & RedisCommandFlags.RetryOnReconnect) != 0 && attempt == 0)
             {

@@ -5,11 +5,19 @@ using System.Threading.Tasks.Sources;
 namespace Catga.Redis.Connections;
 
 /// <summary>
-/// The completion of one written command, reused through a pool so a round trip allocates nothing.
+/// The completion of one written command, reused through a pool so a round trip allocates nothing. It is the
+/// source of the caller's ValueTask directly, in each result type the typed commands return, converting the reply
+/// when the caller reads it; so the hot commands need no async state machine either.
 /// Two parties hold it: the reader loop (until the reply is consumed, which keeps FIFO order even when the caller
 /// gave up) and the caller (until it has read the result). It goes back to the pool when both have let go.
 /// </summary>
-internal sealed class PendingCommand : IValueTaskSource<RedisReply>
+internal sealed class PendingCommand :
+    IValueTaskSource<RedisReply>,
+    IValueTaskSource,
+    IValueTaskSource<byte[]?>,
+    IValueTaskSource<string?>,
+    IValueTaskSource<long>,
+    IValueTaskSource<bool>
 {
     /// <summary>Enough to absorb the in-flight commands of a busy connection without unbounded growth.</summary>
     private const int MaxPooled = 4096;
@@ -17,7 +25,9 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     private static readonly ConcurrentQueue<PendingCommand> s_pool = new();
     private static int s_pooledCount;
 
-    private ManualResetValueTaskSourceCore<RedisReply> _core = new() { RunContinuationsAsynchronously = true };
+    // Continuations run inline on whichever thread completes the command: a ReplyBatch work item on the pool,
+    // never the reader loop itself.
+    private ManualResetValueTaskSourceCore<RedisReply> _core = new() { RunContinuationsAsynchronously = false };
 
     /// <summary>0 while waiting, 1 once a result or an exception has been set.</summary>
     private int _completed;
@@ -52,6 +62,12 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
     }
 
     public ValueTask<RedisReply> AsValueTask() => new(this, _core.Version);
+
+    /// <summary>The result as <typeparamref name="T"/>: RedisReply, byte[], string, long or bool.</summary>
+    public ValueTask<T> As<T>() => new((IValueTaskSource<T>)(object)this, _core.Version);
+
+    /// <summary>Completes when the reply arrives; throws if it is an error.</summary>
+    public ValueTask AsVoid() => new(this, _core.Version);
 
     public void RegisterCancellation(CancellationToken cancellationToken) =>
         _cancellation = cancellationToken.UnsafeRegister(
@@ -90,7 +106,19 @@ internal sealed class PendingCommand : IValueTaskSource<RedisReply>
         Release();
     }
 
-    public RedisReply GetResult(short token)
+    RedisReply IValueTaskSource<RedisReply>.GetResult(short token) => Consume(token);
+
+    void IValueTaskSource.GetResult(short token) => Consume(token).ThrowIfError();
+
+    byte[]? IValueTaskSource<byte[]?>.GetResult(short token) => Consume(token).AsBytes();
+
+    string? IValueTaskSource<string?>.GetResult(short token) => Consume(token).AsString();
+
+    long IValueTaskSource<long>.GetResult(short token) => Consume(token).AsInt64();
+
+    bool IValueTaskSource<bool>.GetResult(short token) => Consume(token).AsBoolean();
+
+    private RedisReply Consume(short token)
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -199,46 +200,33 @@ internal sealed class PhysicalConnection : IAsyncDisposable
 
     /// <summary>Sends a command whose reply completes the returned task, in FIFO order with all other commands.</summary>
     public ValueTask<RedisReply> SendAsync<TCommand>(in TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
-        where TCommand : IRespCommand
-    {
-        if (!_slots.Wait(0))
-        {
-            return SendAfterSlotAsync(command, timeout, cancellationToken);
-        }
-
-        return Enqueue(command, timeout, cancellationToken);
-    }
+        where TCommand : IRespCommand =>
+        TryEnqueue(command, timeout, cancellationToken, out PendingCommand? pending)
+            ? pending.AsValueTask()
+            : SendAfterSlotAsync(command, timeout, cancellationToken);
 
     private async ValueTask<RedisReply> SendAfterSlotAsync<TCommand>(TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+        where TCommand : IRespCommand =>
+        await (await EnqueueAsync(command, timeout, cancellationToken).ConfigureAwait(false)).AsValueTask().ConfigureAwait(false);
+
+    /// <summary>
+    /// The synchronous fast path: writes the command and queues its completion when a pending slot is free and the
+    /// connection is open; false otherwise (the caller then takes <see cref="EnqueueAsync"/>).
+    /// </summary>
+    public bool TryEnqueue<TCommand>(
+        in TCommand command, TimeSpan timeout, CancellationToken cancellationToken, [NotNullWhen(true)] out PendingCommand? pending)
         where TCommand : IRespCommand
     {
-        if (!await _slots.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+        pending = null;
+        if (!_slots.Wait(0))
         {
-            throw new RedisTimeoutException(
-                $"No slot among {_options.MaxPendingCommands} pending commands freed up within {timeout.TotalMilliseconds} ms.");
+            return false;
         }
 
-        return await Enqueue(command, timeout, cancellationToken).ConfigureAwait(false);
-    }
-
-    private ValueTask<RedisReply> Enqueue<TCommand>(in TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
-        where TCommand : IRespCommand
-    {
-        PendingCommand pending = PendingCommand.Rent(timeout);
-        ValueTask<RedisReply> result = pending.AsValueTask();
-        lock (_writeLock)
+        if (!TryWrite(command, timeout, out pending))
         {
-            if (_closeReason is not null)
-            {
-                _slots.Release();
-                pending.Abandon();
-                return ValueTask.FromException<RedisReply>(NotConnected(_closeReason));
-            }
-
-            var writer = new RespWriter(_outbound.Writer);
-            command.Write(ref writer);
-            _pending.Enqueue(pending);
-            Flush();
+            _slots.Release();
+            return false;
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -246,7 +234,52 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             pending.RegisterCancellation(cancellationToken);
         }
 
-        return result;
+        return true;
+    }
+
+    /// <summary>Waits for a pending slot (backpressure), then writes the command and queues its completion.</summary>
+    public async ValueTask<PendingCommand> EnqueueAsync<TCommand>(TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
+        where TCommand : IRespCommand
+    {
+        TimeSpan slotWait = timeout == Timeout.InfiniteTimeSpan ? _options.CommandTimeout : timeout;
+        if (!await _slots.WaitAsync(slotWait, cancellationToken).ConfigureAwait(false))
+        {
+            throw new RedisTimeoutException(
+                $"No slot among {_options.MaxPendingCommands} pending commands freed up within {slotWait.TotalMilliseconds} ms.");
+        }
+
+        if (!TryWrite(command, timeout, out PendingCommand? pending))
+        {
+            _slots.Release();
+            throw NotConnected(Volatile.Read(ref _closeReason)!);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.RegisterCancellation(cancellationToken);
+        }
+
+        return pending;
+    }
+
+    private bool TryWrite<TCommand>(in TCommand command, TimeSpan timeout, [NotNullWhen(true)] out PendingCommand? pending)
+        where TCommand : IRespCommand
+    {
+        lock (_writeLock)
+        {
+            if (_closeReason is not null)
+            {
+                pending = null;
+                return false;
+            }
+
+            pending = PendingCommand.Rent(timeout);
+            var writer = new RespWriter(_outbound.Writer);
+            command.Write(ref writer);
+            _pending.Enqueue(pending);
+            Flush();
+            return true;
+        }
     }
 
     /// <summary>
@@ -396,15 +429,32 @@ internal sealed class PhysicalConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        ReplyBatch batch = ReplyBatch.Rent();
         try
         {
             while (true)
             {
                 ReadResult result = await _input.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                while (RespParser.TryParse(ref buffer, _options.Limits, out RedisReply reply))
+                try
                 {
-                    Dispatch(reply);
+                    while (RespParser.TryParse(ref buffer, _options.Limits, out RedisReply reply))
+                    {
+                        if (Dispatch(reply, batch) && batch.IsFull)
+                        {
+                            ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                            batch = ReplyBatch.Rent();
+                        }
+                    }
+                }
+                finally
+                {
+                    // Whatever was parsed before a protocol error is still delivered to its callers.
+                    if (!batch.IsEmpty)
+                    {
+                        ThreadPool.UnsafeQueueUserWorkItem(batch, preferLocal: false);
+                        batch = ReplyBatch.Rent();
+                    }
                 }
 
                 _input.AdvanceTo(buffer.Start, buffer.End);
@@ -427,12 +477,14 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
     }
 
-    private void Dispatch(RedisReply reply)
+    /// <summary>Routes a push to the handler, or pairs a reply with the oldest pending command.</summary>
+    /// <returns>True when a command was added to <paramref name="batch"/>.</returns>
+    private bool Dispatch(RedisReply reply, ReplyBatch batch)
     {
         if (reply.Type == RedisReplyType.Push || _allFramesArePushes)
         {
             _onPush?.Invoke(reply);
-            return;
+            return false;
         }
 
         if (!_pending.TryDequeue(out PendingCommand? pending))
@@ -440,9 +492,9 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             throw new RedisProtocolException($"The server sent a {reply.Type} reply while no command was waiting for one.");
         }
 
-        pending.TrySetResult(reply);
-        pending.ReleaseFromReader();
         _slots.Release();
+        batch.Add(pending, reply);
+        return true;
     }
 
     private void FailExpiredCommands()
