@@ -11,6 +11,7 @@ internal sealed class CatgaScenarios(RedisClient redis, BenchmarkSettings settin
     public async Task<(double OpsPerSecond, double BytesPerOp)> SetGetAsync()
     {
         string[][] keys = [.. Enumerable.Range(0, settings.Concurrency).Select(c => Enumerable.Range(0, 100).Select(i => $"cs:{c}:{i}").ToArray())];
+        long processedBefore = await CommandsProcessedAsync();
         long deadline = Stopwatch.GetTimestamp() + (long)(settings.Seconds * Stopwatch.Frequency);
         long before = GC.GetTotalAllocatedBytes(precise: true);
         var elapsed = Stopwatch.StartNew();
@@ -18,6 +19,14 @@ internal sealed class CatgaScenarios(RedisClient redis, BenchmarkSettings settin
         double seconds = elapsed.Elapsed.TotalSeconds;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         long ops = counts.Sum();
+
+        // The server's own count proves every operation counted here really reached it.
+        long processed = await CommandsProcessedAsync() - processedBefore;
+        if (processed < ops)
+        {
+            throw new InvalidOperationException($"Counted {ops} operations but the server processed only {processed} commands.");
+        }
+
         return (ops / seconds, (double)allocated / ops);
     }
 
@@ -34,6 +43,13 @@ internal sealed class CatgaScenarios(RedisClient redis, BenchmarkSettings settin
         }
 
         return ops;
+    }
+
+    private async Task<long> CommandsProcessedAsync()
+    {
+        string stats = (await redis.ExecuteAsync("INFO", "stats")).ToString();
+        string line = stats.Split('\n').First(l => l.StartsWith("total_commands_processed:", StringComparison.Ordinal));
+        return long.Parse(line["total_commands_processed:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<(double P50, double P99)> LatencyAsync()

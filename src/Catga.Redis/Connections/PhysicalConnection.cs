@@ -28,7 +28,16 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     private readonly PipeReader _input;
     private readonly Lock _writeLock = new();
     private readonly ConcurrentQueue<PendingCommand> _pending = new();
-    private readonly SemaphoreSlim _slots;
+    private readonly int _maxPending;
+
+    /// <summary>Signalled when a slot frees up while callers wait for one; see <see cref="ReleaseSlot"/>.</summary>
+    private readonly SemaphoreSlim _slotFreed = new(0);
+
+    /// <summary>Commands written and not yet answered (or claimed slots about to be written).</summary>
+    private int _inFlight;
+
+    /// <summary>Callers waiting in <see cref="AcquireSlotAsync"/>.</summary>
+    private int _slotWaiters;
     private readonly Action<RedisReply>? _onPush;
     private readonly TaskCompletionSource<Exception> _closed =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -49,7 +58,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         _socket = socket;
         _stream = stream;
         _onPush = onPush;
-        _slots = new SemaphoreSlim(maxPending, maxPending);
+        _maxPending = maxPending;
 
         // pauseWriterThreshold 0: flushing never waits, so callers can flush under the lock; the bounded pending
         // queue (_slots) is what applies backpressure.
@@ -218,14 +227,14 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         where TCommand : IRespCommand
     {
         pending = null;
-        if (!_slots.Wait(0))
+        if (!TryAcquireSlot())
         {
             return false;
         }
 
         if (!TryWrite(command, timeout, out pending))
         {
-            _slots.Release();
+            ReleaseSlot();
             return false;
         }
 
@@ -241,16 +250,10 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     public async ValueTask<PendingCommand> EnqueueAsync<TCommand>(TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
         where TCommand : IRespCommand
     {
-        TimeSpan slotWait = timeout == Timeout.InfiniteTimeSpan ? _options.CommandTimeout : timeout;
-        if (!await _slots.WaitAsync(slotWait, cancellationToken).ConfigureAwait(false))
-        {
-            throw new RedisTimeoutException(
-                $"No slot among {_options.MaxPendingCommands} pending commands freed up within {slotWait.TotalMilliseconds} ms.");
-        }
-
+        await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
         if (!TryWrite(command, timeout, out PendingCommand? pending))
         {
-            _slots.Release();
+            ReleaseSlot();
             throw NotConnected(Volatile.Read(ref _closeReason)!);
         }
 
@@ -260,6 +263,53 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
 
         return pending;
+    }
+
+    private bool TryAcquireSlot()
+    {
+        if (Interlocked.Increment(ref _inFlight) <= _maxPending)
+        {
+            return true;
+        }
+
+        ReleaseSlot();
+        return false;
+    }
+
+    private void ReleaseSlot()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (Volatile.Read(ref _slotWaiters) > 0)
+        {
+            _slotFreed.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits until a slot is free: the backpressure that keeps a slow server from growing the queue without bound.
+    /// A waiter registers before it checks, so a slot freed in between always signals it.
+    /// </summary>
+    private async ValueTask AcquireSlotAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TimeSpan limit = timeout == Timeout.InfiniteTimeSpan ? _options.CommandTimeout : timeout;
+        long deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        Interlocked.Increment(ref _slotWaiters);
+        try
+        {
+            while (!TryAcquireSlot())
+            {
+                TimeSpan remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (remaining <= TimeSpan.Zero || !await _slotFreed.WaitAsync(remaining, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new RedisTimeoutException(
+                        $"No slot among {_maxPending} pending commands freed up within {limit.TotalMilliseconds} ms.");
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _slotWaiters);
+        }
     }
 
     private bool TryWrite<TCommand>(in TCommand command, TimeSpan timeout, [NotNullWhen(true)] out PendingCommand? pending)
@@ -299,17 +349,14 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         {
             for (; acquired < commands.Count; acquired++)
             {
-                if (!await _slots.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new RedisTimeoutException($"No room for a batch of {commands.Count} commands within {timeout.TotalMilliseconds} ms.");
-                }
+                await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
         {
-            if (acquired > 0)
+            for (int i = 0; i < acquired; i++)
             {
-                _slots.Release(acquired);
+                ReleaseSlot();
             }
 
             throw;
@@ -320,7 +367,11 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         {
             if (_closeReason is not null)
             {
-                _slots.Release(commands.Count);
+                for (int i = 0; i < commands.Count; i++)
+                {
+                    ReleaseSlot();
+                }
+
                 throw NotConnected(_closeReason);
             }
 
@@ -492,7 +543,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
             throw new RedisProtocolException($"The server sent a {reply.Type} reply while no command was waiting for one.");
         }
 
-        _slots.Release();
+        ReleaseSlot();
         batch.Add(pending, reply);
         return true;
     }
@@ -546,7 +597,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 $"The connection to {_options.Endpoint} was lost before the reply arrived; the command may or may not "
                 + $"have been executed. Cause: {reason.Message}", reason));
             pending.ReleaseFromReader();
-            _slots.Release();
+            ReleaseSlot();
         }
 
         _closed.TrySetResult(reason);
