@@ -24,7 +24,7 @@ public sealed partial class RedisClient : IAsyncDisposable
             options,
             "shared",
             options.MaxPendingCommands,
-            reply => PushReceived?.Invoke(this, reply),
+            RaisePushReceived,
             onConnected: null,
             RaiseConnectionFailed,
             RaiseConnectionRestored);
@@ -39,7 +39,7 @@ public sealed partial class RedisClient : IAsyncDisposable
 
     /// <summary>
     /// Raised, on the connection's reader, for each RESP3 push frame received on the shared connection (for example
-    /// client-side caching invalidations). Handlers must return quickly.
+    /// client-side caching invalidations). Handlers must return quickly; an exception they throw is discarded.
     /// </summary>
     public event EventHandler<RedisReply>? PushReceived;
 
@@ -247,9 +247,43 @@ public sealed partial class RedisClient : IAsyncDisposable
         return false;
     }
 
-    private void RaiseConnectionFailed(RedisConnectionEventArgs args) => ConnectionFailed?.Invoke(this, args);
+    // A throwing event handler must not stop the reader loop or the reconnect loop that raised the event, so
+    // handler exceptions end here; handlers own their error reporting.
+    private void RaisePushReceived(RedisReply push)
+    {
+        try
+        {
+            PushReceived?.Invoke(this, push);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // See above.
+        }
+    }
 
-    private void RaiseConnectionRestored(RedisConnectionEventArgs args) => ConnectionRestored?.Invoke(this, args);
+    private void RaiseConnectionFailed(RedisConnectionEventArgs args)
+    {
+        try
+        {
+            ConnectionFailed?.Invoke(this, args);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // See RaisePushReceived.
+        }
+    }
+
+    private void RaiseConnectionRestored(RedisConnectionEventArgs args)
+    {
+        try
+        {
+            ConnectionRestored?.Invoke(this, args);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // See RaisePushReceived.
+        }
+    }
 
     /// <summary>Closes all connections; pending commands fail.</summary>
     /// <returns>A task that completes when everything is closed.</returns>

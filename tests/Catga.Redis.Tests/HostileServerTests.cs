@@ -46,12 +46,34 @@ public sealed class HostileServerTests
     }
 
     [Fact(Timeout = TestLimits.Timeout)]
-    public async Task A_truncated_frame_that_never_completes_times_out_instead_of_hanging()
+    public async Task A_truncated_frame_that_never_completes_times_out_and_the_stuck_connection_is_replaced()
     {
-        await using var server = new FakeRedisServer((_, _) => "$10\r\nabc");
+        await using var server = new FakeRedisServer((connection, _) => connection == 1 ? "$10\r\nabc" : "$2\r\nok\r\n");
         await using RedisClient redis = await RedisClient.ConnectAsync(server.Options(TimeSpan.FromMilliseconds(300)));
+        var failures = new ConcurrentQueue<Exception?>();
+        redis.ConnectionFailed += (_, e) => failures.Enqueue(e.Exception);
         var error = await Assert.ThrowsAsync<RedisTimeoutException>(async () => await redis.GetAsync("k"));
         Assert.Contains("300 ms", error.Message);
+
+        await Eventually.TrueAsync(
+            () => failures.Any(f => f is RedisTimeoutException && f.Message.Contains("presumed stuck", StringComparison.Ordinal)),
+            "the stuck connection was reset");
+        Assert.Equal("ok", await redis.GetStringAsync("k"));
+        Assert.Equal(2, server.Connections);
+    }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task A_throwing_event_handler_does_not_break_the_connection()
+    {
+        await using var server = new FakeRedisServer((_, command) => ">1\r\n+note\r\n$2\r\nok\r\n");
+        await using RedisClient redis = await RedisClient.ConnectAsync(server.Options());
+        redis.PushReceived += (_, _) => throw new InvalidOperationException("handler bug");
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal("ok", await redis.GetStringAsync("k"));
+        }
+
+        Assert.Equal(1, server.Connections);
     }
 
     [Fact(Timeout = TestLimits.Timeout)]

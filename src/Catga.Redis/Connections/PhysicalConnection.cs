@@ -563,6 +563,16 @@ internal sealed class PhysicalConnection : IAsyncDisposable
                 $"No reply from {_options.Endpoint} within {_options.CommandTimeout.TotalMilliseconds} ms; "
                 + "the reply, if it comes, will be discarded."));
         }
+
+        // A connection whose oldest command has gone unanswered for a further full timeout is presumed stuck (a
+        // half-open socket, a stalled frame): closing it fails what is queued behind and lets the client reconnect.
+        if (_pending.TryPeek(out PendingCommand? oldest)
+            && oldest.Deadline != long.MaxValue
+            && now - oldest.Deadline > (long)(_options.CommandTimeout.TotalSeconds * Stopwatch.Frequency))
+        {
+            Close(new RedisTimeoutException(
+                $"No reply from {_options.Endpoint} for more than {2 * _options.CommandTimeout.TotalMilliseconds} ms; the connection is presumed stuck and was reset."));
+        }
     }
 
     /// <summary>Stops the connection: pending commands fail with an exception naming <paramref name="reason"/>.</summary>
