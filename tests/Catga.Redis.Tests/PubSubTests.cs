@@ -65,4 +65,29 @@ public sealed class PubSubTests(RedisServerFixture fixture) : IClassFixture<Redi
         await subscription.DisposeAsync();
         await Eventually.TrueAsync(async () => await fixture.Client.PublishAsync(channel, "y") == 0, "no subscriber is left");
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task Concurrent_subscriptions_to_one_channel_are_all_active_when_they_return()
+    {
+        RedisSubscriber subscriber = await fixture.Client.GetSubscriberAsync();
+        string channel = RedisServerFixture.Key("shared");
+        RedisSubscription[] subscriptions = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => subscriber.SubscribeAsync(channel)));
+        try
+        {
+            Assert.Equal(1, await fixture.Client.PublishAsync(channel, "to-all"));
+            foreach (RedisSubscription subscription in subscriptions)
+            {
+                await using IAsyncEnumerator<RedisMessage> messages = subscription.GetAsyncEnumerator();
+                Assert.True(await messages.MoveNextAsync());
+                Assert.Equal("to-all", messages.Current.PayloadText);
+            }
+        }
+        finally
+        {
+            foreach (RedisSubscription subscription in subscriptions)
+            {
+                await subscription.DisposeAsync();
+            }
+        }
+    }
 }

@@ -84,6 +84,11 @@ public sealed class RedisSubscriber : IAsyncDisposable
                 map[target] = list = [];
                 confirmation = Subscribe(connection, target, isPattern);
             }
+            else if (_confirmations.TryGetValue(ConfirmationKey(target, isPattern), out TaskCompletionSource? unconfirmed))
+            {
+                // Another caller subscribed to the same target a moment ago: this one is active when that one is.
+                confirmation = unconfirmed.Task;
+            }
 
             list.Add(subscription);
         }
@@ -108,8 +113,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>Sends SUBSCRIBE or PSUBSCRIBE; called under the lock so confirmations and the maps agree.</summary>
     private Task Subscribe(PhysicalConnection connection, string target, bool isPattern)
     {
-        string kind = isPattern ? "psubscribe" : "subscribe";
-        string key = kind + ":" + target;
+        string key = ConfirmationKey(target, isPattern);
         if (!_confirmations.TryGetValue(key, out TaskCompletionSource? confirmation))
         {
             confirmation = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,6 +131,8 @@ public sealed class RedisSubscriber : IAsyncDisposable
 
         return confirmation.Task;
     }
+
+    private static string ConfirmationKey(string target, bool isPattern) => (isPattern ? "psubscribe:" : "subscribe:") + target;
 
     internal void Remove(RedisSubscription subscription)
     {
