@@ -115,4 +115,17 @@ public sealed class HostileServerTests
         Assert.Equal(RedisProtocolVersion.Resp2, redis.Protocol);
         Assert.Equal("x", await redis.GetStringAsync("k"));
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task A_server_that_never_answers_the_handshake_fails_the_connect_within_the_connect_timeout()
+    {
+        await using var server = new FakeRedisServer((_, _) => "+OK\r\n", hello: FakeRedisServer.Stall);
+        RedisOptions defaults = server.Options();
+        var error = await Assert.ThrowsAsync<RedisConnectionException>(() => RedisClient.ConnectAsync(new RedisOptions
+        {
+            Port = defaults.Port,
+            ConnectTimeout = TimeSpan.FromMilliseconds(300),
+        }));
+        Assert.Contains("did not complete within 300 ms", error.Message);
+    }
 }

@@ -35,6 +35,18 @@ public sealed class SecurityTests
         Assert.Contains("NOAUTH", anonymous.Message);
     }
 
+    [Theory(Timeout = TestLimits.Timeout)]
+    [InlineData(RedisProtocolVersion.Resp2)]
+    [InlineData(RedisProtocolVersion.Resp3)]
+    public async Task A_requirepass_password_authenticates_the_default_user(RedisProtocolVersion protocol)
+    {
+        await using RedisServer server = await RedisServer.StartAsync(["requirepass hunter2"]);
+        await using RedisClient redis = await RedisClient.ConnectAsync(
+            new RedisOptions { Port = server.Port, Protocol = protocol, Password = "hunter2" });
+        Assert.Equal("default", (await redis.ExecuteAsync("ACL", "WHOAMI")).AsString());
+        Assert.Equal(protocol, redis.Protocol);
+    }
+
     [Fact(Timeout = TestLimits.Timeout)]
     public async Task Tls_with_a_private_ca_and_an_acl_user_works_and_an_untrusted_certificate_is_refused()
     {

@@ -193,4 +193,38 @@ public sealed class RespParserTests
         Assert.True(buffer.IsEmpty);
         return ReplyRendering.Render(reply);
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task Mutated_frames_either_parse_wait_for_more_or_fail_with_a_protocol_error_and_nothing_else()
+    {
+        // Property-style: corrupt valid frames at random (seeded, so a failure reproduces) and feed them split at
+        // random points; the only acceptable failure is RedisProtocolException.
+        var random = new Random(20261122);
+        byte[][] frames = [.. Frames.Select(row => Encoding.UTF8.GetBytes((string)row[0]))];
+        byte[] alphabet = "+-:$*_,#(!=%~|>0123456789-?\r\nabcinf"u8.ToArray();
+        var limits = new RedisProtocolLimits { MaxBulkLength = 1024, MaxAggregateLength = 64, MaxNestingDepth = 8, MaxLineLength = 256, MaxFrameLength = 4096 };
+        for (int iteration = 0; iteration < 20_000; iteration++)
+        {
+            byte[] frame = [.. frames[random.Next(frames.Length)], .. frames[random.Next(frames.Length)]];
+            for (int mutations = random.Next(1, 4); mutations > 0; mutations--)
+            {
+                frame[random.Next(frame.Length)] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            ReadOnlySequence<byte> buffer = Segments.Split(frame, random.Next(frame.Length), random.Next(frame.Length));
+            try
+            {
+                while (RespParser.TryParse(ref buffer, limits, out RedisReply reply))
+                {
+                    _ = ReplyRendering.Render(reply);
+                }
+            }
+            catch (RedisProtocolException)
+            {
+                // Expected for most corruptions.
+            }
+        }
+
+        await Task.CompletedTask;
+    }
 }
