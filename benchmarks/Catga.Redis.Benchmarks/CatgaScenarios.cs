@@ -8,15 +8,17 @@ internal sealed class CatgaScenarios(RedisClient redis, BenchmarkSettings settin
 {
     private static readonly byte[] Value = "xxxxxxxxxxxxxxxx"u8.ToArray();
 
-    public async Task<(double OpsPerSecond, double BytesPerOp)> SetGetAsync()
+    public async Task<(double OpsPerSecond, double BytesPerOp, double CpuMicrosPerOp)> SetGetAsync()
     {
         string[][] keys = [.. Enumerable.Range(0, settings.Concurrency).Select(c => Enumerable.Range(0, 100).Select(i => $"cs:{c}:{i}").ToArray())];
         long processedBefore = await CommandsProcessedAsync();
         long deadline = Stopwatch.GetTimestamp() + (long)(settings.Seconds * Stopwatch.Frequency);
         long before = GC.GetTotalAllocatedBytes(precise: true);
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var elapsed = Stopwatch.StartNew();
         long[] counts = await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(c => Task.Run(() => SetGetLoopAsync(keys[c], deadline))));
         double seconds = elapsed.Elapsed.TotalSeconds;
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         long ops = counts.Sum();
 
@@ -27,7 +29,7 @@ internal sealed class CatgaScenarios(RedisClient redis, BenchmarkSettings settin
             throw new InvalidOperationException($"Counted {ops} operations but the server processed only {processed} commands.");
         }
 
-        return (ops / seconds, (double)allocated / ops);
+        return (ops / seconds, (double)allocated / ops, cpu.TotalMicroseconds / ops);
     }
 
     /// <summary>One caller's loop, written out (no delegate per iteration) so the allocation figure is the client's own.</summary>

@@ -8,7 +8,8 @@ using Catga.Redis.Benchmarks;
 // Measures Catga.Redis, redis-benchmark (-P 16) and ioredis against one redis-server started here, and prints a
 // markdown table. The clients take turns, scenario by scenario and round by round, and each cell is the median of
 // the rounds: on a shared 2-core machine that keeps background load from favouring whichever client ran last.
-// Usage: Catga.Redis.Benchmarks [seconds per round] [concurrent callers] [rounds]
+// Usage: Catga.Redis.Benchmarks [seconds per round] [concurrent callers] [rounds] [--catga-setget-only]
+// The last option measures only Catga.Redis SET/GET (throughput, allocation, CPU per op), for A/B comparisons.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var settings = new BenchmarkSettings(
     Seconds: args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 3,
@@ -17,6 +18,7 @@ var settings = new BenchmarkSettings(
     StreamEntries: 50_000,
     RedisBenchmarkRequests: 1_000_000);
 int rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+bool catgaSetGetOnly = args.Contains("--catga-setget-only");
 
 using LocalRedisServer server = await LocalRedisServer.StartAsync();
 Console.Error.WriteLine($"redis-server on port {server.Port}; {Environment.ProcessorCount} cores; {rounds} rounds; {settings}");
@@ -43,9 +45,15 @@ var catga = new CatgaScenarios(redis, settings);
 for (int round = 1; round <= rounds; round++)
 {
     Console.Error.WriteLine($"round {round}/{rounds}");
-    (double setGet, double bytesPerOp) = await catga.SetGetAsync();
+    (double setGet, double bytesPerOp, double cpuPerOp) = await catga.SetGetAsync();
     Add("Catga.Redis", "setget", setGet);
     Add("Catga.Redis", "bytesPerOp", bytesPerOp);
+    Add("Catga.Redis", "cpuPerOp", cpuPerOp);
+    if (catgaSetGetOnly)
+    {
+        continue;
+    }
+
     Add("redis-benchmark -P 16", "setget", RunRedisBenchmark(server.Port, settings));
     if (haveIoRedis)
     {
@@ -148,6 +156,7 @@ static void PrintTable(Dictionary<(string Client, string Metric), List<double>> 
         ("xadd", "XADD ops/s", "N0"),
         ("xreadgroup", $"XREADGROUP COUNT 100 + XACK, entries/s ({settings.StreamEntries} entries)", "N0"),
         ("bytesPerOp", "allocated bytes per SET/GET op (GET returns a 16-byte value)", "N1"),
+        ("cpuPerOp", "client CPU time per SET/GET op (µs, user+system, all threads)", "N2"),
     })
     {
         Console.WriteLine($"| {label} | {Cell("Catga.Redis", metric, format)} | {Cell("redis-benchmark -P 16", metric, format)} | {Cell("ioredis", metric, format)} | {Ratio("redis-benchmark -P 16", metric)} | {Ratio("ioredis", metric)} |");

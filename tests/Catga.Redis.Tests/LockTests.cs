@@ -42,8 +42,11 @@ public sealed class LockTests(RedisServerFixture fixture) : IClassFixture<RedisS
     {
         var locks = new RedisDistributedLock(fixture.Client);
         string key = RedisServerFixture.Key("expiring");
-        RedisLockHandle first = (await locks.TryAcquireAsync(key, TimeSpan.FromMilliseconds(100)))!;
+        RedisLockHandle first = (await locks.TryAcquireAsync(key, TimeSpan.FromSeconds(10)))!;
         Assert.Null(await locks.TryAcquireAsync(key, TimeSpan.FromSeconds(10)));
+
+        // Shorten the lease only now, so a slow machine cannot let it lapse before the check above.
+        Assert.True(await first.ExtendAsync(TimeSpan.FromMilliseconds(50)));
 
         RedisLockHandle? second = null;
         await Eventually.TrueAsync(
