@@ -53,8 +53,9 @@ public sealed class RedisServer : IAsyncDisposable
         ReconnectMaxDelay = TimeSpan.FromMilliseconds(250),
     };
 
+    /// <summary>A client with a generous command timeout: commands issued during a restart wait for the reconnect.</summary>
     public Task<RedisClient> ConnectAsync(RedisProtocolVersion protocol = RedisProtocolVersion.Resp3) =>
-        RedisClient.ConnectAsync(Options(protocol));
+        RedisClient.ConnectAsync(Options(protocol, TimeSpan.FromSeconds(10)));
 
     public async Task StartProcessAsync()
     {
