@@ -86,10 +86,6 @@ public readonly struct RedisValue
         _ => string.Empty,
     };
 
-    /// <summary>The value as text.</summary>
-    /// <returns>The text form.</returns>
-    public string ToText() => ToString();
-
     internal static string FormatDouble(double value) =>
         double.IsPositiveInfinity(value) ? "+inf"
         : double.IsNegativeInfinity(value) ? "-inf"

@@ -44,6 +44,8 @@ public sealed class StreamTests(RedisServerFixture fixture) : IClassFixture<Redi
         StreamPendingEntry[] detail = await redis.StreamPendingEntriesAsync(stream, "workers", 10, consumer: "a");
         Assert.Equal(3, detail.Length);
         Assert.All(detail, e => Assert.Equal(2, e.DeliveryCount));
+        Assert.Empty(await redis.StreamPendingEntriesAsync(stream, "workers", 10, minIdle: TimeSpan.FromHours(1)));
+        Assert.Empty(await redis.StreamPendingEntriesAsync(stream, "workers", 10, consumer: "nobody"));
 
         // Consumer B takes over entries idle for at least 50 ms.
         StreamAutoClaimResult claim = default!;
