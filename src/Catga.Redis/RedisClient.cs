@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Catga.Redis.Connections;
 using Catga.Redis.Protocol;
 using Catga.Redis.PubSub;
@@ -189,12 +190,25 @@ public sealed partial class RedisClient : IAsyncDisposable
         TCommand command, RedisCommandFlags flags, CancellationToken cancellationToken)
         where TCommand : IRespCommand
     {
+        long started = Stopwatch.GetTimestamp();
         for (int attempt = 0; ; attempt++)
         {
             PhysicalConnection connection = await _shared.GetAsync(cancellationToken).ConfigureAwait(false);
+            PendingCommand pending;
             try
             {
-                PendingCommand pending = await connection.EnqueueAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+                pending = await connection.EnqueueAsync(command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisConnectionException) when (connection.IsClosed && Stopwatch.GetElapsedTime(started) < _options.CommandTimeout)
+            {
+                // The connection closed before the command was written: nothing reached the server, so waiting for
+                // the next connection is safe for any command, within the command timeout.
+                attempt--;
+                continue;
+            }
+
+            try
+            {
                 return await pending.As<T>().ConfigureAwait(false);
             }
             catch (RedisConnectionException) when ((flags & RedisCommandFlags.RetryOnReconnect) != 0 && attempt == 0)

@@ -38,6 +38,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
 
     /// <summary>Callers waiting in <see cref="AcquireSlotAsync"/>.</summary>
     private int _slotWaiters;
+
     private readonly Action<RedisReply>? _onPush;
     private readonly TaskCompletionSource<Exception> _closed =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -66,8 +67,8 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         _onPush = onPush;
         _maxPending = maxPending;
 
-        // pauseWriterThreshold 0: flushing never waits, so callers can flush under the lock; the bounded pending
-        // queue (_slots) is what applies backpressure.
+        // pauseWriterThreshold 0: flushing never waits, so callers can flush under the lock; the bound on pending
+        // commands (_inFlight, _maxPending) is what applies backpressure.
         _outbound = new Pipe(new PipeOptions(
             pauseWriterThreshold: 0,
             resumeWriterThreshold: 0,
