@@ -200,4 +200,33 @@ public sealed class MultiplexingTests(RedisServerFixture fixture) : IClassFixtur
         Assert.Equal("MYERR", error.ErrorCode);
         Assert.Equal(40, script.Sha1.Length);
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task Concurrent_batches_as_large_as_the_pending_bound_take_turns_instead_of_deadlocking()
+    {
+        RedisOptions defaults = fixture.Server.Options();
+        await using RedisClient redis = await RedisClient.ConnectAsync(new RedisOptions { Port = defaults.Port, MaxPendingCommands = 8 });
+        string key = RedisServerFixture.Key("turns");
+        RedisReply[][] results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
+        {
+            RedisBatch batch = redis.CreateBatch();
+            for (int i = 0; i < 8; i++)
+            {
+                batch.Add("INCR", key);
+            }
+
+            return batch.ExecuteAsync();
+        }));
+
+        Assert.Equal(80, await redis.IncrementAsync(key, 0));
+        Assert.All(results, replies => Assert.Equal(8, replies.Length));
+
+        RedisBatch tooLarge = redis.CreateBatch();
+        for (int i = 0; i < 9; i++)
+        {
+            tooLarge.Add("PING");
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => tooLarge.ExecuteAsync());
+    }
 }

@@ -36,7 +36,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     /// <summary>Commands written and not yet answered (or claimed slots about to be written).</summary>
     private int _inFlight;
 
-    /// <summary>Callers waiting in <see cref="AcquireSlotAsync"/>.</summary>
+    /// <summary>Callers waiting in <see cref="AcquireSlotsAsync"/>.</summary>
     private int _slotWaiters;
 
     private readonly Action<RedisReply>? _onPush;
@@ -257,7 +257,7 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     public async ValueTask<PendingCommand> EnqueueAsync<TCommand>(TCommand command, TimeSpan timeout, CancellationToken cancellationToken)
         where TCommand : IRespCommand
     {
-        await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
+        await AcquireSlotsAsync(1, timeout, cancellationToken).ConfigureAwait(false);
         if (!TryWrite(command, timeout, out PendingCommand? pending))
         {
             ReleaseSlot();
@@ -272,20 +272,25 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         return pending;
     }
 
-    private bool TryAcquireSlot()
+    private bool TryAcquireSlot() => TryAcquireSlots(1);
+
+    /// <summary>Claims <paramref name="count"/> slots at once, so two large batches can never each hold half.</summary>
+    private bool TryAcquireSlots(int count)
     {
-        if (Interlocked.Increment(ref _inFlight) <= _maxPending)
+        if (Interlocked.Add(ref _inFlight, count) <= _maxPending)
         {
             return true;
         }
 
-        ReleaseSlot();
+        ReleaseSlots(count);
         return false;
     }
 
-    private void ReleaseSlot()
+    private void ReleaseSlot() => ReleaseSlots(1);
+
+    private void ReleaseSlots(int count)
     {
-        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Add(ref _inFlight, -count);
         if (Volatile.Read(ref _slotWaiters) > 0)
         {
             _slotFreed.Release();
@@ -293,23 +298,23 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until a slot is free: the backpressure that keeps a slow server from growing the queue without bound.
-    /// A waiter registers before it checks, so a slot freed in between always signals it.
+    /// Waits until <paramref name="count"/> slots are free: the backpressure that keeps a slow server from growing
+    /// the queue without bound. A waiter registers before it checks, so a slot freed in between always signals it.
     /// </summary>
-    private async ValueTask AcquireSlotAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async ValueTask AcquireSlotsAsync(int count, TimeSpan timeout, CancellationToken cancellationToken)
     {
         TimeSpan limit = timeout == Timeout.InfiniteTimeSpan ? _options.CommandTimeout : timeout;
         long deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
         Interlocked.Increment(ref _slotWaiters);
         try
         {
-            while (!TryAcquireSlot())
+            while (!TryAcquireSlots(count))
             {
                 TimeSpan remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
                 if (remaining <= TimeSpan.Zero || !await _slotFreed.WaitAsync(remaining, cancellationToken).ConfigureAwait(false))
                 {
                     throw new RedisTimeoutException(
-                        $"No slot among {_maxPending} pending commands freed up within {limit.TotalMilliseconds} ms.");
+                        $"No room for {count} more among {_maxPending} pending commands within {limit.TotalMilliseconds} ms.");
                 }
             }
         }
@@ -345,40 +350,19 @@ internal sealed class PhysicalConnection : IAsyncDisposable
     /// </summary>
     public async Task<RedisReply[]> SendBatchAsync(IReadOnlyList<ArgumentsCommand> commands, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (commands.Count > _options.MaxPendingCommands)
+        if (commands.Count > _maxPending)
         {
             throw new ArgumentException(
-                $"A batch of {commands.Count} commands exceeds MaxPendingCommands ({_options.MaxPendingCommands}).", nameof(commands));
+                $"A batch of {commands.Count} commands exceeds the {_maxPending} pending commands a connection allows.", nameof(commands));
         }
 
-        int acquired = 0;
-        try
-        {
-            for (; acquired < commands.Count; acquired++)
-            {
-                await AcquireSlotAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            for (int i = 0; i < acquired; i++)
-            {
-                ReleaseSlot();
-            }
-
-            throw;
-        }
-
+        await AcquireSlotsAsync(commands.Count, timeout, cancellationToken).ConfigureAwait(false);
         var tasks = new ValueTask<RedisReply>[commands.Count];
         lock (_writeLock)
         {
             if (_closeReason is not null)
             {
-                for (int i = 0; i < commands.Count; i++)
-                {
-                    ReleaseSlot();
-                }
-
+                ReleaseSlots(commands.Count);
                 throw NotConnected(_closeReason);
             }
 

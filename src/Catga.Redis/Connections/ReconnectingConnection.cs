@@ -77,8 +77,9 @@ internal sealed class ReconnectingConnection : IAsyncDisposable
                     return connection;
                 }
 
-                // A connection that closed after it was announced: wait for the signal of the next one.
-                await Task.Yield();
+                // A connection that closed after it was announced: its monitor is about to replace the signal;
+                // pause briefly rather than spin until it has.
+                await Task.Delay(1, timeout.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_disposed.IsCancellationRequested)
