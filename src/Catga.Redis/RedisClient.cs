@@ -47,6 +47,9 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// <summary>The options the client was created with.</summary>
     public RedisOptions Options => _options;
 
+    /// <summary>True while the shared connection is up; false while it is being re-established. For health checks.</summary>
+    public bool IsConnected => _shared.Current is { IsClosed: false };
+
     /// <summary>The protocol negotiated on the shared connection (RESP2 while disconnected).</summary>
     public RedisProtocolVersion Protocol => _shared.Current?.Protocol ?? RedisProtocolVersion.Resp2;
 

@@ -28,6 +28,7 @@ public sealed class ReconnectTests
         Assert.Contains("lost before the reply arrived", error.Message);
         Assert.Contains("may or may not have been executed", error.Message);
         await Eventually.TrueAsync(() => failures.Any(f => f.ConnectionName == "shared"), "ConnectionFailed was raised");
+        Assert.False(redis.IsConnected);
 
         // A command issued while the server is down waits for the reconnect instead of failing at once.
         string key = RedisServerFixture.Key("after-restart");
@@ -35,6 +36,7 @@ public sealed class ReconnectTests
         await server.StartProcessAsync();
         Assert.True(await waiting);
         await Eventually.TrueAsync(() => !restored.IsEmpty, "ConnectionRestored was raised");
+        Assert.True(redis.IsConnected);
         Assert.Equal("back", await redis.GetStringAsync(key));
     }
 
