@@ -31,9 +31,20 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(IReadOnlyList<string>? extraConfig = null, bool tls = false, string? directory = null)
     {
         directory ??= CreateTempDirectory();
-        var server = new RedisServer(FreePort(), directory, extraConfig ?? [], tls);
-        await server.StartProcessAsync();
-        return server;
+        for (int attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(FreePort(), directory, extraConfig ?? [], tls);
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // Another process took the port between probing and binding: try another one.
+                await server.KillAsync();
+            }
+        }
     }
 
     public static string CreateTempDirectory()
