@@ -3,11 +3,8 @@ using Xunit.Abstractions;
 
 namespace Catga.Redis.Tests;
 
-/// <summary>Runs alone, after the parallel tests, because it measures the process's total allocations.</summary>
-[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
-public sealed class AllocationCollection;
-
-[Collection(nameof(AllocationTests))]
+/// <summary>Runs alone (see <see cref="AllocationCollection"/>) because it reads the process's total allocations.</summary>
+[Collection(nameof(AllocationCollection))]
 public sealed class AllocationTests(RedisServerFixture fixture, ITestOutputHelper output) : IClassFixture<RedisServerFixture>
 {
     [Fact(Timeout = TestLimits.Timeout)]
