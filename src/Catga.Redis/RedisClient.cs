@@ -82,7 +82,10 @@ public sealed partial class RedisClient : IAsyncDisposable
     public ValueTask<RedisReply> ExecuteAsync(string command, params RedisValue[] arguments) =>
         ExecuteAsync(command, arguments, RedisCommandFlags.None, CancellationToken.None);
 
-    /// <summary>Sends any command and returns its raw reply; an error reply is returned, not thrown.</summary>
+    /// <summary>
+    /// Sends any command and returns its raw reply; an error reply is returned, not thrown. Blocking commands
+    /// (BLPOP, XREADGROUP ... BLOCK, ...) run on a dedicated connection; SUBSCRIBE, MONITOR and QUIT are refused.
+    /// </summary>
     /// <param name="command">The command name.</param>
     /// <param name="arguments">The arguments.</param>
     /// <param name="flags">Whether the command may be re-sent after a reconnect.</param>
@@ -93,6 +96,13 @@ public sealed partial class RedisClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(arguments);
+        if (ChangesConnectionMode(command))
+        {
+            // Their answers arrive as push frames (or never end, for MONITOR): no reply would ever match them.
+            throw new ArgumentException(
+                $"{command} cannot run on the shared connection; use GetSubscriberAsync for pub/sub.", nameof(command));
+        }
+
         if (IsBlocking(command, arguments))
         {
             return new ValueTask<RedisReply>(ExecuteBlockingAsync(command, arguments, TimeSpan.Zero, cancellationToken));
@@ -235,6 +245,16 @@ public sealed partial class RedisClient : IAsyncDisposable
         return await _blocking.ExecuteAsync(new ArgumentsCommand(command, arguments), timeout, cancellationToken)
             .ConfigureAwait(false);
     }
+
+    private static bool ChangesConnectionMode(string command) =>
+        command.Equals("SUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("PSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("SSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("UNSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("PUNSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("SUNSUBSCRIBE", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("MONITOR", StringComparison.OrdinalIgnoreCase)
+        || command.Equals("QUIT", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsBlocking(string command, RedisValue[] arguments)
     {

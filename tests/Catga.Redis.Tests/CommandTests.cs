@@ -181,6 +181,10 @@ public sealed class CommandTests(RedisServerFixture fixture) : IClassFixture<Red
 
         RedisReply resp3Double = await Redis.ExecuteAsync("ZSCORE", RedisServerFixture.Key("none"), "m");
         Assert.True(resp3Double.IsNull);
+
+        // Their answers are push frames that no pending command could match: refused up front.
+        Assert.Throws<ArgumentException>(() => { _ = Redis.ExecuteAsync("subscribe", "ch"); });
+        Assert.Throws<ArgumentException>(() => { _ = Redis.ExecuteAsync("MONITOR"); });
     }
 
     [Fact(Timeout = TestLimits.Timeout)]
