@@ -48,6 +48,13 @@ public sealed class RedisOptions
     /// <summary>Idle dedicated connections kept for blocking commands (BLPOP, XREADGROUP BLOCK). Default 4.</summary>
     public int MaxIdleBlockingConnections { get; init; } = 4;
 
+    /// <summary>
+    /// How many unread messages each pub/sub subscription buffers. When full, the oldest message is dropped and
+    /// counted in <see cref="PubSub.RedisSubscription.DroppedMessages"/>. Null (the default) buffers without bound,
+    /// so a subscriber that stops reading grows memory instead of losing messages.
+    /// </summary>
+    public int? SubscriptionBufferCapacity { get; init; }
+
     /// <summary>Bounds on what the server may send.</summary>
     public RedisProtocolLimits Limits { get; init; } = RedisProtocolLimits.Default;
 
@@ -63,5 +70,9 @@ public sealed class RedisOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CommandTimeout, TimeSpan.Zero, nameof(CommandTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero, nameof(ConnectTimeout));
         ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        if (SubscriptionBufferCapacity is { } capacity)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1, nameof(SubscriptionBufferCapacity));
+        }
     }
 }

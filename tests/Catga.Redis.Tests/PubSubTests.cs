@@ -90,4 +90,25 @@ public sealed class PubSubTests(RedisServerFixture fixture) : IClassFixture<Redi
             }
         }
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task A_bounded_subscription_drops_the_oldest_messages_and_counts_them()
+    {
+        RedisOptions defaults = fixture.Server.Options();
+        await using RedisClient redis = await RedisClient.ConnectAsync(new RedisOptions { Port = defaults.Port, SubscriptionBufferCapacity = 2 });
+        RedisSubscriber subscriber = await redis.GetSubscriberAsync();
+        string channel = RedisServerFixture.Key("bounded");
+        await using RedisSubscription subscription = await subscriber.SubscribeAsync(channel);
+        for (int i = 0; i < 5; i++)
+        {
+            await redis.PublishAsync(channel, $"m{i}");
+        }
+
+        await Eventually.TrueAsync(() => subscription.DroppedMessages == 3, "three messages were dropped");
+        await using IAsyncEnumerator<RedisMessage> messages = subscription.GetAsyncEnumerator();
+        Assert.True(await messages.MoveNextAsync());
+        Assert.Equal("m3", messages.Current.PayloadText);
+        Assert.True(await messages.MoveNextAsync());
+        Assert.Equal("m4", messages.Current.PayloadText);
+    }
 }

@@ -68,7 +68,7 @@ public sealed class RedisSubscriber : IAsyncDisposable
         string target, bool isPattern, Func<RedisMessage, Task>? handler, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(target);
-        var subscription = new RedisSubscription(this, target, isPattern);
+        var subscription = new RedisSubscription(this, target, isPattern, _options.SubscriptionBufferCapacity);
         if (handler is not null)
         {
             subscription.Pump = PumpAsync(subscription, handler);

@@ -9,17 +9,27 @@ namespace Catga.Redis.PubSub;
 public sealed class RedisSubscription : IAsyncEnumerable<RedisMessage>, IAsyncDisposable
 {
     private readonly RedisSubscriber _owner;
-    private readonly Channel<RedisMessage> _messages =
-        Channel.CreateUnbounded<RedisMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-
+    private readonly Channel<RedisMessage> _messages;
+    private long _dropped;
     private int _disposed;
 
-    internal RedisSubscription(RedisSubscriber owner, string target, bool isPattern)
+    internal RedisSubscription(RedisSubscriber owner, string target, bool isPattern, int? capacity)
     {
         _owner = owner;
         Target = target;
         IsPattern = isPattern;
+        _messages = capacity is { } bound
+            ? Channel.CreateBounded<RedisMessage>(
+                new BoundedChannelOptions(bound) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+                _ => Interlocked.Increment(ref _dropped))
+            : Channel.CreateUnbounded<RedisMessage>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     }
+
+    /// <summary>
+    /// Messages dropped because the buffer (<see cref="RedisOptions.SubscriptionBufferCapacity"/>) was full: the
+    /// reader fell behind by that many.
+    /// </summary>
+    public long DroppedMessages => Interlocked.Read(ref _dropped);
 
     /// <summary>The channel, or the pattern for a pattern subscription.</summary>
     public string Target { get; }
