@@ -9,7 +9,8 @@ using Catga.Redis.Benchmarks;
 // markdown table. The clients take turns, scenario by scenario and round by round, and each cell is the median of
 // the rounds: on a shared 2-core machine that keeps background load from favouring whichever client ran last.
 // Usage: Catga.Redis.Benchmarks [seconds per round] [concurrent callers] [rounds] [--catga-setget-only]
-// The last option measures only Catga.Redis SET/GET (throughput, allocation, CPU per op), for A/B comparisons.
+// The last option measures only Catga.Redis SET/GET (throughput, allocation, CPU per op) and GET latency, for A/B
+// comparisons between builds.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var settings = new BenchmarkSettings(
     Seconds: args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 3,
@@ -51,6 +52,9 @@ for (int round = 1; round <= rounds; round++)
     Add("Catga.Redis", "cpuPerOp", cpuPerOp);
     if (catgaSetGetOnly)
     {
+        (double onlyP50, double onlyP99) = await catga.LatencyAsync();
+        Add("Catga.Redis", "p50", onlyP50);
+        Add("Catga.Redis", "p99", onlyP99);
         continue;
     }
 
