@@ -17,6 +17,7 @@ public sealed partial class RedisClient : IAsyncDisposable
     private readonly BlockingConnectionPool _blocking;
     private readonly SemaphoreSlim _subscriberGate = new(1, 1);
     private RedisSubscriber? _subscriber;
+    private volatile bool _disposed;
 
     private RedisClient(RedisOptions options)
     {
@@ -142,6 +143,7 @@ public sealed partial class RedisClient : IAsyncDisposable
         await _subscriberGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _subscriber ??= await RedisSubscriber.ConnectAsync(
                 _options, RaiseConnectionFailed, RaiseConnectionRestored, cancellationToken).ConfigureAwait(false);
             return _subscriber;
@@ -326,6 +328,21 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// <returns>A task that completes when everything is closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        await _subscriberGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+        finally
+        {
+            _subscriberGate.Release();
+        }
+
         await _shared.DisposeAsync().ConfigureAwait(false);
         await _blocking.DisposeAsync().ConfigureAwait(false);
         if (_subscriber is not null)

@@ -204,4 +204,15 @@ public sealed class CommandTests(RedisServerFixture fixture) : IClassFixture<Red
         Assert.Equal("catga-test", (await redis.ExecuteAsync("CLIENT", "GETNAME")).AsString());
         Assert.Equal(3, (await redis.ExecuteAsync("CLIENT", "INFO")).ToString().Contains("db=3", StringComparison.Ordinal) ? 3 : 0);
     }
+
+    [Fact(Timeout = TestLimits.Timeout)]
+    public async Task A_disposed_client_refuses_work_with_object_disposed()
+    {
+        RedisClient redis = await fixture.Server.ConnectAsync();
+        await redis.DisposeAsync();
+        await redis.DisposeAsync();
+        Assert.False(redis.IsConnected);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await redis.GetAsync("k"));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => redis.GetSubscriberAsync());
+    }
 }
