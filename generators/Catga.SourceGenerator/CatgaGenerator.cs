@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using Catga.SourceGenerator.Handlers;
 using Catga.SourceGenerator.Messages;
+using Catga.SourceGenerator.Registry;
+using Catga.SourceGenerator.Serialization;
 using Catga.SourceGenerator.Shared;
 using Microsoft.CodeAnalysis;
 
@@ -12,6 +14,8 @@ namespace Catga.SourceGenerator
     /// [CatgaStreamRequest] gets its metadata members and typed dispatch. Handlers: every handler and behavior class is
     /// registered by a generated module, each request gets a pipeline composed at compile time, and
     /// <c>AddGeneratedHandlers()</c> registers this project's module and those of referenced projects.
+    /// Serialization: every message, and every type reachable from it, gets a binary formatter; each message gets its
+    /// wire name, and the assembly gets a message-type registry that maps names to types and formatters.
     /// Diagnostics travel in their own outputs, so source is only regenerated when the models change.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -69,6 +73,73 @@ namespace Catga.SourceGenerator
                 .Combine(messages)
                 .SelectMany(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right));
             Report(context, handlerDiagnostics);
+
+            InitializeSerialization(context);
+        }
+
+        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = ForSerialization(context, KnownTypes.CommandAttribute).Collect()
+                .Combine(ForSerialization(context, KnownTypes.QueryAttribute).Collect())
+                .Combine(ForSerialization(context, KnownTypes.EventAttribute).Collect())
+                .Combine(ForSerialization(context, KnownTypes.StreamRequestAttribute).Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .WithTrackingName(TrackingNames.SerializationMessages);
+            Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics)));
+            Report(context, parsed.SelectMany(static (all, _) => RegistryEmitter.FindDuplicates(all.Where(r => r.Name is not null).Select(r => r.Name!))));
+
+            var messages = parsed
+                .SelectMany(static (all, _) => all.Where(r => r.Message is not null).Select(r => r.Message!))
+                .WithTrackingName(TrackingNames.SerializableMessages);
+            context.RegisterSourceOutput(messages, static (output, spec) => output.AddSource(FormatterEmitter.MessageHintName(spec), FormatterEmitter.EmitMessage(spec)));
+
+            // A type reachable from several messages gets one formatter: the specs are equal whichever message reached it.
+            var formatters = parsed
+                .SelectMany(static (all, _) => all.SelectMany(r => r.Objects).GroupBy(o => o.FullyQualifiedName).Select(g => g.First()).OrderBy(o => o.FullyQualifiedName, System.StringComparer.Ordinal))
+                .WithTrackingName(TrackingNames.Formatters);
+            context.RegisterSourceOutput(formatters, static (output, spec) => output.AddSource(FormatterEmitter.HintName(spec), FormatterEmitter.EmitFormatter(spec)));
+
+            var referenced = context.CompilationProvider
+                .Select(static (compilation, _) => (Assembly: compilation.AssemblyName ?? "Assembly", Lists: ReferencedMessageTypeLists(compilation)))
+                .WithTrackingName(TrackingNames.ReferencedMessageTypes);
+            var registry = messages.Collect()
+                .Combine(referenced)
+                .Select(static (pair, _) => RegistryEmitter.Build(pair.Left, pair.Right.Assembly, pair.Right.Lists))
+                .WithTrackingName(TrackingNames.MessageTypeRegistry);
+            context.RegisterSourceOutput(registry, static (output, spec) =>
+            {
+                if (!spec.Entries.IsEmpty || !spec.ReferencedLists.IsEmpty)
+                {
+                    output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(spec));
+                }
+            });
+        }
+
+        private static IncrementalValuesProvider<SerializationParseResult> ForSerialization(IncrementalGeneratorInitializationContext context, string attribute)
+            => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => SerializationParser.Parse(ctx, ct));
+
+        /// <summary>The message-type lists of referenced assemblies, named by their CatgaMessageTypes attribute.</summary>
+        private static EquatableArray<string> ReferencedMessageTypeLists(Compilation compilation)
+        {
+            var lists = new List<string>();
+            foreach (var referenced in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                foreach (var attribute in referenced.GetAttributes())
+                {
+                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.MessageTypesAttribute)
+                        && attribute.ConstructorArguments.Length == 1
+                        && attribute.ConstructorArguments[0].Value is INamedTypeSymbol list)
+                    {
+                        lists.Add(TypeNames.FullyQualified(list));
+                    }
+                }
+            }
+
+            lists.Sort(System.StringComparer.Ordinal);
+            return lists.ToEquatableArray();
         }
 
         /// <summary>Reports diagnostics in their own output. Only this cheap step sees the compilation (to place each
