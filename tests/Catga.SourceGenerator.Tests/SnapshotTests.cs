@@ -28,7 +28,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void Project_without_handlers_gets_only_the_registration_entry_point()
+    public void Project_without_handlers_gets_the_registration_entry_point_and_serialization()
     {
         var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile("Contracts", null, """
             using Catga;
@@ -37,7 +37,13 @@ public sealed class SnapshotTests
             """));
         Assert.Empty(GeneratorHarness.CompilerProblems(output));
         Assert.Equal(
-            ["Catga.AddGeneratedHandlers.g.cs", "Catga.Messages.Contracts.Ping.g.cs"],
+            [
+                "Catga.AddGeneratedHandlers.g.cs",
+                "Catga.Formatters.Contracts.Ping.g.cs",
+                "Catga.MessageTypes.g.cs",
+                "Catga.Messages.Contracts.Ping.g.cs",
+                "Catga.Serialization.Contracts.Ping.g.cs",
+            ],
             result.Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Empty(result.Diagnostics);
     }
