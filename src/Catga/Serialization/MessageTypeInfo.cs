@@ -9,8 +9,14 @@ namespace Catga.Serialization;
 /// </summary>
 public abstract class MessageTypeInfo
 {
-    private protected MessageTypeInfo(string name, Type type)
+    /// <summary>Creates a description. Generated code uses <see cref="Create{T}"/>; derive directly only for a message
+    /// type whose format is written by hand.</summary>
+    /// <param name="name">The stable wire name.</param>
+    /// <param name="type">The message's CLR type.</param>
+    protected MessageTypeInfo(string name, Type type)
     {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(type);
         Name = name;
         Type = type;
     }
