@@ -96,5 +96,15 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "The wire name is compared byte for byte by receivers; an empty name or stray white space is almost certainly a mistake.",
             helpLinkUri: HelpLinkBase + "CATGA202.md");
+
+        public static readonly DiagnosticDescriptor UnsupportedValidation = new(
+            id: "CATGA210",
+            title: "Validation attribute does not apply to the member",
+            messageFormat: "[{0}] on '{1}' is not checked: {2}",
+            category: "Catga.Validation",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The generator turns validation attributes into code at compile time. An attribute that cannot apply to the member's type would otherwise be silently ignored.",
+            helpLinkUri: HelpLinkBase + "CATGA210.md");
     }
 }

@@ -5,6 +5,7 @@ using Catga.SourceGenerator.Messages;
 using Catga.SourceGenerator.Registry;
 using Catga.SourceGenerator.Serialization;
 using Catga.SourceGenerator.Shared;
+using Catga.SourceGenerator.Validation;
 using Microsoft.CodeAnalysis;
 
 namespace Catga.SourceGenerator
@@ -49,10 +50,12 @@ namespace Catga.SourceGenerator
                 .Select(static (compilation, _) => AssemblyInfo(compilation))
                 .WithTrackingName(TrackingNames.AssemblyInfo);
 
+            var generatedValidators = InitializeValidation(context);
             var allCandidates = candidates.Collect();
             var registration = allCandidates
                 .Combine(assembly)
-                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left, pair.Right))
+                .Combine(generatedValidators)
+                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left.Left, pair.Left.Right, pair.Right))
                 .WithTrackingName(TrackingNames.Registration);
             context.RegisterSourceOutput(registration, static (output, spec) =>
             {
@@ -114,6 +117,38 @@ namespace Catga.SourceGenerator
                 }
             });
         }
+
+        /// <summary>Validators from the validation attributes of every message and the types reachable from it; returns
+        /// which messages have one, for the pipelines.</summary>
+        private static IncrementalValueProvider<EquatableArray<GeneratedValidatorRef>> InitializeValidation(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = ForValidation(context, KnownTypes.CommandAttribute).Collect()
+                .Combine(ForValidation(context, KnownTypes.QueryAttribute).Collect())
+                .Combine(ForValidation(context, KnownTypes.EventAttribute).Collect())
+                .Combine(ForValidation(context, KnownTypes.StreamRequestAttribute).Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .WithTrackingName(TrackingNames.ValidationMessages);
+            Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics).Distinct()));
+
+            var validators = parsed
+                .SelectMany(static (all, _) => all.SelectMany(r => r.Types).GroupBy(t => t.FullyQualifiedName).Select(g => g.First()).OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal))
+                .WithTrackingName(TrackingNames.Validators);
+            context.RegisterSourceOutput(validators, static (output, spec) => output.AddSource(ValidationEmitter.HintName(spec), ValidationEmitter.Emit(spec)));
+
+            return parsed
+                .Select(static (all, _) => all
+                    .Where(r => r.MessageValidator is not null)
+                    .Select(r => new GeneratedValidatorRef(r.MessageType, r.MessageValidator!))
+                    .OrderBy(r => r.MessageType, System.StringComparer.Ordinal)
+                    .ToEquatableArray())
+                .WithTrackingName(TrackingNames.MessageValidators);
+        }
+
+        private static IncrementalValuesProvider<ValidationParseResult> ForValidation(IncrementalGeneratorInitializationContext context, string attribute)
+            => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => ValidationParser.Parse(ctx, ct));
 
         private static IncrementalValuesProvider<SerializationParseResult> ForSerialization(IncrementalGeneratorInitializationContext context, string attribute)
             => context.SyntaxProvider.ForAttributeWithMetadataName(

@@ -121,7 +121,7 @@ public sealed class DiagnosticTests
             .GetFields()
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        Assert.Equal(9, descriptors.Count);
+        Assert.Equal(10, descriptors.Count);
         string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
         foreach (var descriptor in descriptors)
         {
@@ -161,6 +161,17 @@ public sealed class DiagnosticTests
         => Verify("""
             [CatgaEvent, {|CATGA202:Catga.Serialization.CatgaMessageName("")|}] public partial record A(string Id);
             [CatgaEvent, {|CATGA202:Catga.Serialization.CatgaMessageName(" b ")|}] public partial record B(string Id);
+            """);
+
+    [Fact]
+    public void CATGA210_validation_attribute_that_cannot_apply_to_the_member_type()
+        => Verify("""
+            [CatgaEvent] public partial record Checked(
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(1, 5)|}] string Name,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Required|}] int Count,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.StringLength(3)|}] int Code,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(0.5, 2.5)|}] int Ratio,
+                [property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Fine);
             """);
 
     private static void Verify(string markup, string? ignore = null)

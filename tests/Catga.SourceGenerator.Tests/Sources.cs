@@ -15,7 +15,9 @@ internal static class Sources
         public interface IAudited { }
 
         [CatgaCommand]
-        public partial record PlaceOrder(string CustomerId, decimal Amount) : ICommand<OrderPlaced>, IAudited;
+        public partial record PlaceOrder(
+            [property: System.ComponentModel.DataAnnotations.Required] string CustomerId,
+            [property: System.ComponentModel.DataAnnotations.Range(0.01, 1000.0)] decimal Amount) : ICommand<OrderPlaced>, IAudited;
 
         public sealed record OrderPlaced(string OrderId);
 

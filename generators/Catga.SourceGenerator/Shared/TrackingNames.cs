@@ -13,5 +13,8 @@ namespace Catga.SourceGenerator.Shared
         public const string Formatters = nameof(Formatters);
         public const string ReferencedMessageTypes = nameof(ReferencedMessageTypes);
         public const string MessageTypeRegistry = nameof(MessageTypeRegistry);
+        public const string ValidationMessages = nameof(ValidationMessages);
+        public const string Validators = nameof(Validators);
+        public const string MessageValidators = nameof(MessageValidators);
     }
 }
