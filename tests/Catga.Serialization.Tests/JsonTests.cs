@@ -55,4 +55,15 @@ public sealed class JsonTests
         var exception = Assert.Throws<CatgaSerializationException>(() => serializer.Deserialize(type, new ReadOnlySequence<byte>("{\"Id\":"u8.ToArray())));
         Assert.Contains("'orders.renamed.v1'", exception.Message);
     }
+
+    [Fact]
+    public void A_declared_message_id_is_written_as_its_uuid_string_and_read_back()
+    {
+        var receipt = new Receipt(MessageId.NewId(), "ok");
+        string json = System.Text.Json.JsonSerializer.Serialize(receipt, TestJsonContext.Default.Receipt);
+
+        Assert.Equal($"{{\"About\":\"{receipt.About}\",\"Note\":\"ok\"}}", json);
+        Assert.Equal(receipt, System.Text.Json.JsonSerializer.Deserialize(json, TestJsonContext.Default.Receipt));
+        Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize("{\"About\":42}", TestJsonContext.Default.Receipt));
+    }
 }

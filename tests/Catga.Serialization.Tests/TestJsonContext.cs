@@ -7,6 +7,10 @@ namespace Catga.Serialization.Tests;
 [JsonSerializable(typeof(RenamedEvent))]
 [JsonSerializable(typeof(OrderShippedV2))]
 [JsonSerializable(typeof(Chain))]
+[JsonSerializable(typeof(Receipt))]
 internal sealed partial class TestJsonContext : JsonSerializerContext
 {
 }
+
+/// <summary>A type that declares a message id member itself, as a reply that refers to a message does.</summary>
+public sealed record Receipt(MessageId About, string Note);

@@ -106,12 +106,30 @@ namespace Catga.SourceGenerator.Serialization
 
             w.WriteLine("int start = writer.BeginObject(MemberCount);");
             int counter = 0;
+            // Members written by a block (nullables, collections) stand apart from their neighbours.
+            bool previousBlock = true;
             foreach (var member in spec.Members)
             {
+                bool block = member.Type.Kind is not (WireKind.Primitive or WireKind.String or WireKind.Bytes or WireKind.Enum or WireKind.Object);
+                if (block && !previousBlock)
+                {
+                    w.WriteLine();
+                }
+
                 WriteValue(w, member.Type, "value." + member.Name, ref counter);
+                if (block)
+                {
+                    w.WriteLine();
+                }
+
+                previousBlock = block;
             }
 
-            w.WriteLine();
+            if (!previousBlock)
+            {
+                w.WriteLine();
+            }
+
             w.WriteLine("writer.EndObject(start);");
             w.CloseBlock();
         }
@@ -196,7 +214,6 @@ namespace Catga.SourceGenerator.Serialization
                     w.OpenBlock("else");
                     w.WriteLine("writer.WriteBoolean(false);");
                     w.CloseBlock();
-                    w.WriteLine();
                     return;
                 }
 
@@ -226,7 +243,6 @@ namespace Catga.SourceGenerator.Serialization
                     w.OpenBlock("else");
                     w.WriteLine("writer.WriteNull();");
                     w.CloseBlock();
-                    w.WriteLine();
                     return;
                 }
             }
