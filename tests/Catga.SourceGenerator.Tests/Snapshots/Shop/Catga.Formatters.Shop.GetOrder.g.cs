@@ -30,6 +30,7 @@ namespace Catga.Generated.Serialization
 
             int start = writer.BeginObject(MemberCount);
             writer.WriteMessageId(value.MessageId);
+
             if (value.CorrelationId is { } value1)
             {
                 writer.WriteBoolean(true);
