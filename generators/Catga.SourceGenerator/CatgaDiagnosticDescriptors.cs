@@ -106,5 +106,15 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "The generator turns validation attributes into code at compile time. An attribute that cannot apply to the member's type would otherwise be silently ignored.",
             helpLinkUri: HelpLinkBase + "CATGA210.md");
+
+        public static readonly DiagnosticDescriptor InaccessibleValidateHook = new(
+            id: "CATGA211",
+            title: "Validate hook is not called",
+            messageFormat: "'{0}.Validate(ref ValidationErrors)' is private or protected, so the generated validator cannot call it; make it internal or public",
+            category: "Catga.Validation",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Generated validators live in their own classes and call the cross-field Validate hook of a message or nested type; the hook must be accessible from the assembly.",
+            helpLinkUri: HelpLinkBase + "CATGA211.md");
     }
 }

@@ -121,7 +121,7 @@ public sealed class DiagnosticTests
             .GetFields()
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        Assert.Equal(10, descriptors.Count);
+        Assert.Equal(11, descriptors.Count);
         string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
         foreach (var descriptor in descriptors)
         {
@@ -172,6 +172,20 @@ public sealed class DiagnosticTests
                 [property: {|CATGA210:System.ComponentModel.DataAnnotations.StringLength(3)|}] int Code,
                 [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(0.5, 2.5)|}] int Ratio,
                 [property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Fine);
+            """);
+
+    [Fact]
+    public void CATGA211_private_validate_hook()
+        => Verify("""
+            [CatgaEvent] public partial record Hidden(int A)
+            {
+                private void {|CATGA211:Validate|}(ref Catga.Validation.ValidationErrors errors) { }
+            }
+            [CatgaEvent] public partial record Visible(int A)
+            {
+                internal void Validate(ref Catga.Validation.ValidationErrors errors) { }
+                private void Validate(int unrelated) { }
+            }
             """);
 
     private static void Verify(string markup, string? ignore = null)

@@ -100,14 +100,39 @@ namespace Catga.SourceGenerator.Validation
                 }
             }
 
-            private static bool FindHook(INamedTypeSymbol type)
-                => type.GetMembers("Validate").OfType<IMethodSymbol>().Any(m =>
-                    !m.IsStatic
-                    && m.ReturnsVoid
-                    && m.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal
-                    && m.Parameters.Length == 1
-                    && m.Parameters[0].RefKind == RefKind.Ref
-                    && m.Parameters[0].Type is INamedTypeSymbol p && p.Name == "ValidationErrors" && p.ContainingNamespace?.ToDisplayString() == "Catga.Validation");
+            /// <summary>Whether the type declares <c>void Validate(ref ValidationErrors errors)</c> that generated code can
+            /// call. A private or protected one is reported (CATGA211) rather than silently skipped.</summary>
+            private bool FindHook(INamedTypeSymbol type)
+            {
+                bool found = false;
+                foreach (var method in type.GetMembers("Validate").OfType<IMethodSymbol>())
+                {
+                    if (method.IsStatic
+                        || !method.ReturnsVoid
+                        || method.Parameters.Length != 1
+                        || method.Parameters[0].RefKind != RefKind.Ref
+                        || method.Parameters[0].Type is not INamedTypeSymbol { Name: "ValidationErrors" } parameter
+                        || parameter.ContainingNamespace?.ToDisplayString() != "Catga.Validation")
+                    {
+                        continue;
+                    }
+
+                    if (method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)
+                    {
+                        found = true;
+                    }
+                    else
+                    {
+                        var info = DiagnosticInfo.Create(CatgaDiagnosticDescriptors.InaccessibleValidateHook, method.Locations.FirstOrDefault(), TypeNames.Display(type));
+                        if (!Diagnostics.Contains(info))
+                        {
+                            Diagnostics.Add(info);
+                        }
+                    }
+                }
+
+                return found;
+            }
 
             private (NestedKind Kind, string? Validator, bool IsValueType, string? Count) Nested(ITypeSymbol type)
             {
