@@ -171,7 +171,8 @@ public sealed class DiagnosticTests
                 [property: {|CATGA210:System.ComponentModel.DataAnnotations.Required|}] int Count,
                 [property: {|CATGA210:System.ComponentModel.DataAnnotations.StringLength(3)|}] int Code,
                 [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(0.5, 2.5)|}] int Ratio,
-                [property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Fine);
+                [property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Fine,
+                [property: {|CATGA210:Catga.Validation.Matches("Missing")|}] string Code2);
             """);
 
     [Fact]

@@ -200,7 +200,9 @@ namespace Catga.SourceGenerator.Validation
                 foreach (var attribute in member.GetAttributes())
                 {
                     var attributeClass = attribute.AttributeClass;
-                    if (attributeClass?.ContainingNamespace?.ToDisplayString() != DataAnnotations)
+                    string? attributeNamespace = attributeClass?.ContainingNamespace?.ToDisplayString();
+                    bool isMatches = attributeNamespace == "Catga.Validation" && attributeClass!.Name == "MatchesAttribute";
+                    if (attributeNamespace != DataAnnotations && !isMatches)
                     {
                         continue;
                     }
@@ -215,8 +217,24 @@ namespace Catga.SourceGenerator.Validation
                         member.ContainingType.Name + "." + name,
                         why));
 
-                    switch (attributeClass.Name)
+                    switch (attributeClass!.Name)
                     {
+                        case "MatchesAttribute":
+                            string method = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string ?? string.Empty : string.Empty;
+                            bool regexMethod = member.ContainingType.GetMembers(method).OfType<IMethodSymbol>().Any(m =>
+                                m.IsStatic && m.Parameters.Length == 0
+                                && m.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal
+                                && m.ReturnType.ToDisplayString() == "System.Text.RegularExpressions.Regex");
+                            if (!isString || !regexMethod)
+                            {
+                                Unsupported(!isString
+                                    ? "[Matches] applies to strings"
+                                    : $"'{member.ContainingType.Name}' has no public or internal static method '{method}()' returning Regex");
+                                break;
+                            }
+
+                            rules.Add(new RuleSpec($"{access} is not null && !{TypeNames.FullyQualified(member.ContainingType)}.{method}().IsMatch({access})", "Pattern", Message($"'{name}' does not match the expected format.")));
+                            break;
                         case "RequiredAttribute":
                             bool allowEmpty = attribute.NamedArguments.Any(a => a.Key == "AllowEmptyStrings" && a.Value.Value is true);
                             if (isString)

@@ -1,11 +1,19 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
 using Catga.Validation;
 
 namespace Catga.Tests.Fixtures;
 
-public sealed record OrderLine(
+public sealed partial record OrderLine(
     [property: Required, StringLength(12, MinimumLength = 3)] string Sku,
-    [property: Range(1, 100)] int Quantity);
+    [property: Range(1, 100)] int Quantity)
+{
+    [Matches(nameof(WarehousePattern))]
+    public string? Warehouse { get; init; }
+
+    [GeneratedRegex("^WH-[0-9]{2}$")]
+    internal static partial Regex WarehousePattern();
+}
 
 public sealed class ShippingAddress
 {
