@@ -66,6 +66,24 @@ public sealed class HostileInputTests
         Assert.Equal(head, CatgaBinarySerializer.Deserialize<Chain>(bytes, maxDepth: 256).Head);
     }
 
+    [Theory]
+    [InlineData(0x3FFF_FFFF_FFFF_FFFFL)] // ticks beyond DateTime.MaxValue
+    [InlineData(unchecked((long)0xC000_0000_0000_0000UL))] // kind bits 11, tick 0
+    [InlineData(unchecked((long)0x8000_0000_0000_0000UL | 3_155_378_975_999_999_999L))] // a local time at MaxValue
+    public void Out_of_range_dates_are_rejected_or_read_but_never_escape_as_another_exception(long binary)
+    {
+        byte[] bytes = BitConverter.GetBytes(binary);
+        try
+        {
+            var reader = new CatgaBinaryReader(bytes);
+            reader.ReadDateTime();
+        }
+        catch (CatgaSerializationException exception)
+        {
+            Assert.Contains("DateTime", exception.Message);
+        }
+    }
+
     [Fact]
     public void Invalid_UTF8_in_a_string_is_rejected()
     {

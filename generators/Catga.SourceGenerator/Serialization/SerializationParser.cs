@@ -200,7 +200,7 @@ namespace Catga.SourceGenerator.Serialization
                 {
                     foreach (var member in level.GetMembers())
                     {
-                        if (member.IsStatic || member.IsImplicitlyDeclared && member is not IPropertySymbol || !IsVisible(member) || !seen.Add(member.Name))
+                        if (member.IsStatic || (member.IsImplicitlyDeclared && member is not IPropertySymbol) || !IsVisible(member) || !seen.Add(member.Name))
                         {
                             continue;
                         }

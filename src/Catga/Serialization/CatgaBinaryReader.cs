@@ -188,13 +188,21 @@ public ref struct CatgaBinaryReader
     {
         long binary = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
         long ticks = binary & 0x3FFFFFFFFFFFFFFF;
-        // Local times (kind bits 10 or 11) are converted by DateTime.FromBinary; only the tick range needs checking.
         if (ticks > DateTime.MaxValue.Ticks)
         {
             Throw($"invalid DateTime at offset {_position - 8}");
         }
 
-        return DateTime.FromBinary(binary);
+        try
+        {
+            // A local time (kind bits 10) is stored as UTC ticks and converted to this machine's zone, which can
+            // leave the range near DateTime.MinValue or MaxValue.
+            return DateTime.FromBinary(binary);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new CatgaSerializationException($"Invalid data: the DateTime at offset {_position - 8} is out of range.", exception);
+        }
     }
 
     /// <summary>Reads a date and time with its offset.</summary>
