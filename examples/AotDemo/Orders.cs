@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Catga;
+using Catga.Serialization;
 
 namespace AotDemo;
 
@@ -7,8 +9,11 @@ public interface IAudited
 {
 }
 
+/// <summary>Validated by generated code before its handler runs; serialized by a generated binary formatter.</summary>
 [CatgaCommand]
-public partial record PlaceOrder(string CustomerId, decimal Amount) : ICommand<OrderPlaced>, IAudited;
+public partial record PlaceOrder(
+    [property: Required, StringLength(32, MinimumLength = 2)] string CustomerId,
+    [property: Range(0.01, 1_000_000.0)] decimal Amount) : ICommand<OrderPlaced>, IAudited;
 
 public sealed record OrderPlaced(string OrderId, decimal Total);
 
@@ -23,7 +28,8 @@ public partial record GetOrder(string OrderId) : IQuery<OrderView>;
 
 public sealed record OrderView(string OrderId, string CustomerId, decimal Total, string Status);
 
-[CatgaEvent]
+/// <summary>Sent across processes under a stable wire name that survives renaming the type.</summary>
+[CatgaEvent, CatgaMessageName("orders.placed.v1")]
 public partial record OrderPlacedEvent(string OrderId, string CustomerId, decimal Total);
 
 [CatgaStreamRequest]

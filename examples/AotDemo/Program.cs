@@ -1,7 +1,11 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using AotDemo;
 using Catga;
 using Catga.Diagnostics;
+using Catga.Generated;
+using Catga.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 
 // Count the spans Catga emits, to show the built-in tracing (an OpenTelemetry exporter would subscribe the same way).
@@ -69,5 +73,32 @@ using (var cts = new CancellationTokenSource())
 }
 
 Console.WriteLine();
+Console.WriteLine("8. Generated validation rejects an invalid command before its handler");
+var invalid = await mediator.SendAsync(new PlaceOrder("", -5m));
+Console.WriteLine($"  result: {invalid.Error?.Code}");
+foreach (var field in invalid.Error?.FieldErrors ?? [])
+{
+    Console.WriteLine($"    {field.Path} ({field.Code}): {field.Message}");
+}
+
+Console.WriteLine();
+Console.WriteLine("9. Binary serialization through the generated registry, as a transport would use it");
+var sent = new OrderPlacedEvent("order-1", "alice", 42.50m) { CorrelationId = MessageId.NewId() };
+var buffer = new ArrayBufferWriter<byte>();
+var wireType = CatgaMessageTypes.Registry.GetByName(OrderPlacedEvent.MessageTypeName);
+BinaryMessageSerializer.Instance.Serialize(wireType, sent, buffer);
+var received = (OrderPlacedEvent)BinaryMessageSerializer.Instance.Deserialize(
+    CatgaMessageTypes.Registry.GetByName("orders.placed.v1"), new ReadOnlySequence<byte>(buffer.WrittenMemory));
+Console.WriteLine($"  '{wireType.Name}': {buffer.WrittenCount} bytes, read back equal: {received == sent}, {CatgaMessageTypes.Registry.Types.Count} message types registered");
+
+Console.WriteLine();
+Console.WriteLine("10. JSON through a source-generated context");
+var json = new JsonMessageSerializer(DemoJsonContext.Default, new MessageTypeRegistry([wireType]));
+var jsonBuffer = new ArrayBufferWriter<byte>();
+json.Serialize(wireType, sent, jsonBuffer);
+Console.WriteLine($"  {Encoding.UTF8.GetString(jsonBuffer.WrittenSpan)}");
+
+Console.WriteLine();
 Console.WriteLine($"Catga emitted {spans} trace spans.");
-return placed.IsSuccess && rejected.IsFailure && charged.Error?.Exception is InvalidOperationException ? 0 : 1;
+return placed.IsSuccess && rejected.IsFailure && charged.Error?.Exception is InvalidOperationException
+    && invalid.Error?.Code == CatgaErrorCodes.Validation && received == sent ? 0 : 1;

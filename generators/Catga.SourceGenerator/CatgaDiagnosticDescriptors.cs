@@ -66,5 +66,55 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "The generator closes generic behaviors by matching IPipelineBehavior<TRequest, TResponse> against each request. Each type parameter of the behavior must appear directly as TRequest or TResponse.",
             helpLinkUri: HelpLinkBase + "CATGA006.md");
+
+        public static readonly DiagnosticDescriptor UnsupportedMember = new(
+            id: "CATGA200",
+            title: "Member cannot be serialized",
+            messageFormat: "'{0}' cannot be serialized, so message '{1}' gets no binary formatter: {2}",
+            category: "Catga.Serialization",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Every message gets a generated binary formatter covering its members and every type reachable from them. Change the member to a supported type, or make it computed (get-only, not set by the constructor) so it is not sent.",
+            helpLinkUri: HelpLinkBase + "CATGA200.md");
+
+        public static readonly DiagnosticDescriptor DuplicateMessageName = new(
+            id: "CATGA201",
+            title: "Two message types have the same wire name",
+            messageFormat: "'{0}' and '{1}' both use the wire name '{2}'; a receiver could not tell them apart",
+            category: "Catga.Serialization",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Transports identify a message by its wire name. Give one of the types another name with [CatgaMessageName(\"...\")].",
+            helpLinkUri: HelpLinkBase + "CATGA201.md");
+
+        public static readonly DiagnosticDescriptor InvalidMessageName = new(
+            id: "CATGA202",
+            title: "Message name is empty or has surrounding white space",
+            messageFormat: "The [CatgaMessageName] of '{0}' must be a non-empty name without leading or trailing white space",
+            category: "Catga.Serialization",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The wire name is compared byte for byte by receivers; an empty name or stray white space is almost certainly a mistake.",
+            helpLinkUri: HelpLinkBase + "CATGA202.md");
+
+        public static readonly DiagnosticDescriptor UnsupportedValidation = new(
+            id: "CATGA210",
+            title: "Validation attribute does not apply to the member",
+            messageFormat: "[{0}] on '{1}' is not checked: {2}",
+            category: "Catga.Validation",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The generator turns validation attributes into code at compile time. An attribute that cannot apply to the member's type would otherwise be silently ignored.",
+            helpLinkUri: HelpLinkBase + "CATGA210.md");
+
+        public static readonly DiagnosticDescriptor InaccessibleValidateHook = new(
+            id: "CATGA211",
+            title: "Validate hook is not called",
+            messageFormat: "'{0}.Validate(ref ValidationErrors)' is private or protected, so the generated validator cannot call it; make it internal or public",
+            category: "Catga.Validation",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Generated validators live in their own classes and call the cross-field Validate hook of a message or nested type; the hook must be accessible from the assembly.",
+            helpLinkUri: HelpLinkBase + "CATGA211.md");
     }
 }

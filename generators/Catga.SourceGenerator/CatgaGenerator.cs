@@ -2,7 +2,10 @@ using System.Collections.Generic;
 using System.Linq;
 using Catga.SourceGenerator.Handlers;
 using Catga.SourceGenerator.Messages;
+using Catga.SourceGenerator.Registry;
+using Catga.SourceGenerator.Serialization;
 using Catga.SourceGenerator.Shared;
+using Catga.SourceGenerator.Validation;
 using Microsoft.CodeAnalysis;
 
 namespace Catga.SourceGenerator
@@ -12,6 +15,8 @@ namespace Catga.SourceGenerator
     /// [CatgaStreamRequest] gets its metadata members and typed dispatch. Handlers: every handler and behavior class is
     /// registered by a generated module, each request gets a pipeline composed at compile time, and
     /// <c>AddGeneratedHandlers()</c> registers this project's module and those of referenced projects.
+    /// Serialization: every message, and every type reachable from it, gets a binary formatter; each message gets its
+    /// wire name, and the assembly gets a message-type registry that maps names to types and formatters.
     /// Diagnostics travel in their own outputs, so source is only regenerated when the models change.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
@@ -45,10 +50,12 @@ namespace Catga.SourceGenerator
                 .Select(static (compilation, _) => AssemblyInfo(compilation))
                 .WithTrackingName(TrackingNames.AssemblyInfo);
 
+            var generatedValidators = InitializeValidation(context);
             var allCandidates = candidates.Collect();
             var registration = allCandidates
                 .Combine(assembly)
-                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left, pair.Right))
+                .Combine(generatedValidators)
+                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left.Left, pair.Left.Right, pair.Right))
                 .WithTrackingName(TrackingNames.Registration);
             context.RegisterSourceOutput(registration, static (output, spec) =>
             {
@@ -69,6 +76,105 @@ namespace Catga.SourceGenerator
                 .Combine(messages)
                 .SelectMany(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right));
             Report(context, handlerDiagnostics);
+
+            InitializeSerialization(context);
+        }
+
+        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = ForSerialization(context, KnownTypes.CommandAttribute).Collect()
+                .Combine(ForSerialization(context, KnownTypes.QueryAttribute).Collect())
+                .Combine(ForSerialization(context, KnownTypes.EventAttribute).Collect())
+                .Combine(ForSerialization(context, KnownTypes.StreamRequestAttribute).Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .WithTrackingName(TrackingNames.SerializationMessages);
+            Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics)));
+            Report(context, parsed.SelectMany(static (all, _) => RegistryEmitter.FindDuplicates(all.Where(r => r.Name is not null).Select(r => r.Name!))));
+
+            var messages = parsed
+                .SelectMany(static (all, _) => all.Where(r => r.Message is not null).Select(r => r.Message!))
+                .WithTrackingName(TrackingNames.SerializableMessages);
+            context.RegisterSourceOutput(messages, static (output, spec) => output.AddSource(FormatterEmitter.MessageHintName(spec), FormatterEmitter.EmitMessage(spec)));
+
+            // A type reachable from several messages gets one formatter: the specs are equal whichever message reached it.
+            var formatters = parsed
+                .SelectMany(static (all, _) => all.SelectMany(r => r.Objects).GroupBy(o => o.FullyQualifiedName).Select(g => g.First()).OrderBy(o => o.FullyQualifiedName, System.StringComparer.Ordinal))
+                .WithTrackingName(TrackingNames.Formatters);
+            context.RegisterSourceOutput(formatters, static (output, spec) => output.AddSource(FormatterEmitter.HintName(spec), FormatterEmitter.EmitFormatter(spec)));
+
+            var referenced = context.CompilationProvider
+                .Select(static (compilation, _) => (Assembly: compilation.AssemblyName ?? "Assembly", Lists: ReferencedMessageTypeLists(compilation)))
+                .WithTrackingName(TrackingNames.ReferencedMessageTypes);
+            var registry = messages.Collect()
+                .Combine(referenced)
+                .Select(static (pair, _) => RegistryEmitter.Build(pair.Left, pair.Right.Assembly, pair.Right.Lists))
+                .WithTrackingName(TrackingNames.MessageTypeRegistry);
+            context.RegisterSourceOutput(registry, static (output, spec) =>
+            {
+                if (!spec.Entries.IsEmpty || !spec.ReferencedLists.IsEmpty)
+                {
+                    output.AddSource(RegistryEmitter.HintName, RegistryEmitter.Emit(spec));
+                }
+            });
+        }
+
+        /// <summary>Validators from the validation attributes of every message and the types reachable from it; returns
+        /// which messages have one, for the pipelines.</summary>
+        private static IncrementalValueProvider<EquatableArray<GeneratedValidatorRef>> InitializeValidation(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = ForValidation(context, KnownTypes.CommandAttribute).Collect()
+                .Combine(ForValidation(context, KnownTypes.QueryAttribute).Collect())
+                .Combine(ForValidation(context, KnownTypes.EventAttribute).Collect())
+                .Combine(ForValidation(context, KnownTypes.StreamRequestAttribute).Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .WithTrackingName(TrackingNames.ValidationMessages);
+            Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics).Distinct()));
+
+            var validators = parsed
+                .SelectMany(static (all, _) => all.SelectMany(r => r.Types).GroupBy(t => t.FullyQualifiedName).Select(g => g.First()).OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal))
+                .WithTrackingName(TrackingNames.Validators);
+            context.RegisterSourceOutput(validators, static (output, spec) => output.AddSource(ValidationEmitter.HintName(spec), ValidationEmitter.Emit(spec)));
+
+            return parsed
+                .Select(static (all, _) => all
+                    .Where(r => r.MessageValidator is not null)
+                    .Select(r => new GeneratedValidatorRef(r.MessageType, r.MessageValidator!))
+                    .OrderBy(r => r.MessageType, System.StringComparer.Ordinal)
+                    .ToEquatableArray())
+                .WithTrackingName(TrackingNames.MessageValidators);
+        }
+
+        private static IncrementalValuesProvider<ValidationParseResult> ForValidation(IncrementalGeneratorInitializationContext context, string attribute)
+            => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => ValidationParser.Parse(ctx, ct));
+
+        private static IncrementalValuesProvider<SerializationParseResult> ForSerialization(IncrementalGeneratorInitializationContext context, string attribute)
+            => context.SyntaxProvider.ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                static (ctx, ct) => SerializationParser.Parse(ctx, ct));
+
+        /// <summary>The message-type lists of referenced assemblies, named by their CatgaMessageTypes attribute.</summary>
+        private static EquatableArray<string> ReferencedMessageTypeLists(Compilation compilation)
+        {
+            var lists = new List<string>();
+            foreach (var referenced in compilation.SourceModule.ReferencedAssemblySymbols)
+            {
+                foreach (var attribute in referenced.GetAttributes())
+                {
+                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.MessageTypesAttribute)
+                        && attribute.ConstructorArguments.Length == 1
+                        && attribute.ConstructorArguments[0].Value is INamedTypeSymbol list)
+                    {
+                        lists.Add(TypeNames.FullyQualified(list));
+                    }
+                }
+            }
+
+            lists.Sort(System.StringComparer.Ordinal);
+            return lists.ToEquatableArray();
         }
 
         /// <summary>Reports diagnostics in their own output. Only this cheap step sees the compilation (to place each

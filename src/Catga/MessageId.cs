@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
+using Catga.Serialization;
 
 namespace Catga;
 
@@ -12,6 +14,7 @@ namespace Catga;
 /// create an id in the same millisecond with the same counter value and the same 62 random bits. Ids sort by
 /// creation time, which keeps database indexes and stream positions compact.
 /// </remarks>
+[JsonConverter(typeof(MessageIdJsonConverter))]
 public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>, ISpanFormattable
 {
     // Last issued (milliseconds << 12 | counter). A single 64-bit word lets one compare-exchange keep ids

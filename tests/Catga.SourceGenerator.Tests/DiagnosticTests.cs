@@ -121,7 +121,7 @@ public sealed class DiagnosticTests
             .GetFields()
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .ToList();
-        Assert.Equal(6, descriptors.Count);
+        Assert.Equal(11, descriptors.Count);
         string docs = Path.Combine(RepositoryRoot(), "docs", "diagnostics");
         foreach (var descriptor in descriptors)
         {
@@ -132,6 +132,62 @@ public sealed class DiagnosticTests
 
     private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
         => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+
+    [Fact]
+    public void CATGA200_unsupported_member_types_are_reported_on_the_member()
+        => Verify("""
+            public interface IShape { }
+            public sealed class Holder { public System.IO.Stream? {|CATGA200:Content|} { get; set; } }
+            [CatgaEvent] public partial record Drawn(string Name, IShape {|CATGA200:Shape|}, object {|CATGA200:Tag|});
+            [CatgaEvent] public partial record Uploaded(Holder Holder)
+            {
+                public int Computed => 42;
+                public int[,] {|CATGA200:Grid|} { get; init; } = new int[0, 0];
+            }
+            """);
+
+    [Fact]
+    public void CATGA201_two_messages_with_one_wire_name()
+        => Verify("""
+            [CatgaEvent, Catga.Serialization.CatgaMessageName("orders.placed")] public partial record {|CATGA201:OrderPlaced|}(string Id);
+            [CatgaEvent, Catga.Serialization.CatgaMessageName("orders.placed")] public partial record {|CATGA201:OrderPlacedAgain|}(string Id);
+            [CatgaEvent, Catga.Serialization.CatgaMessageName("Shipped")] public partial record {|CATGA201:OrderShipped|}(string Id);
+            [CatgaEvent] public partial record {|CATGA201:Shipped|}(string Id);
+            [CatgaEvent, Catga.Serialization.CatgaMessageName("orders.placed.v2")] public partial record Distinct(string Id);
+            """);
+
+    [Fact]
+    public void CATGA202_empty_or_padded_message_name()
+        => Verify("""
+            [CatgaEvent, {|CATGA202:Catga.Serialization.CatgaMessageName("")|}] public partial record A(string Id);
+            [CatgaEvent, {|CATGA202:Catga.Serialization.CatgaMessageName(" b ")|}] public partial record B(string Id);
+            """);
+
+    [Fact]
+    public void CATGA210_validation_attribute_that_cannot_apply_to_the_member_type()
+        => Verify("""
+            [CatgaEvent] public partial record Checked(
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(1, 5)|}] string Name,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Required|}] int Count,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.StringLength(3)|}] int Code,
+                [property: {|CATGA210:System.ComponentModel.DataAnnotations.Range(0.5, 2.5)|}] int Ratio,
+                [property: System.ComponentModel.DataAnnotations.Range(1, 5)] int Fine,
+                [property: {|CATGA210:Catga.Validation.Matches("Missing")|}] string Code2);
+            """);
+
+    [Fact]
+    public void CATGA211_private_validate_hook()
+        => Verify("""
+            [CatgaEvent] public partial record Hidden(int A)
+            {
+                private void {|CATGA211:Validate|}(ref Catga.Validation.ValidationErrors errors) { }
+            }
+            [CatgaEvent] public partial record Visible(int A)
+            {
+                internal void Validate(ref Catga.Validation.ValidationErrors errors) { }
+                private void Validate(int unrelated) { }
+            }
+            """);
 
     private static void Verify(string markup, string? ignore = null)
     {

@@ -80,6 +80,23 @@ public sealed class IncrementalTests
     }
 
     [Fact]
+    public void Adding_a_member_to_a_message_regenerates_its_formatter_and_nothing_else()
+    {
+        var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        const string Before = "public partial record CancelOrder(string OrderId);";
+        var edited = tree.WithChangedText(tree.GetText().Replace(Sources.Shop.IndexOf(Before, StringComparison.Ordinal), Before.Length, "public partial record CancelOrder(string OrderId, string? Reason = null);"));
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, edited)).GetRunResult().Results.Single();
+
+        var formatters = result.TrackedSteps[TrackingNames.Formatters].SelectMany(s => s.Outputs).ToList();
+        Assert.Single(formatters, o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("Reason", ((Catga.SourceGenerator.Serialization.ObjectSpec)formatters.Single(o => o.Reason == IncrementalStepRunReason.Modified).Value).Members.Select(m => m.Name));
+        Assert.All(result.TrackedSteps[TrackingNames.MessageTypeRegistry].SelectMany(s => s.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"registry: {o.Reason}"));
+    }
+
+    [Fact]
     public void Models_hold_no_symbols_syntax_or_compilations()
     {
         var compilation = GeneratorHarness.Compile("Shop", null, Sources.Shop);

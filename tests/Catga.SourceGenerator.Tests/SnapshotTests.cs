@@ -16,6 +16,19 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Wire_sample_generates_formatters_validators_and_registry_which_compile_cleanly()
+    {
+        var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile("Wire", null, Sources.Wire));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        var files = result.Results.Single().GeneratedSources
+            .Where(s => !s.HintName.StartsWith("Catga.Messages.", StringComparison.Ordinal) && s.HintName != "Catga.AddGeneratedHandlers.g.cs")
+            .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Snapshot.Match("Wire", files);
+    }
+
+    [Fact]
     public void Generated_files_start_with_the_auto_generated_marker_and_use_global_names()
     {
         var (_, result) = GeneratorHarness.Run(GeneratorHarness.Compile("Shop", null, Sources.Shop));
@@ -28,7 +41,7 @@ public sealed class SnapshotTests
     }
 
     [Fact]
-    public void Project_without_handlers_gets_only_the_registration_entry_point()
+    public void Project_without_handlers_gets_the_registration_entry_point_and_serialization()
     {
         var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile("Contracts", null, """
             using Catga;
@@ -37,7 +50,13 @@ public sealed class SnapshotTests
             """));
         Assert.Empty(GeneratorHarness.CompilerProblems(output));
         Assert.Equal(
-            ["Catga.AddGeneratedHandlers.g.cs", "Catga.Messages.Contracts.Ping.g.cs"],
+            [
+                "Catga.AddGeneratedHandlers.g.cs",
+                "Catga.Formatters.Contracts.Ping.g.cs",
+                "Catga.MessageTypes.g.cs",
+                "Catga.Messages.Contracts.Ping.g.cs",
+                "Catga.Serialization.Contracts.Ping.g.cs",
+            ],
             result.Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         Assert.Empty(result.Diagnostics);
     }

@@ -15,7 +15,9 @@ internal static class Sources
         public interface IAudited { }
 
         [CatgaCommand]
-        public partial record PlaceOrder(string CustomerId, decimal Amount) : ICommand<OrderPlaced>, IAudited;
+        public partial record PlaceOrder(
+            [property: System.ComponentModel.DataAnnotations.Required] string CustomerId,
+            [property: System.ComponentModel.DataAnnotations.Range(0.01, 1000.0)] decimal Amount) : ICommand<OrderPlaced>, IAudited;
 
         public sealed record OrderPlaced(string OrderId);
 
@@ -103,6 +105,55 @@ internal static class Sources
         public static class Formatting
         {
             public static string Money(decimal amount) => amount.ToString("0.00");
+        }
+        """;
+
+    /// <summary>Messages that exercise every shape of generated formatter and validator.</summary>
+    public const string Wire = """
+        using System;
+        using System.Collections.Generic;
+        using System.Collections.Immutable;
+        using System.ComponentModel.DataAnnotations;
+        using Catga;
+        using Catga.Serialization;
+        using Catga.Validation;
+
+        namespace Wire;
+
+        public enum Status : byte { Open, Closed }
+
+        public readonly record struct Money(decimal Amount, string Currency);
+
+        public sealed record Line(
+            [property: Required] string Sku,
+            [property: Range(1, 99)] int Quantity,
+            Money Price);
+
+        [CatgaEvent, CatgaMessageName("wire.shipped.v1")]
+        public partial record Shipped(string OrderId, List<Line> Lines, string? Carrier = "post")
+        {
+            public required Status Status { get; init; }
+
+            public Money? Insured { get; init; }
+
+            public Dictionary<string, int[]>? Boxes { get; init; }
+
+            public ImmutableArray<Guid> Parcels { get; init; }
+
+            public int[][]? Grid { get; init; }
+
+            [EmailAddress, MaxLength(64)]
+            public string? Contact { get; init; }
+
+            public int LineCount => Lines.Count;
+
+            internal void Validate(ref ValidationErrors errors)
+            {
+                if (Lines.Count == 0 && Status == Status.Closed)
+                {
+                    errors.Add(nameof(Lines), "Empty", "A closed shipment has lines.");
+                }
+            }
         }
         """;
 }

@@ -69,12 +69,17 @@ namespace Catga.SourceGenerator.Handlers
         int Lifetime,
         bool IsOpen);
 
-    /// <summary>What one class declaration contributes: handled messages, its service registration, behaviors, diagnostics.</summary>
+    /// <summary>A hand-written validator class and the message type it validates.</summary>
+    internal sealed record ValidatorSpec(string MessageType, string ValidatorType, int Lifetime);
+
+    /// <summary>What one class declaration contributes: handled messages, its service registration, behaviors,
+    /// validators, diagnostics.</summary>
     internal sealed record HandlerCandidate(
         EquatableArray<HandlerSpec> Handlers,
         ServiceSpec? Service,
         EquatableArray<BehaviorSpec> Behaviors,
-        EquatableArray<DiagnosticInfo> Diagnostics);
+        EquatableArray<DiagnosticInfo> Diagnostics,
+        EquatableArray<ValidatorSpec> Validators = default);
 
     /// <summary>The assembly being compiled and the Catga modules of the assemblies it references.</summary>
     internal sealed record AssemblySpec(string AssemblyName, string ModuleName, EquatableArray<string> ReferencedModules);
@@ -82,7 +87,8 @@ namespace Catga.SourceGenerator.Handlers
     /// <summary>One behavior closed over one request, as it appears in a pipeline.</summary>
     internal sealed record PipelineStepSpec(string BehaviorType, int Order);
 
-    /// <summary>The pipeline of one request type: behaviors outermost first, then the handler.</summary>
+    /// <summary>The pipeline of one request type: behaviors outermost first, then validation (when the request has
+    /// validators: the generated one first, then hand-written ones), then the handler.</summary>
     internal sealed record PipelineSpec(
         HandlerKind Kind,
         string MessageType,
@@ -91,7 +97,9 @@ namespace Catga.SourceGenerator.Handlers
         string HandlerType,
         string HandlerDisplay,
         bool IsSingleton,
-        EquatableArray<PipelineStepSpec> Steps);
+        EquatableArray<PipelineStepSpec> Steps,
+        string? GeneratedValidator = null,
+        EquatableArray<string> Validators = default);
 
     /// <summary>One event handler registration.</summary>
     internal sealed record EventRegistrationSpec(string MessageType, string MessageDisplay, string HandlerType, string HandlerDisplay, bool IsSingleton, int Order);

@@ -38,7 +38,8 @@ namespace Catga.SourceGenerator.Handlers
 
             var handlerInterfaces = type.AllInterfaces.Where(IsHandlerInterface).ToList();
             var behaviorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.Behavior)).ToList();
-            if ((handlerInterfaces.Count == 0 && behaviorInterfaces.Count == 0) || type.IsAbstract || type.IsStatic)
+            var validatorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.MessageValidator)).ToList();
+            if ((handlerInterfaces.Count == 0 && behaviorInterfaces.Count == 0 && validatorInterfaces.Count == 0) || type.IsAbstract || type.IsStatic)
             {
                 // Abstract bases are fine: their concrete subclasses are registered instead.
                 return null;
@@ -63,9 +64,9 @@ namespace Catga.SourceGenerator.Handlers
                 Invalid("it has no public or internal constructor");
             }
 
-            if (handlerInterfaces.Count > 0 && type.IsGenericType)
+            if ((handlerInterfaces.Count > 0 || validatorInterfaces.Count > 0) && type.IsGenericType)
             {
-                Invalid("generic handler classes cannot be registered; declare one closed handler class per message");
+                Invalid("generic handler and validator classes cannot be registered; declare one closed class per message");
             }
 
             if (diagnostics.Count > 0)
@@ -99,6 +100,18 @@ namespace Catga.SourceGenerator.Handlers
                 service = new ServiceSpec(TypeNames.FullyQualified(type), lifetime, Parameters(constructor!, static _ => null));
             }
 
+            var validators = new List<ValidatorSpec>();
+            if (validatorInterfaces.Count > 0)
+            {
+                var (lifetime, _) = ReadHandlerAttribute(type);
+                foreach (var validatorInterface in validatorInterfaces)
+                {
+                    validators.Add(new ValidatorSpec(TypeNames.FullyQualified(validatorInterface.TypeArguments[0]), TypeNames.FullyQualified(type), lifetime));
+                }
+
+                service ??= new ServiceSpec(TypeNames.FullyQualified(type), lifetime, Parameters(constructor!, static _ => null));
+            }
+
             var behaviors = new List<BehaviorSpec>();
             foreach (var behaviorInterface in behaviorInterfaces)
             {
@@ -113,7 +126,7 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
-            return new HandlerCandidate(handlers.ToEquatableArray(), service, behaviors.ToEquatableArray(), diagnostics.ToEquatableArray());
+            return new HandlerCandidate(handlers.ToEquatableArray(), service, behaviors.ToEquatableArray(), diagnostics.ToEquatableArray(), validators.ToEquatableArray());
         }
 
         private static bool IsHandlerInterface(INamedTypeSymbol type)

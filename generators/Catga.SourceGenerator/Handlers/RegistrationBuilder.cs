@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Catga.SourceGenerator.Messages;
 using Catga.SourceGenerator.Shared;
+using Catga.SourceGenerator.Validation;
 
 namespace Catga.SourceGenerator.Handlers
 {
@@ -15,8 +16,15 @@ namespace Catga.SourceGenerator.Handlers
     {
         private const int Singleton = 0;
 
-        public static RegistrationSpec Build(ImmutableArray<HandlerCandidate> candidates, AssemblySpec assembly)
+        public static RegistrationSpec Build(ImmutableArray<HandlerCandidate> candidates, AssemblySpec assembly, EquatableArray<GeneratedValidatorRef> generatedValidators)
         {
+            var generated = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var reference in generatedValidators)
+            {
+                generated[reference.MessageType] = reference.Validator;
+            }
+
+            var validators = candidates.SelectMany(c => c.Validators).ToList();
             var services = new Dictionary<string, ServiceSpec>(StringComparer.Ordinal);
             foreach (var candidate in candidates)
             {
@@ -67,6 +75,8 @@ namespace Catga.SourceGenerator.Handlers
                     }
                 }
 
+                var handWritten = validators.Where(v => v.MessageType == handler.MessageType).OrderBy(v => v.ValidatorType, StringComparer.Ordinal).ToList();
+                singleton &= handWritten.All(v => v.Lifetime == Singleton);
                 pipelines.Add(new PipelineSpec(
                     handler.Kind,
                     handler.MessageType,
@@ -75,7 +85,9 @@ namespace Catga.SourceGenerator.Handlers
                     handler.HandlerType,
                     handler.HandlerDisplay,
                     singleton,
-                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray()));
+                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray(),
+                    generated.TryGetValue(handler.MessageType, out var generatedValidator) ? generatedValidator : null,
+                    handWritten.Select(v => v.ValidatorType).ToEquatableArray()));
             }
 
             foreach (var handler in candidates.SelectMany(c => c.Handlers).Where(h => h.Kind == HandlerKind.Event))

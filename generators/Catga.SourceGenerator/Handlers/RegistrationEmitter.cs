@@ -153,6 +153,12 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine($"/// <item><description><c>{Xml(step.BehaviorType)}</c> (order {step.Order})</description></item>");
             }
 
+            if (pipeline.GeneratedValidator is not null || !pipeline.Validators.IsEmpty)
+            {
+                var validators = (pipeline.GeneratedValidator is null ? pipeline.Validators : new[] { "the generated " + pipeline.GeneratedValidator }.Concat(pipeline.Validators)).ToList();
+                w.WriteLine($"/// <item><description>validation: <c>{Xml(string.Join(", ", validators))}</c>; an invalid request fails with Catga.Validation</description></item>");
+            }
+
             w.WriteLine($"/// <item><description>the handler <c>{pipeline.HandlerDisplay}</c></description></item>");
             w.WriteLine("/// </list>");
             w.WriteLine(pipeline.IsSingleton
@@ -169,6 +175,25 @@ namespace Catga.SourceGenerator.Handlers
             w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services)");
             w.WriteLine("// Built from the inside out: the handler first, then each behavior around it.");
             w.WriteLine($"{next} next = new HandlerStep(Required<{pipeline.HandlerType}>(services));");
+            if (pipeline.GeneratedValidator is not null || !pipeline.Validators.IsEmpty)
+            {
+                w.WriteLine($"next = new global::Catga.Validation.ValidationStage<{request}, {response}>(");
+                w.WriteLine($"    {TypeNames.Literal(pipeline.MessageDisplay)},");
+                w.WriteLine("    [");
+                if (pipeline.GeneratedValidator is not null)
+                {
+                    w.WriteLine($"        global::Catga.Generated.Validation.{pipeline.GeneratedValidator}.Instance,");
+                }
+
+                foreach (var validator in pipeline.Validators)
+                {
+                    w.WriteLine($"        Required<{validator}>(services),");
+                }
+
+                w.WriteLine("    ],");
+                w.WriteLine("    next);");
+            }
+
             for (int i = pipeline.Steps.Count - 1; i >= 0; i--)
             {
                 w.WriteLine($"next = new BehaviorStep{i + 1}(Required<{pipeline.Steps[i].BehaviorType}>(services), next);");

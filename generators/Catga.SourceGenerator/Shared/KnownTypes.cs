@@ -10,6 +10,8 @@ namespace Catga.SourceGenerator.Shared
         public const string HandlerAttribute = "Catga.CatgaHandlerAttribute";
         public const string BehaviorAttribute = "Catga.PipelineBehaviorAttribute";
         public const string ModuleAttribute = "Catga.Runtime.CatgaModuleAttribute";
+        public const string MessageNameAttribute = "Catga.Serialization.CatgaMessageNameAttribute";
+        public const string MessageTypesAttribute = "Catga.Serialization.CatgaMessageTypesAttribute";
 
         public const string Message = "Catga.IMessage";
         public const string Request = "Catga.IRequest`1";
@@ -25,8 +27,9 @@ namespace Catga.SourceGenerator.Shared
         public const string EventHandler = "Catga.IEventHandler`1";
         public const string StreamHandler = "Catga.IStreamHandler`2";
         public const string Behavior = "Catga.IPipelineBehavior`2";
+        public const string MessageValidator = "Catga.Validation.IMessageValidator`1";
 
-        /// <summary>True when a named type is <paramref name="metadataName"/> (namespace Catga or Catga.Runtime).</summary>
+        /// <summary>True when a named type is <paramref name="metadataName"/> (a top-level type in a Catga namespace).</summary>
         public static bool Is(Microsoft.CodeAnalysis.INamedTypeSymbol? type, string metadataName)
         {
             if (type is null)

@@ -8,5 +8,13 @@ namespace Catga.SourceGenerator.Shared
         public const string HandlerCandidates = nameof(HandlerCandidates);
         public const string AssemblyInfo = nameof(AssemblyInfo);
         public const string Registration = nameof(Registration);
+        public const string SerializationMessages = nameof(SerializationMessages);
+        public const string SerializableMessages = nameof(SerializableMessages);
+        public const string Formatters = nameof(Formatters);
+        public const string ReferencedMessageTypes = nameof(ReferencedMessageTypes);
+        public const string MessageTypeRegistry = nameof(MessageTypeRegistry);
+        public const string ValidationMessages = nameof(ValidationMessages);
+        public const string Validators = nameof(Validators);
+        public const string MessageValidators = nameof(MessageValidators);
     }
 }
