@@ -235,7 +235,8 @@ public sealed partial class NatsConnection : IAsyncDisposable
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                // A PONG from a live server takes milliseconds; a dead link must not hold up disposal for long.
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
                 await FlushAsync(timeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is NatsException or OperationCanceledException)
