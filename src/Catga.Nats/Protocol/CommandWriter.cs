@@ -15,6 +15,9 @@ internal sealed class CommandWriter
     /// <summary>Bytes of the longest number written (a long), used to size control-line spans.</summary>
     private const int MaxNumberLength = 20;
 
+    /// <summary>64 KiB: large enough that one socket write carries many small commands.</summary>
+    private const int SegmentSize = 64 * 1024;
+
     private readonly Pipe _pipe;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<TaskCompletionSource?> _pongWaiters = new();
@@ -27,9 +30,10 @@ internal sealed class CommandWriter
         // with a clear error at the limit instead of blocking; 64 KiB segments let one socket write carry many commands.
         long pause = Math.Max(bufferLimit, 4 * 1024 * 1024) * 2L;
         _pipe = new Pipe(new PipeOptions(
+            pool: new SegmentPool(SegmentSize, (int)(pause / SegmentSize) + 8),
             pauseWriterThreshold: pause,
             resumeWriterThreshold: pause / 2,
-            minimumSegmentSize: 64 * 1024,
+            minimumSegmentSize: SegmentSize,
             useSynchronizationContext: false));
     }
 
