@@ -13,6 +13,12 @@ namespace Catga.Nats;
 /// <summary>The link to a server: connecting, the handshake, the read, send and ping loops, and reconnecting.</summary>
 public sealed partial class NatsConnection
 {
+    /// <summary>
+    /// 64 KiB reads: the default 4 KiB buffer would cost one system call per ~25 small messages under load.
+    /// The stream stays open because the TLS upgrade replaces the reader over the same socket.
+    /// </summary>
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true);
+
     private readonly List<Uri> _servers;
     private readonly object _serversLock = new();
     private readonly CancellationTokenSource _closeCts = new();
@@ -78,7 +84,7 @@ public sealed partial class NatsConnection
             await socket.ConnectAsync(server.Host, server.Port, token).ConfigureAwait(false);
             stream = new NetworkStream(socket, ownsSocket: true);
             var parser = new ProtocolParser();
-            reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+            reader = PipeReader.Create(stream, ReaderOptions);
             var first = await ReadHandshakeOpAsync(reader, parser, token).ConfigureAwait(false);
             if (first.Kind != ServerOpKind.Info)
             {
@@ -98,7 +104,7 @@ public sealed partial class NatsConnection
                     TargetHost = server.Host,
                     RemoteCertificateValidationCallback = ValidateServerCertificate,
                 }, token).ConfigureAwait(false);
-                reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+                reader = PipeReader.Create(stream, ReaderOptions);
             }
 
             await stream.WriteAsync(BuildConnect(server, info), token).ConfigureAwait(false);
