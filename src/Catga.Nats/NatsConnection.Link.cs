@@ -540,7 +540,6 @@ public sealed partial class NatsConnection
         _writer.CancelPendingRead();
         var lost = new NatsConnectionException($"The connection to {link.Server} was lost: {error.Message}", error);
         FailRequests(lost);
-        _writer.FailPongWaiters(lost);
         if (_closeCts.IsCancellationRequested)
         {
             return;
@@ -565,6 +564,7 @@ public sealed partial class NatsConnection
     private async Task ReconnectAsync(Link lost)
     {
         await lost.WaitStoppedAsync().ConfigureAwait(false);
+        _writer.FailPongWaitersSentTo(new NatsConnectionException($"The connection to {lost.Server} was lost before the server answered the flush."));
         var token = _closeCts.Token;
         var attempt = 0;
         while (!token.IsCancellationRequested)

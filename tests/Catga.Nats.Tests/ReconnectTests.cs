@@ -80,6 +80,23 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task A_flush_made_while_reconnecting_completes_once_the_new_link_carries_its_ping()
+    {
+        using var guard = Eventually.Guard();
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var connection = await NatsConnection.ConnectAsync(server.Options(FastReconnect with { RequestTimeout = TimeSpan.FromSeconds(20) }), guard.Token);
+
+        await server.KillAsync();
+        await Eventually.TrueAsync(() => connection.State == NatsConnectionState.Reconnecting, "the loss was noticed");
+        var flush = connection.FlushAsync(guard.Token);
+        await server.StartAsync();
+
+        await flush.WaitAsync(guard.Token);
+        Assert.Equal(NatsConnectionState.Connected, connection.State);
+        await connection.FlushAsync(guard.Token);
+    }
+
+    [Fact]
     public async Task While_disconnected_publishing_beyond_the_reconnect_buffer_fails_clearly()
     {
         using var guard = Eventually.Guard();

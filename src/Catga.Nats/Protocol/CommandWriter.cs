@@ -20,8 +20,14 @@ internal sealed class CommandWriter
 
     private readonly Pipe _pipe;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Queue<TaskCompletionSource?> _pongWaiters = new();
+    private readonly Queue<(TaskCompletionSource? Waiter, long End)> _pongWaiters = new();
     private long _buffered;
+
+    /// <summary>Bytes ever written into the pipe; only changed under the gate.</summary>
+    private long _written;
+
+    /// <summary>Bytes ever taken from the pipe by send loops (sent, or lost with a failing socket).</summary>
+    private long _sent;
     private bool _completed;
 
     public CommandWriter(int bufferLimit)
@@ -43,7 +49,11 @@ internal sealed class CommandWriter
     public PipeReader Reader => _pipe.Reader;
 
     /// <summary>Called by the send loop after it handed bytes to the socket.</summary>
-    public void OnSent(long bytes) => Interlocked.Add(ref _buffered, -bytes);
+    public void OnSent(long bytes)
+    {
+        Interlocked.Add(ref _buffered, -bytes);
+        Interlocked.Add(ref _sent, bytes);
+    }
 
     public ValueTask PublishAsync(in PublishCommand command, CancellationToken cancellationToken) =>
         WriteAsync(command, static (writer, c) => WritePublish(writer, c), cancellationToken);
@@ -61,10 +71,12 @@ internal sealed class CommandWriter
         WriteAsync((this, waiter), static (writer, s) =>
         {
             writer.Write("PING\r\n"u8);
-            // Enqueued under the gate, so waiters are in the same order as the PINGs in the pipe.
+            // Enqueued under the gate, so waiters are in the same order as the PINGs in the pipe; the position
+            // says whether this PING was still in the pipe or already handed to a socket when a link died.
+            var end = s.Item1._written + writer.UnflushedBytes;
             lock (s.Item1._pongWaiters)
             {
-                s.Item1._pongWaiters.Enqueue(s.waiter);
+                s.Item1._pongWaiters.Enqueue((s.waiter, end));
             }
         }, cancellationToken);
 
@@ -74,23 +86,52 @@ internal sealed class CommandWriter
         TaskCompletionSource? waiter = null;
         lock (_pongWaiters)
         {
-            _pongWaiters.TryDequeue(out waiter);
+            if (_pongWaiters.TryDequeue(out var entry))
+            {
+                waiter = entry.Waiter;
+            }
         }
 
         waiter?.TrySetResult();
     }
 
-    /// <summary>Fails every flush waiting for a PONG; their PINGs may have been lost with the link.</summary>
+    /// <summary>
+    /// After a link died and its send loop stopped: fails the waiters whose PING went to that socket (their PONG
+    /// will never come) and keeps those whose PING is still in the pipe, which the next link will send.
+    /// </summary>
+    public void FailPongWaitersSentTo(Exception error)
+    {
+        var sent = Interlocked.Read(ref _sent);
+        var lost = new List<TaskCompletionSource>();
+        lock (_pongWaiters)
+        {
+            while (_pongWaiters.TryPeek(out var entry) && entry.End <= sent)
+            {
+                _pongWaiters.Dequeue();
+                if (entry.Waiter is not null)
+                {
+                    lost.Add(entry.Waiter);
+                }
+            }
+        }
+
+        foreach (var waiter in lost)
+        {
+            waiter.TrySetException(error);
+        }
+    }
+
+    /// <summary>Fails every waiter: the connection is closing.</summary>
     public void FailPongWaiters(Exception error)
     {
-        TaskCompletionSource?[] waiters;
+        (TaskCompletionSource? Waiter, long End)[] waiters;
         lock (_pongWaiters)
         {
             waiters = _pongWaiters.ToArray();
             _pongWaiters.Clear();
         }
 
-        foreach (var waiter in waiters)
+        foreach (var (waiter, _) in waiters)
         {
             waiter?.TrySetException(error);
         }
@@ -258,7 +299,9 @@ internal sealed class CommandWriter
 
         var writer = _pipe.Writer;
         write(writer, state);
-        Interlocked.Add(ref _buffered, writer.UnflushedBytes);
+        var written = writer.UnflushedBytes;
+        _written += written;
+        Interlocked.Add(ref _buffered, written);
         return writer.FlushAsync(cancellationToken);
     }
 
