@@ -49,7 +49,12 @@ public sealed partial class NatsConnection
             {
                 var link = await EstablishAsync(servers[i], cancellationToken).ConfigureAwait(false);
                 _serverIndex = i;
-                Activate(link);
+                if (!Activate(link))
+                {
+                    await link.Reader.CompleteAsync().ConfigureAwait(false);
+                    throw new NatsConnectionException("The connection was closed while connecting.");
+                }
+
                 Raise(Connected, new NatsConnectionEventArgs(link.Server, null));
                 return;
             }
@@ -311,16 +316,33 @@ public sealed partial class NatsConnection
         return errors == SslPolicyErrors.None;
     }
 
-    private void Activate(Link link)
+    /// <summary>Makes a handshaken link current and starts its loops; false (link aborted) when the connection closed meanwhile.</summary>
+    private bool Activate(Link link)
     {
         Interlocked.Exchange(ref _pingsOut, 0);
         Interlocked.Exchange(ref _maxPayload, link.Info.MaxPayload);
         AddAnnouncedServers(link.Info);
         Volatile.Write(ref _link, link);
-        Volatile.Write(ref _state, (int)NatsConnectionState.Connected);
+        while (true)
+        {
+            var state = Volatile.Read(ref _state);
+            if (state == (int)NatsConnectionState.Closed)
+            {
+                Interlocked.CompareExchange(ref _link, null, link);
+                link.Abort();
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _state, (int)NatsConnectionState.Connected, state) == state)
+            {
+                break;
+            }
+        }
+
         link.ReadLoop = Task.Run(() => ReadLoopAsync(link), CancellationToken.None);
         link.SendLoop = Task.Run(() => SendLoopAsync(link), CancellationToken.None);
         link.PingLoop = Task.Run(() => PingLoopAsync(link), CancellationToken.None);
+        return true;
     }
 
     private void AddAnnouncedServers(ServerInfo info)
@@ -554,11 +576,18 @@ public sealed partial class NatsConnection
         Raise(Disconnected, new NatsConnectionEventArgs(link.Server, error));
         if (!_options.AllowReconnect)
         {
-            _ = CloseAsync(lost, waitForReconnect: false);
+            _ = CloseAfterLinkStoppedAsync(link, lost);
             return;
         }
 
         _reconnectTask = Task.Run(() => ReconnectAsync(link), CancellationToken.None);
+    }
+
+    /// <summary>Closes once the dead link's loops are gone, so no send loop still reads the pipe being completed.</summary>
+    private async Task CloseAfterLinkStoppedAsync(Link lost, Exception reason)
+    {
+        await lost.WaitStoppedAsync().ConfigureAwait(false);
+        await CloseAsync(reason, waitForReconnect: false).ConfigureAwait(false);
     }
 
     private async Task ReconnectAsync(Link lost)
@@ -582,8 +611,15 @@ public sealed partial class NatsConnection
                 }
 
                 _serverIndex = index;
-                Activate(link);
-                Raise(Reconnected, new NatsConnectionEventArgs(link.Server, null));
+                if (Activate(link))
+                {
+                    Raise(Reconnected, new NatsConnectionEventArgs(link.Server, null));
+                }
+                else
+                {
+                    await link.Reader.CompleteAsync().ConfigureAwait(false);
+                }
+
                 return;
             }
             catch (Exception ex) when (!token.IsCancellationRequested)

@@ -179,6 +179,23 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task Without_reconnect_a_lost_link_closes_the_connection_and_ends_subscriptions()
+    {
+        using var guard = Eventually.Guard();
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var connection = await NatsConnection.ConnectAsync(server.Options(new NatsOptions { AllowReconnect = false }), guard.Token);
+        var closed = new TaskCompletionSource();
+        connection.Closed += (_, _) => closed.TrySetResult();
+        await using var subscription = await connection.SubscribeAsync("once", cancellationToken: guard.Token);
+
+        await server.KillAsync();
+
+        await closed.Task.WaitAsync(guard.Token);
+        Assert.Equal(NatsConnectionState.Closed, connection.State);
+        Assert.False(await subscription.Messages.WaitToReadAsync(guard.Token));
+    }
+
+    [Fact]
     public async Task Drain_lets_a_handler_finish_messages_already_received_then_closes()
     {
         using var guard = Eventually.Guard();
