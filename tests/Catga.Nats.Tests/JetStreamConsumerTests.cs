@@ -164,13 +164,13 @@ public sealed class JetStreamConsumerTests
         await using var c = connection;
         var first = Assert.Single(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1 }, guard.Token));
 
-        await first.NakAsync(TimeSpan.FromMilliseconds(800), guard.Token);
+        await first.NakAsync(TimeSpan.FromMilliseconds(1500), guard.Token);
         var clock = Stopwatch.StartNew();
         await connection.FlushAsync(guard.Token);
-        Assert.Empty(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(300) }, guard.Token));
+        Assert.Empty(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(500) }, guard.Token));
         var again = Assert.Single(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromSeconds(5) }, guard.Token));
 
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(600), $"redelivered after {clock.Elapsed}");
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(1300), $"redelivered after {clock.Elapsed}");
         Assert.Equal(2, again.Metadata.NumDelivered);
         Assert.Equal(first.Metadata.StreamSequence, again.Metadata.StreamSequence);
         await again.AckAsync(guard.Token);
@@ -212,13 +212,14 @@ public sealed class JetStreamConsumerTests
     public async Task In_progress_signals_extend_the_ack_deadline()
     {
         using var guard = Eventually.Guard();
-        var (server, connection, js) = await StartAsync(new ConsumerConfig { DurableName = "worker", AckWait = TimeSpan.FromSeconds(1) }, 1, guard.Token);
+        var (server, connection, js) = await StartAsync(new ConsumerConfig { DurableName = "worker", AckWait = TimeSpan.FromSeconds(2) }, 1, guard.Token);
         await using var s = server;
         await using var c = connection;
         var message = Assert.Single(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1 }, guard.Token));
 
-        // 2.4 s of work, more than twice the ack wait, kept alive by +WPI every 300 ms.
-        var waiting = FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(2400) }, guard.Token);
+        // 4.5 s of work, more than twice the 2 s ack wait, kept alive by +WPI every 300 ms; the margin between a
+        // signal and the deadline is wide enough that a busy CI machine does not turn it into a redelivery.
+        var waiting = FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(4500) }, guard.Token);
         while (!waiting.IsCompleted)
         {
             await message.InProgressAsync(guard.Token);
@@ -227,7 +228,7 @@ public sealed class JetStreamConsumerTests
 
         Assert.Empty(await waiting);
         await message.AckAndWaitAsync(cancellationToken: guard.Token);
-        Assert.Empty(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(1500) }, guard.Token));
+        Assert.Empty(await FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromMilliseconds(2500) }, guard.Token));
     }
 
     [Fact]
