@@ -625,6 +625,8 @@ public sealed partial class NatsConnection
             catch (Exception ex) when (!token.IsCancellationRequested)
             {
                 attempt++;
+                // Reported so that a reconnect stuck on, say, revoked credentials is visible rather than silent.
+                RaiseError(new NatsConnectionException($"Reconnect attempt {attempt} to {servers[index]} failed: {ex.Message}", ex));
                 if (_options.MaxReconnectAttempts >= 0 && attempt >= _options.MaxReconnectAttempts)
                 {
                     await CloseAsync(new NatsConnectionException($"Gave up reconnecting after {attempt} attempts: {ex.Message}", ex), waitForReconnect: false).ConfigureAwait(false);

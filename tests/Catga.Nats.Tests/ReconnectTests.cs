@@ -166,13 +166,16 @@ public sealed class ReconnectTests
         await using var server = await NatsServerProcess.StartAsync();
         await using var connection = await NatsConnection.ConnectAsync(server.Options(FastReconnect with { MaxReconnectAttempts = 3 }), guard.Token);
         var closed = new TaskCompletionSource<Exception?>();
+        var attemptErrors = 0;
         connection.Closed += (_, e) => closed.TrySetResult(e.Error);
+        connection.Error += (_, e) => { if (e.Error!.Message.StartsWith("Reconnect attempt", StringComparison.Ordinal)) { Interlocked.Increment(ref attemptErrors); } };
         await using var subscription = await connection.SubscribeAsync("gone", cancellationToken: guard.Token);
 
         await server.KillAsync();
 
         var reason = await closed.Task.WaitAsync(guard.Token);
         Assert.Contains("after 3 attempts", reason!.Message);
+        Assert.Equal(3, Volatile.Read(ref attemptErrors));
         Assert.Equal(NatsConnectionState.Closed, connection.State);
         Assert.False(await subscription.Messages.WaitToReadAsync(guard.Token));
         await Assert.ThrowsAsync<NatsConnectionException>(() => connection.PublishAsync("gone", default).AsTask());
