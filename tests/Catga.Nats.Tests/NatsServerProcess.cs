@@ -51,9 +51,20 @@ public sealed class NatsServerProcess : IAsyncDisposable
             await File.WriteAllTextAsync(configPath, config);
         }
 
-        var server = new NatsServerProcess(port ?? FreePort(), directory, configPath);
-        await server.StartAsync();
-        return server;
+        // A free port is only free until someone binds it; a parallel test can win the race, so retry on a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new NatsServerProcess(port ?? FreePort(), directory, configPath);
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (port is null && attempt < 3 && server.Log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await server.KillAsync();
+            }
+        }
     }
 
     public static int FreePort()
@@ -97,6 +108,8 @@ public sealed class NatsServerProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // The parameterless wait also drains the redirected output, so the log is complete.
+                process.WaitForExit();
                 throw new InvalidOperationException($"nats-server exited with {process.ExitCode}: {Log}");
             }
 
