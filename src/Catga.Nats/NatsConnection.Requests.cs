@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Text;
 using Catga.Nats.Protocol;
 
 namespace Catga.Nats;
@@ -85,7 +86,7 @@ public sealed partial class NatsConnection
         }
     }
 
-    private void DispatchReply(in Protocol.ServerOp op)
+    private void DispatchReply(in ServerOp op)
     {
         var subject = op.Subject.Span;
         if (subject.Length <= _inboxPrefixBytes.Length
@@ -103,8 +104,8 @@ public sealed partial class NatsConnection
 
         var headers = op.Kind == ServerOpKind.HMsg ? NatsHeaders.Parse(op.Headers) : null;
         var data = op.Payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : op.Payload.ToArray();
-        var replyTo = op.ReplyTo.IsEmpty ? null : System.Text.Encoding.UTF8.GetString(op.ReplyTo.Span);
-        pending.TrySetResult(new NatsMsg(this, System.Text.Encoding.UTF8.GetString(subject), replyTo, headers, data));
+        var replyTo = op.ReplyTo.IsEmpty ? null : Encoding.UTF8.GetString(op.ReplyTo.Span);
+        pending.TrySetResult(new NatsMsg(this, Encoding.UTF8.GetString(subject), replyTo, headers, data));
     }
 
     private void FailRequests(Exception error)
