@@ -108,6 +108,7 @@ public sealed partial class NatsConnection
                 {
                     TargetHost = server.Host,
                     RemoteCertificateValidationCallback = ValidateServerCertificate,
+                    ClientCertificates = _options.TlsClientCertificate is { } client ? new X509CertificateCollection { client } : null,
                 }, token).ConfigureAwait(false);
                 reader = PipeReader.Create(stream, ReaderOptions);
             }

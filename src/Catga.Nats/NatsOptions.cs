@@ -33,6 +33,9 @@ public sealed record NatsOptions
     /// <summary>A callback that decides whether the server's certificate is trusted; it overrides <see cref="TlsCaCertificate"/>.</summary>
     public RemoteCertificateValidationCallback? TlsCertificateValidation { get; init; }
 
+    /// <summary>A client certificate with its private key, for servers that verify clients (mutual TLS).</summary>
+    public X509Certificate2? TlsClientCertificate { get; init; }
+
     /// <summary>How long one attempt to connect, including the TLS and CONNECT handshake, may take.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

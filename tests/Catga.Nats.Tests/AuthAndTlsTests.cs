@@ -73,6 +73,23 @@ public sealed class AuthAndTlsTests
     }
 
     [Fact]
+    public async Task A_server_that_verifies_clients_accepts_a_client_certificate_signed_by_its_authority()
+    {
+        using var guard = Eventually.Guard();
+        var directory = Directory.CreateTempSubdirectory("catga-tls-").FullName;
+        using var certificates = TestCertificates.Create(directory);
+        using var client = certificates.CreateClientCertificate("billing");
+        await using var server = await NatsServerProcess.StartAsync(
+            $"tls {{\n  cert_file: \"{certificates.CertificateFile}\"\n  key_file: \"{certificates.KeyFile}\"\n  ca_file: \"{certificates.AuthorityFile}\"\n  verify: true\n}}\n");
+
+        await using var connection = await NatsConnection.ConnectAsync(server.Options(new NatsOptions { TlsCaCertificate = certificates.Authority, TlsClientCertificate = client }), guard.Token);
+        await RoundTripAsync(connection, guard.Token);
+
+        await Assert.ThrowsAsync<NatsConnectionException>(() => NatsConnection.ConnectAsync(server.Options(new NatsOptions { TlsCaCertificate = certificates.Authority, ConnectTimeout = TimeSpan.FromSeconds(3) }), guard.Token));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public async Task Requiring_tls_against_a_plain_server_fails_instead_of_sending_in_clear()
     {
         using var guard = Eventually.Guard();
