@@ -8,6 +8,13 @@ using Catga.Nats.Benchmarks;
 // Load tool: starts its own nats-server, runs each scenario with Catga.Nats and with the official NATS
 // JavaScript client (js/bench.mjs) against that server in the same run, and prints a markdown table.
 var quick = args.Contains("--quick");
+if (args.Contains("--parser-only"))
+{
+    var (nanos, allocated) = ParserScenario.Run(10_000, 200);
+    Console.WriteLine($"parser: {nanos:0} ns and {allocated:0.0} B per frame");
+    return;
+}
+
 var scale = quick ? 10 : 1;
 var repeat = quick ? 1 : 3;
 var scenarios = new (string Name, string Key, int Count, int Size)[]
@@ -78,6 +85,10 @@ try
             Console.WriteLine($"| {name}{megabytes} | {count:N0} | {catgaRate:N0} msg/s | {jsRate:N0} msg/s | {catgaRate / jsRate:0.00}x | {alloc} |");
         }
     }
+
+    var (parserNanos, parserBytes) = ParserScenario.Run(10_000, 200);
+    Console.WriteLine();
+    Console.WriteLine($"Read path without a socket: the parser splits a 16 B MSG frame with a reply subject in {parserNanos:0} ns and allocates {parserBytes:0.0} B per frame.");
 }
 finally
 {
