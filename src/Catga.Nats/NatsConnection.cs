@@ -274,8 +274,12 @@ public sealed partial class NatsConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>A new unique subject under this connection's inbox prefix, for replies that are not single requests.</summary>
-    internal string NewInbox() => _inboxPrefix + "x" + Nuid.Next();
+    /// <summary>
+    /// A new unique subject for replies that are not single requests (e.g. a fetch). It has two tokens after the
+    /// inbox prefix so the request subscription's <c>prefix.*</c> does not match it and the server does not
+    /// deliver every fetched message twice.
+    /// </summary>
+    internal string NewInbox() => _inboxPrefix + "s." + Nuid.Next();
 
     private void EnsureCanSend(long size)
     {

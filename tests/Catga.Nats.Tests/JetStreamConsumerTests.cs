@@ -282,4 +282,50 @@ public sealed class JetStreamConsumerTests
         Assert.Equal(0, info.NumAckPending);
         Assert.Equal(2, info.AckFloor!.StreamSeq);
     }
+
+    [Fact]
+    public async Task Fetch_skips_idle_heartbeats_and_ends_on_request_timeout_from_a_scripted_responder()
+    {
+        using var guard = Eventually.Guard();
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var connection = await NatsConnection.ConnectAsync(server.Options(), guard.Token);
+        // A JetStream context on its own API prefix talks only to this core subscriber, which replays the exact
+        // sequence of status and data messages a 2.9 server can send to a pull request. Clients may not publish
+        // with $JS.ACK reply subjects, so the scripted messages use plain ones.
+        await using var responder = await connection.SubscribeAsync("SCRIPTED.API.CONSUMER.MSG.NEXT.FAKE.script", async request =>
+        {
+            var inbox = request.ReplyTo!;
+            await connection.PublishAsync(inbox, default, new NatsHeaders { StatusCode = 100, StatusDescription = "Idle Heartbeat" });
+            await connection.PublishAsync(inbox, "one"u8.ToArray(), replyTo: "scripted.ack.1");
+            await connection.PublishAsync(inbox, default, new NatsHeaders { StatusCode = 100, StatusDescription = "Idle Heartbeat" });
+            await connection.PublishAsync(inbox, "two"u8.ToArray(), replyTo: "scripted.ack.2");
+            await connection.PublishAsync(inbox, default, new NatsHeaders { StatusCode = 408, StatusDescription = "Request Timeout" });
+        }, cancellationToken: guard.Token);
+        var js = new NatsJetStream(connection, apiPrefix: "SCRIPTED.API");
+
+        var messages = new List<JetStreamMsg>();
+        await foreach (var message in js.FetchAsync("FAKE", "script", new FetchOptions { MaxMessages = 10, Expires = TimeSpan.FromSeconds(10) }, guard.Token))
+        {
+            messages.Add(message);
+        }
+
+        Assert.Equal(["one", "two"], messages.Select(m => m.GetString()));
+        Assert.Equal("scripted.ack.2", messages[1].ReplyTo);
+    }
+
+    [Fact]
+    public async Task Fetch_with_idle_heartbeats_from_a_real_server_returns_the_messages_that_arrive_while_waiting()
+    {
+        using var guard = Eventually.Guard();
+        var (server, connection, js) = await StartAsync(new ConsumerConfig { DurableName = "worker" }, 0, guard.Token);
+        await using var s = server;
+        await using var c = connection;
+
+        var fetch = FetchAllAsync(js, new FetchOptions { MaxMessages = 1, Expires = TimeSpan.FromSeconds(3), IdleHeartbeat = TimeSpan.FromMilliseconds(200) }, guard.Token);
+        await Task.Delay(700, guard.Token);
+        await js.PublishAsync("jobs.late", "late"u8.ToArray(), cancellationToken: guard.Token);
+
+        var message = Assert.Single(await fetch);
+        Assert.Equal("late", message.GetString());
+    }
 }

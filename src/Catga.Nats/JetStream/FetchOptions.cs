@@ -14,4 +14,10 @@ public sealed record FetchOptions
 
     /// <summary>The most bytes to return; 0 for no limit.</summary>
     public long MaxBytes { get; init; }
+
+    /// <summary>
+    /// Ask the server for an idle heartbeat (status 100) at this interval while the request waits; zero for none.
+    /// Heartbeats are skipped by the fetch; they keep a long-waiting request distinguishable from a dead link.
+    /// </summary>
+    public TimeSpan IdleHeartbeat { get; init; }
 }

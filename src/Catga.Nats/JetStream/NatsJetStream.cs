@@ -147,6 +147,7 @@ public sealed class NatsJetStream
             Expires = options.NoWait ? TimeSpan.Zero : options.Expires,
             NoWait = options.NoWait,
             MaxBytes = options.MaxBytes,
+            IdleHeartbeat = options.IdleHeartbeat,
         };
         await _connection.PublishAsync(subject, JsonSerializer.SerializeToUtf8Bytes(request, JetStreamJsonContext.Default.PullRequest), replyTo: inbox, cancellationToken: cancellationToken).ConfigureAwait(false);
 

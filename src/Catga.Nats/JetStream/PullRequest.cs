@@ -14,4 +14,7 @@ internal sealed class PullRequest
     public bool NoWait { get; init; }
 
     public long MaxBytes { get; init; }
+
+    [JsonConverter(typeof(NanosecondsConverter))]
+    public TimeSpan IdleHeartbeat { get; init; }
 }
