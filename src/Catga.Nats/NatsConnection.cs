@@ -120,13 +120,17 @@ public sealed partial class NatsConnection : IAsyncDisposable
     /// <param name="queueGroup">A queue group: each message goes to one member of the group.</param>
     /// <param name="cancellationToken">Cancels waiting for buffer space.</param>
     /// <returns>The subscription.</returns>
-    public async ValueTask<NatsSubscription> SubscribeAsync(string subject, string? queueGroup = null, CancellationToken cancellationToken = default)
+    public ValueTask<NatsSubscription> SubscribeAsync(string subject, string? queueGroup = null, CancellationToken cancellationToken = default) =>
+        SubscribeAsync(subject, queueGroup, _options.SubscriptionCapacity, cancellationToken);
+
+    /// <summary>Subscribes with a queue of a given size, e.g. one that fits a whole fetch batch.</summary>
+    internal async ValueTask<NatsSubscription> SubscribeAsync(string subject, string? queueGroup, int capacity, CancellationToken cancellationToken)
     {
         SubjectValidator.ValidateSubscribe(subject);
         SubjectValidator.ValidateQueueGroup(queueGroup);
         EnsureAcceptingWork();
         var sid = Interlocked.Increment(ref _nextSid);
-        var subscription = new NatsSubscription(this, sid, subject, queueGroup, _options.SubscriptionCapacity);
+        var subscription = new NatsSubscription(this, sid, subject, queueGroup, capacity);
         _subscriptions[sid] = subscription;
         try
         {

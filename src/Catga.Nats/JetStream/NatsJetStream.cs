@@ -140,7 +140,8 @@ public sealed class NatsJetStream
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxMessages, 1, nameof(options));
         var subject = $"{_prefix}CONSUMER.MSG.NEXT.{ValidName(stream, nameof(stream))}.{ValidName(consumer, nameof(consumer))}";
         var inbox = _connection.NewInbox();
-        await using var subscription = await _connection.SubscribeAsync(inbox, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Room for the whole batch plus status messages, so a large batch is never dropped as a slow consumer.
+        await using var subscription = await _connection.SubscribeAsync(inbox, null, options.MaxMessages + 16, cancellationToken).ConfigureAwait(false);
         var request = new PullRequest
         {
             Batch = options.MaxMessages,
