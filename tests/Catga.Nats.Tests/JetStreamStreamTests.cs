@@ -81,6 +81,29 @@ public sealed class JetStreamStreamTests
     }
 
     [Fact]
+    public async Task Expected_last_subject_sequence_and_last_msg_id_guard_concurrent_writers()
+    {
+        using var guard = Eventually.Guard();
+        await using var server = await NatsServerProcess.StartAsync();
+        await using var connection = await NatsConnection.ConnectAsync(server.Options(), guard.Token);
+        var js = new NatsJetStream(connection);
+        await js.CreateStreamAsync(new StreamConfig { Name = "ACCOUNTS", Subjects = ["accounts.>"] }, guard.Token);
+        var first = await js.PublishAsync("accounts.a", "v1"u8.ToArray(), new JetStreamPublishOptions { MsgId = "a-1" }, cancellationToken: guard.Token);
+        await js.PublishAsync("accounts.b", "v1"u8.ToArray(), cancellationToken: guard.Token);
+
+        var next = await js.PublishAsync("accounts.a", "v2"u8.ToArray(), new JetStreamPublishOptions { ExpectedLastSubjectSequence = first.Seq }, cancellationToken: guard.Token);
+        var staleSubject = await Assert.ThrowsAsync<NatsJetStreamException>(() => js.PublishAsync("accounts.a", "v3"u8.ToArray(), new JetStreamPublishOptions { ExpectedLastSubjectSequence = first.Seq }, cancellationToken: guard.Token));
+        var staleMsgId = await Assert.ThrowsAsync<NatsJetStreamException>(() => js.PublishAsync("accounts.c", "v1"u8.ToArray(), new JetStreamPublishOptions { ExpectedLastMsgId = "a-1" }, cancellationToken: guard.Token));
+        var wrongStream = await Assert.ThrowsAsync<NatsJetStreamException>(() => js.PublishAsync("accounts.c", "v1"u8.ToArray(), new JetStreamPublishOptions { ExpectedStream = "OTHER" }, cancellationToken: guard.Token));
+
+        Assert.Equal(3, next.Seq);
+        Assert.Equal(400, staleSubject.Code);
+        Assert.Equal(400, staleMsgId.Code);
+        Assert.Equal(400, wrongStream.Code);
+        Assert.Equal(3, (await js.GetStreamAsync("ACCOUNTS", guard.Token)).State.Messages);
+    }
+
+    [Fact]
     public async Task Publishing_to_a_subject_no_stream_stores_fails_with_no_responders()
     {
         using var guard = Eventually.Guard();
