@@ -23,6 +23,7 @@ public sealed partial class NatsConnection : IAsyncDisposable
     private long _inboxSid;
     private int _state = (int)NatsConnectionState.Disconnected;
     private int _disposed;
+    private string? _lastValidSubject;
 
     /// <summary>Creates a connection that is not connected yet; call <see cref="ConnectAsync(CancellationToken)"/>.</summary>
     /// <param name="options">The options, or null for a server on 127.0.0.1:4222.</param>
@@ -105,7 +106,14 @@ public sealed partial class NatsConnection : IAsyncDisposable
     /// <exception cref="NatsConnectionException">The connection is closed or the reconnect buffer is full.</exception>
     public ValueTask PublishAsync(string subject, ReadOnlyMemory<byte> data, NatsHeaders? headers = null, string? replyTo = null, CancellationToken cancellationToken = default)
     {
-        SubjectValidator.ValidatePublish(subject);
+        // Strings are immutable, so the instance validated last needs no second look; a race only costs a re-check.
+        ArgumentNullException.ThrowIfNull(subject);
+        if (!ReferenceEquals(subject, Volatile.Read(ref _lastValidSubject)))
+        {
+            SubjectValidator.ValidatePublish(subject);
+            Volatile.Write(ref _lastValidSubject, subject);
+        }
+
         if (replyTo is not null)
         {
             SubjectValidator.ValidatePublish(replyTo, nameof(replyTo));

@@ -165,6 +165,7 @@ public sealed class PublishSubscribeTests
         await Assert.ThrowsAsync<ArgumentException>(() => connection.PublishAsync("a b", default).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => connection.PublishAsync("a.*", default).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => connection.PublishAsync("", default).AsTask());
+        await Assert.ThrowsAsync<ArgumentNullException>(() => connection.PublishAsync(null!, default).AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => connection.SubscribeAsync("a.>.b").AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => connection.SubscribeAsync("a.b*").AsTask());
         await Assert.ThrowsAsync<ArgumentException>(() => connection.SubscribeAsync("a", "q q").AsTask());

@@ -29,6 +29,9 @@ internal sealed class CommandWriter
     /// <summary>Bytes ever taken from the pipe by send loops (sent, or lost with a failing socket).</summary>
     private long _sent;
     private bool _completed;
+    private string? _lastSubject;
+    private string? _cachedSubject;
+    private byte[] _cachedSubjectBytes = [];
 
     public CommandWriter(int bufferLimit)
     {
@@ -56,7 +59,7 @@ internal sealed class CommandWriter
     }
 
     public ValueTask PublishAsync(in PublishCommand command, CancellationToken cancellationToken) =>
-        WriteAsync(command, static (writer, c) => WritePublish(writer, c), cancellationToken);
+        WriteAsync((this, command), static (writer, s) => s.Item1.WritePublish(writer, s.command), cancellationToken);
 
     public ValueTask SubscribeAsync(string subject, string? queueGroup, long sid, CancellationToken cancellationToken) =>
         WriteAsync((subject, queueGroup, sid), static (writer, s) => WriteSubscribe(writer, s.subject, s.queueGroup, s.sid), cancellationToken);
@@ -197,7 +200,7 @@ internal sealed class CommandWriter
         writer.Advance(n);
     }
 
-    public static void WritePublish(IBufferWriter<byte> writer, in PublishCommand command)
+    private void WritePublish(IBufferWriter<byte> writer, in PublishCommand command)
     {
         var headerLength = command.Headers?.GetSerializedLength() ?? 0;
         var total = headerLength + command.Payload.Length;
@@ -206,7 +209,7 @@ internal sealed class CommandWriter
             : command.ReplyPrefix is not null ? command.ReplyPrefix.Length + MaxNumberLength : 0;
         var span = writer.GetSpan(5 + Utf8Max(command.Subject) + 1 + replyLength + 1 + (2 * (MaxNumberLength + 1)) + 2);
         var n = Copy(command.Headers is null ? "PUB "u8 : "HPUB "u8, span);
-        n += Encoding.UTF8.GetBytes(command.Subject, span[n..]);
+        n += WriteSubject(command.Subject, span[n..]);
         span[n++] = (byte)' ';
         if (command.ReplyTo is not null)
         {
@@ -323,6 +326,28 @@ internal sealed class CommandWriter
         {
             throw new NatsConnectionException("The connection is closed.");
         }
+    }
+
+    /// <summary>
+    /// Writes the subject's UTF-8 bytes, from a cache when the same string instance was published before: hot
+    /// loops publish one subject over and over. A subject is cached only when it repeats, so publishers that
+    /// alternate subjects never allocate. Only called under the gate, so the fields need no lock.
+    /// </summary>
+    private int WriteSubject(string subject, Span<byte> destination)
+    {
+        if (ReferenceEquals(subject, _cachedSubject))
+        {
+            return Copy(_cachedSubjectBytes, destination);
+        }
+
+        if (ReferenceEquals(subject, _lastSubject))
+        {
+            _cachedSubjectBytes = Encoding.UTF8.GetBytes(subject);
+            _cachedSubject = subject;
+        }
+
+        _lastSubject = subject;
+        return Encoding.UTF8.GetBytes(subject, destination);
     }
 
     private static int Utf8Max(string? value) => value is null ? 0 : Encoding.UTF8.GetMaxByteCount(value.Length);
