@@ -1,0 +1,50 @@
+using Microsoft.CodeAnalysis;
+
+namespace Catga.Analyzers
+{
+    /// <summary>The diagnostics the Catga analyzers report. IDs are stable forever; each has a page under docs/analyzers.</summary>
+    internal static class CatgaAnalyzerDescriptors
+    {
+        private const string HelpLinkBase = "https://github.com/catga-dev/catga/blob/main/docs/analyzers/";
+
+        public static readonly DiagnosticDescriptor BlockingCall = new(
+            id: "CATGA100",
+            title: "Handler blocks on asynchronous work",
+            messageFormat: "'{0}' blocks the thread until the work completes; await it instead",
+            category: "Catga.Async",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Blocking a handler or behavior on a task ties up a thread-pool thread for the whole wait, starves the pool under load and can deadlock. Await the task (or Task.Delay instead of Thread.Sleep).",
+            helpLinkUri: HelpLinkBase + "CATGA100.md");
+
+        public static readonly DiagnosticDescriptor AsyncVoid = new(
+            id: "CATGA101",
+            title: "Handler code declares an async void method",
+            messageFormat: "'{0}' is async void: nobody can await it and an exception in it crashes the process; return Task",
+            category: "Catga.Async",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "An async void method cannot be awaited, so the handler's result does not wait for it and its exceptions are raised on the thread pool, where they terminate the process instead of becoming a failed CatgaResult.",
+            helpLinkUri: HelpLinkBase + "CATGA101.md");
+
+        public static readonly DiagnosticDescriptor UnobservedTask = new(
+            id: "CATGA102",
+            title: "Handler drops a task without awaiting it",
+            messageFormat: "The task returned by '{0}' is neither awaited nor stored; await it, or assign it to '_' to state that it may run on after the handler returns",
+            category: "Catga.Async",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A dropped task keeps running after the handler has reported success: its failure is lost, it outlives the cancellation token and the scope of scoped services, and the caller's result lies.",
+            helpLinkUri: HelpLinkBase + "CATGA102.md");
+
+        public static readonly DiagnosticDescriptor MutableMessage = new(
+            id: "CATGA103",
+            title: "Message type is mutable",
+            messageFormat: "'{0}' of message '{1}' can be changed after the message is created; use 'init'",
+            category: "Catga.Messages",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A message is shared by every behavior and event handler that sees it and is serialized when it crosses a process boundary. A handler that changes it changes what the others see, and the change is lost on the wire. Message state is set once, when the message is created.",
+            helpLinkUri: HelpLinkBase + "CATGA103.md");
+    }
+}
