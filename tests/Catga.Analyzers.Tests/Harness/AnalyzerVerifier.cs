@@ -31,26 +31,32 @@ internal static class AnalyzerVerifier
     }
 
     /// <summary>Applies the fix to the single diagnostic in <paramref name="markup"/> and compares the whole document.</summary>
-    public static async Task VerifyFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected)
+    public static Task VerifyFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected)
+        => VerifyFixAsync(document => GetDiagnosticsAsync(document, analyzer), fix, markup, expected);
+
+    /// <summary>Applies Fix All in the document, the way the IDE does, and compares the whole document.</summary>
+    public static Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string equivalenceKey, string markup, string expected)
+        => VerifyFixAllAsync(document => GetDiagnosticsAsync(document, analyzer), fix, equivalenceKey, markup, expected);
+
+    public static async Task VerifyFixAsync(Func<Document, Task<ImmutableArray<Diagnostic>>> diagnose, CodeFixProvider fix, string markup, string expected)
     {
         var (source, spans) = Markup.Parse(Usings + markup);
         var document = TestWorkspace.CreateDocument(source);
-        var diagnostics = await GetDiagnosticsAsync(document, analyzer);
+        var diagnostics = await diagnose(document);
         AssertMatches(source, spans, diagnostics);
         Assert.Single(diagnostics);
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostics[0], (action, _) => actions.Add(action), CancellationToken.None);
         await fix.RegisterCodeFixesAsync(context);
         var action = Assert.Single(actions);
-        await AssertFixedAsync(document, action, Usings + expected, analyzer);
+        await AssertFixedAsync(document, action, Usings + expected, diagnose);
     }
 
-    /// <summary>Applies Fix All in the document, the way the IDE does, and compares the whole document.</summary>
-    public static async Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string equivalenceKey, string markup, string expected)
+    public static async Task VerifyFixAllAsync(Func<Document, Task<ImmutableArray<Diagnostic>>> diagnose, CodeFixProvider fix, string equivalenceKey, string markup, string expected)
     {
         var (source, spans) = Markup.Parse(Usings + markup);
         var document = TestWorkspace.CreateDocument(source);
-        var diagnostics = await GetDiagnosticsAsync(document, analyzer);
+        var diagnostics = await diagnose(document);
         AssertMatches(source, spans, diagnostics);
         Assert.True(diagnostics.Length > 1, "Fix All needs more than one diagnostic to prove anything.");
         var provider = fix.GetFixAllProvider();
@@ -65,7 +71,7 @@ internal static class AnalyzerVerifier
             CancellationToken.None);
         var action = await provider!.GetFixAsync(context);
         Assert.NotNull(action);
-        await AssertFixedAsync(document, action!, Usings + expected, analyzer);
+        await AssertFixedAsync(document, action!, Usings + expected, diagnose);
     }
 
     public static async Task<ImmutableArray<Diagnostic>> GetDiagnosticsAsync(Document document, DiagnosticAnalyzer analyzer)
@@ -90,14 +96,14 @@ internal static class AnalyzerVerifier
         Assert.True(errors.Count == 0, "The test source does not compile:\n" + string.Join("\n", errors));
     }
 
-    private static async Task AssertFixedAsync(Document document, CodeAction action, string expected, DiagnosticAnalyzer analyzer)
+    private static async Task AssertFixedAsync(Document document, CodeAction action, string expected, Func<Document, Task<ImmutableArray<Diagnostic>>> diagnose)
     {
         var operations = await action.GetOperationsAsync(CancellationToken.None);
         var changed = Assert.Single(operations.OfType<ApplyChangesOperation>()).ChangedSolution.GetDocument(document.Id)!;
         var text = (await changed.GetTextAsync()).ToString();
         Assert.Equal(expected.ReplaceLineEndings("\n"), text.ReplaceLineEndings("\n"));
         await AssertCompilesAsync(changed);
-        var remaining = await GetDiagnosticsAsync(changed, analyzer);
+        var remaining = await diagnose(changed);
         Assert.Empty(remaining);
     }
 
