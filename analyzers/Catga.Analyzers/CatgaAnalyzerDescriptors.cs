@@ -46,5 +46,16 @@ namespace Catga.Analyzers
             isEnabledByDefault: true,
             description: "A message is shared by every behavior and event handler that sees it and is serialized when it crosses a process boundary. A handler that changes it changes what the others see, and the change is lost on the wire. Message state is set once, when the message is created.",
             helpLinkUri: HelpLinkBase + "CATGA103.md");
+    
+
+        public static readonly DiagnosticDescriptor CancellationTokenNotPassed = new(
+            id: "CATGA104",
+            title: "Handler does not pass its CancellationToken on",
+            messageFormat: "'{0}' can take a CancellationToken; pass '{1}'",
+            category: "Catga.Async",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "When the caller gives up (a timeout, a cancelled request, a host shutting down), work that did not get the token keeps running and holds connections, locks and threads for a result nobody waits for.",
+            helpLinkUri: HelpLinkBase + "CATGA104.md");
     }
 }

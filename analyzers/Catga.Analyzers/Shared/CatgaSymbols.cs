@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Catga.Analyzers.Shared
@@ -38,6 +39,7 @@ namespace Catga.Analyzers.Shared
             ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
             ValueTaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask`1");
             CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+            Obsolete = compilation.GetTypeByMetadataName("System.ObsoleteAttribute");
         }
 
         public Compilation Compilation { get; }
@@ -54,6 +56,8 @@ namespace Catga.Analyzers.Shared
         public INamedTypeSymbol? ValueTaskOfT { get; }
 
         public INamedTypeSymbol? CancellationToken { get; }
+
+        public INamedTypeSymbol? Obsolete { get; }
 
         /// <summary>Returns null when the compilation does not reference Catga: then no Catga rule applies.</summary>
         public static CatgaSymbols? TryCreate(Compilation compilation)
@@ -138,6 +142,9 @@ namespace Catga.Analyzers.Shared
         }
 
         public bool IsCancellationToken(ITypeSymbol? type) => SymbolEqualityComparer.Default.Equals(type, CancellationToken);
+
+        public bool IsObsolete(ISymbol symbol)
+            => symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, Obsolete));
 
         private static ImmutableArray<INamedTypeSymbol> Resolve(Compilation compilation, params string[] metadataNames)
         {

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Catga.Analyzers.Shared;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Catga.Analyzers.Async
+{
+    /// <summary>
+    /// CATGA104: in a handler or behavior, a call that could take a CancellationToken but gets none, while one is in
+    /// scope (a parameter of the enclosing method, local function or lambda, innermost first). "Could take one" means
+    /// the called method has an optional CancellationToken parameter that was left out, or an accessible overload with
+    /// the same name, parameters and return type plus a trailing CancellationToken. Passing any token explicitly,
+    /// <c>CancellationToken.None</c> included, is a decision and is not reported.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class CancellationTokenNotPassedAnalyzer : DiagnosticAnalyzer
+    {
+        /// <summary>Diagnostic property: the name of the token in scope, which the fix passes.</summary>
+        internal const string TokenProperty = "Token";
+
+        /// <summary>Diagnostic property: the parameter to name in the argument, or absent to append it positionally.</summary>
+        internal const string ParameterProperty = "Parameter";
+
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(CatgaAnalyzerDescriptors.CancellationTokenNotPassed);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (CatgaSymbols.TryCreate(start.Compilation) is not { CancellationToken: not null } symbols)
+                {
+                    return;
+                }
+
+                var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
+                start.RegisterOperationAction(c => Analyze(c, symbols, overloads), OperationKind.Invocation);
+            });
+        }
+
+        private static void Analyze(OperationAnalysisContext context, CatgaSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            var method = invocation.TargetMethod;
+            IParameterSymbol? omitted = null;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter is { } parameter && symbols.IsCancellationToken(parameter.Type))
+                {
+                    if (argument.ArgumentKind != ArgumentKind.DefaultValue)
+                    {
+                        return;
+                    }
+
+                    omitted = parameter;
+                }
+            }
+
+            if (!HandlerCode.Contains(symbols, context) || TokenInScope(symbols, invocation, context.ContainingSymbol) is not { } token)
+            {
+                return;
+            }
+
+            var explicitArguments = invocation.Arguments.Where(a => a.ArgumentKind != ArgumentKind.DefaultValue && !a.IsImplicit).ToList();
+            bool anyNamed = explicitArguments.Any(a => a.Syntax is ArgumentSyntax { NameColon: not null });
+            if (omitted is null)
+            {
+                if (method.Parameters.Any(p => p.IsParams || p.IsOptional)
+                    || explicitArguments.Count != method.Parameters.Length
+                    || overloads.GetOrAdd(method.OriginalDefinition, m => FindOverload(m, symbols)) is not { } overload
+                    || !context.Compilation.IsSymbolAccessibleWithin(overload, context.ContainingSymbol.ContainingType))
+                {
+                    return;
+                }
+
+                omitted = overload.Parameters[overload.Parameters.Length - 1];
+            }
+
+            // Positional only where it lands on the token's parameter; otherwise the argument names it.
+            bool positional = !anyNamed && omitted.Ordinal == explicitArguments.Count;
+            var properties = ImmutableDictionary<string, string?>.Empty.Add(TokenProperty, token.Name);
+            if (!positional)
+            {
+                properties = properties.Add(ParameterProperty, omitted.Name);
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                CatgaAnalyzerDescriptors.CancellationTokenNotPassed,
+                invocation.Syntax.GetLocation(),
+                properties,
+                method.Name,
+                token.Name));
+        }
+
+        /// <summary>The CancellationToken parameter of the innermost enclosing lambda, local function or method that has one.</summary>
+        private static IParameterSymbol? TokenInScope(CatgaSymbols symbols, IOperation operation, ISymbol containingSymbol)
+        {
+            for (var current = operation.Parent; current is not null; current = current.Parent)
+            {
+                var function = current switch
+                {
+                    IAnonymousFunctionOperation lambda => lambda.Symbol,
+                    ILocalFunctionOperation local => local.Symbol,
+                    _ => null,
+                };
+                if (function?.Parameters.FirstOrDefault(p => symbols.IsCancellationToken(p.Type)) is { } parameter)
+                {
+                    return parameter;
+                }
+            }
+
+            return (containingSymbol as IMethodSymbol)?.Parameters.FirstOrDefault(p => symbols.IsCancellationToken(p.Type));
+        }
+
+        /// <summary>An overload of <paramref name="method"/> with the same parameters and return type plus a trailing CancellationToken.</summary>
+        private static IMethodSymbol? FindOverload(IMethodSymbol method, CatgaSymbols symbols)
+        {
+            for (var type = method.ContainingType; type is not null; type = type.BaseType)
+            {
+                foreach (var member in type.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate
+                        && candidate.IsStatic == method.IsStatic
+                        && candidate.TypeParameters.Length == method.TypeParameters.Length
+                        && candidate.Parameters.Length == method.Parameters.Length + 1
+                        && symbols.IsCancellationToken(candidate.Parameters[method.Parameters.Length].Type)
+                        && SameType(candidate.ReturnType, method.ReturnType)
+                        && !symbols.IsObsolete(candidate)
+                        && method.Parameters.All(p => p.RefKind == candidate.Parameters[p.Ordinal].RefKind && SameType(p.Type, candidate.Parameters[p.Ordinal].Type)))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Type equality where the type parameters of two overloads match by position.</summary>
+        private static bool SameType(ITypeSymbol left, ITypeSymbol right)
+        {
+            if (left is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } l && right is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } r)
+            {
+                return l.Ordinal == r.Ordinal;
+            }
+
+            if (left is INamedTypeSymbol { IsGenericType: true } ln && right is INamedTypeSymbol { IsGenericType: true } rn)
+            {
+                return SymbolEqualityComparer.Default.Equals(ln.OriginalDefinition, rn.OriginalDefinition)
+                    && ln.TypeArguments.Length == rn.TypeArguments.Length
+                    && ln.TypeArguments.Zip(rn.TypeArguments, SameType).All(same => same);
+            }
+
+            if (left is IArrayTypeSymbol la && right is IArrayTypeSymbol ra)
+            {
+                return la.Rank == ra.Rank && SameType(la.ElementType, ra.ElementType);
+            }
+
+            return SymbolEqualityComparer.Default.Equals(left, right);
+        }
+    }
+}
