@@ -57,5 +57,16 @@ namespace Catga.Analyzers
             isEnabledByDefault: true,
             description: "When the caller gives up (a timeout, a cancelled request, a host shutting down), work that did not get the token keeps running and holds connections, locks and threads for a result nobody waits for.",
             helpLinkUri: HelpLinkBase + "CATGA104.md");
+    
+
+        public static readonly DiagnosticDescriptor DynamicCode = new(
+            id: "CATGA105",
+            title: "Reflection or dynamic code in Catga code is not Native AOT safe",
+            messageFormat: "'{0}' loads or generates code at run time, which a Native AOT or trimmed Catga application cannot do",
+            category: "Catga.Aot",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Catga applications publish as Native AOT executables. Types found by name, generic types closed at run time, loaded assemblies, compiled expressions and the dynamic binder need code that was not compiled ahead of time or was trimmed away, and fail at run time. Decide the type at compile time instead.",
+            helpLinkUri: HelpLinkBase + "CATGA105.md");
     }
 }
