@@ -68,5 +68,16 @@ namespace Catga.Analyzers
             isEnabledByDefault: true,
             description: "Catga applications publish as Native AOT executables. Types found by name, generic types closed at run time, loaded assemblies, compiled expressions and the dynamic binder need code that was not compiled ahead of time or was trimmed away, and fail at run time. Decide the type at compile time instead.",
             helpLinkUri: HelpLinkBase + "CATGA105.md");
+    
+
+        public static readonly DiagnosticDescriptor SynchronousIo = new(
+            id: "CATGA106",
+            title: "Handler does synchronous I/O where an asynchronous API exists",
+            messageFormat: "'{0}' blocks the thread on I/O; use '{1}' and await it",
+            category: "Catga.Async",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Synchronous file, network and database calls hold a thread-pool thread for the whole I/O wait, which starves the pool under load. The asynchronous counterpart releases the thread and can be cancelled.",
+            helpLinkUri: HelpLinkBase + "CATGA106.md");
     }
 }

@@ -63,7 +63,7 @@ namespace Catga.Analyzers.Async
                 }
             }
 
-            if (!HandlerCode.Contains(symbols, context) || TokenInScope(symbols, invocation, context.ContainingSymbol) is not { } token)
+            if (!HandlerCode.Contains(symbols, context) || TokenScope.Find(symbols, invocation, context.ContainingSymbol) is not { } token)
             {
                 return;
             }
@@ -99,26 +99,6 @@ namespace Catga.Analyzers.Async
                 token.Name));
         }
 
-        /// <summary>The CancellationToken parameter of the innermost enclosing lambda, local function or method that has one.</summary>
-        private static IParameterSymbol? TokenInScope(CatgaSymbols symbols, IOperation operation, ISymbol containingSymbol)
-        {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
-            {
-                var function = current switch
-                {
-                    IAnonymousFunctionOperation lambda => lambda.Symbol,
-                    ILocalFunctionOperation local => local.Symbol,
-                    _ => null,
-                };
-                if (function?.Parameters.FirstOrDefault(p => symbols.IsCancellationToken(p.Type)) is { } parameter)
-                {
-                    return parameter;
-                }
-            }
-
-            return (containingSymbol as IMethodSymbol)?.Parameters.FirstOrDefault(p => symbols.IsCancellationToken(p.Type));
-        }
-
         /// <summary>An overload of <paramref name="method"/> with the same parameters and return type plus a trailing CancellationToken.</summary>
         private static IMethodSymbol? FindOverload(IMethodSymbol method, CatgaSymbols symbols)
         {
@@ -131,9 +111,9 @@ namespace Catga.Analyzers.Async
                         && candidate.TypeParameters.Length == method.TypeParameters.Length
                         && candidate.Parameters.Length == method.Parameters.Length + 1
                         && symbols.IsCancellationToken(candidate.Parameters[method.Parameters.Length].Type)
-                        && SameType(candidate.ReturnType, method.ReturnType)
+                        && TypeMatching.SameType(candidate.ReturnType, method.ReturnType)
                         && !symbols.IsObsolete(candidate)
-                        && method.Parameters.All(p => p.RefKind == candidate.Parameters[p.Ordinal].RefKind && SameType(p.Type, candidate.Parameters[p.Ordinal].Type)))
+                        && TypeMatching.StartsWithParametersOf(candidate, method))
                     {
                         return candidate;
                     }
@@ -141,29 +121,6 @@ namespace Catga.Analyzers.Async
             }
 
             return null;
-        }
-
-        /// <summary>Type equality where the type parameters of two overloads match by position.</summary>
-        private static bool SameType(ITypeSymbol left, ITypeSymbol right)
-        {
-            if (left is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } l && right is ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } r)
-            {
-                return l.Ordinal == r.Ordinal;
-            }
-
-            if (left is INamedTypeSymbol { IsGenericType: true } ln && right is INamedTypeSymbol { IsGenericType: true } rn)
-            {
-                return SymbolEqualityComparer.Default.Equals(ln.OriginalDefinition, rn.OriginalDefinition)
-                    && ln.TypeArguments.Length == rn.TypeArguments.Length
-                    && ln.TypeArguments.Zip(rn.TypeArguments, SameType).All(same => same);
-            }
-
-            if (left is IArrayTypeSymbol la && right is IArrayTypeSymbol ra)
-            {
-                return la.Rank == ra.Rank && SameType(la.ElementType, ra.ElementType);
-            }
-
-            return SymbolEqualityComparer.Default.Equals(left, right);
         }
     }
 }
