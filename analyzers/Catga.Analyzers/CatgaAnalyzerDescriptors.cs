@@ -79,5 +79,17 @@ namespace Catga.Analyzers
             isEnabledByDefault: true,
             description: "Synchronous file, network and database calls hold a thread-pool thread for the whole I/O wait, which starves the pool under load. The asynchronous counterpart releases the thread and can be cancelled.",
             helpLinkUri: HelpLinkBase + "CATGA106.md");
+    
+
+        public static readonly DiagnosticDescriptor MessageMissingFromJsonContext = new(
+            id: "CATGA107",
+            title: "Message type is missing from the Catga JSON context",
+            messageFormat: "'{0}' is not listed on the Catga JSON context '{1}'; add [JsonSerializable(typeof({0}))] to it",
+            category: "Catga.Serialization",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "The JsonSerializerContext marked [CatgaJsonContext] is what Catga serializes messages with. A message type it does not list has no generated serializer, so sending or publishing it over a transport fails at run time.",
+            helpLinkUri: HelpLinkBase + "CATGA107.md",
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
     }
 }

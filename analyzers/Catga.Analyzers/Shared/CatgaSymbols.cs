@@ -99,21 +99,22 @@ namespace Catga.Analyzers.Shared
 
             return _messages.GetOrAdd(type, t =>
             {
-                if (t.AllInterfaces.Contains(Message, SymbolEqualityComparer.Default))
+                return t.AllInterfaces.Contains(Message, SymbolEqualityComparer.Default) || HasMessageAttribute(t);
+            });
+        }
+
+        /// <summary>True for a type that carries <c>[CatgaCommand]</c>, <c>[CatgaQuery]</c>, <c>[CatgaEvent]</c> or <c>[CatgaStreamRequest]</c>.</summary>
+        public bool HasMessageAttribute(INamedTypeSymbol type)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (attribute.AttributeClass is { } attributeClass && _messageAttributes.Contains(attributeClass, SymbolEqualityComparer.Default))
                 {
                     return true;
                 }
+            }
 
-                foreach (var attribute in t.GetAttributes())
-                {
-                    if (attribute.AttributeClass is { } attributeClass && _messageAttributes.Contains(attributeClass, SymbolEqualityComparer.Default))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            });
+            return false;
         }
 
         /// <summary>True for the types a caller has to await: Task, Task&lt;T&gt; (and classes derived from them), ValueTask and ValueTask&lt;T&gt;.</summary>

@@ -60,7 +60,6 @@ internal static class AnalyzerVerifier
         AssertMatches(source, spans, diagnostics);
         Assert.True(diagnostics.Length > 1, "Fix All needs more than one diagnostic to prove anything.");
         var provider = fix.GetFixAllProvider();
-        Assert.Same(WellKnownFixAllProviders.BatchFixer, provider);
         var context = new FixAllContext(
             document,
             fix,
