@@ -91,5 +91,16 @@ namespace Catga.Analyzers
             description: "The JsonSerializerContext marked [CatgaJsonContext] is what Catga serializes messages with. A message type it does not list has no generated serializer, so sending or publishing it over a transport fails at run time.",
             helpLinkUri: HelpLinkBase + "CATGA107.md",
             customTags: WellKnownDiagnosticTags.CompilationEnd);
+    
+
+        public static readonly DiagnosticDescriptor UndeclaredIdempotency = new(
+            id: "CATGA108",
+            title: "Distributed command does not declare how duplicates are handled",
+            messageFormat: "'{0}' crosses a process boundary and may be delivered twice; mark it [Idempotent] (the inbox drops duplicates) or [NaturallyIdempotent] (handling it twice is harmless)",
+            category: "Catga.Messaging",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Transports deliver at least once: after a timeout or a crash a command can arrive again. A command changes state, so handling a duplicate can charge a card twice. Declare whether the inbox deduplicates it or whether its effect is naturally idempotent.",
+            helpLinkUri: HelpLinkBase + "CATGA108.md");
     }
 }

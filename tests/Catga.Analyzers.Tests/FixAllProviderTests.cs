@@ -16,6 +16,7 @@ public sealed class FixAllProviderTests
         new CancellationTokenNotPassedCodeFixProvider(),
         new SynchronousIoCodeFixProvider(),
         new AddPartialCodeFixProvider(),
+        new DeclareIdempotencyCodeFixProvider(),
     ];
 
     [Theory]

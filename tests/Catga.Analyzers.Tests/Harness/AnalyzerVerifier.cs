@@ -31,14 +31,14 @@ internal static class AnalyzerVerifier
     }
 
     /// <summary>Applies the fix to the single diagnostic in <paramref name="markup"/> and compares the whole document.</summary>
-    public static Task VerifyFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected)
-        => VerifyFixAsync(document => GetDiagnosticsAsync(document, analyzer), fix, markup, expected);
+    public static Task VerifyFixAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string markup, string expected, string? equivalenceKey = null)
+        => VerifyFixAsync(document => GetDiagnosticsAsync(document, analyzer), fix, markup, expected, equivalenceKey);
 
     /// <summary>Applies Fix All in the document, the way the IDE does, and compares the whole document.</summary>
     public static Task VerifyFixAllAsync(DiagnosticAnalyzer analyzer, CodeFixProvider fix, string equivalenceKey, string markup, string expected)
         => VerifyFixAllAsync(document => GetDiagnosticsAsync(document, analyzer), fix, equivalenceKey, markup, expected);
 
-    public static async Task VerifyFixAsync(Func<Document, Task<ImmutableArray<Diagnostic>>> diagnose, CodeFixProvider fix, string markup, string expected)
+    public static async Task VerifyFixAsync(Func<Document, Task<ImmutableArray<Diagnostic>>> diagnose, CodeFixProvider fix, string markup, string expected, string? equivalenceKey = null)
     {
         var (source, spans) = Markup.Parse(Usings + markup);
         var document = TestWorkspace.CreateDocument(source);
@@ -48,7 +48,8 @@ internal static class AnalyzerVerifier
         var actions = new List<CodeAction>();
         var context = new CodeFixContext(document, diagnostics[0], (action, _) => actions.Add(action), CancellationToken.None);
         await fix.RegisterCodeFixesAsync(context);
-        var action = Assert.Single(actions);
+        // With a key, the fix offering several choices is asked for one of them; without, exactly one must be offered.
+        var action = equivalenceKey is null ? Assert.Single(actions) : Assert.Single(actions, a => a.EquivalenceKey == equivalenceKey);
         await AssertFixedAsync(document, action, Usings + expected, diagnose);
     }
 
