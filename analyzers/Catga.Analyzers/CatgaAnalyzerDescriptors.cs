@@ -102,5 +102,16 @@ namespace Catga.Analyzers
             isEnabledByDefault: true,
             description: "Transports deliver at least once: after a timeout or a crash a command can arrive again. A command changes state, so handling a duplicate can charge a card twice. Declare whether the inbox deduplicates it or whether its effect is naturally idempotent.",
             helpLinkUri: HelpLinkBase + "CATGA108.md");
+    
+
+        public static readonly DiagnosticDescriptor CaptiveScopedDependency = new(
+            id: "CATGA109",
+            title: "Singleton handler or behavior captures a scoped one",
+            messageFormat: "'{0}' is a singleton but takes '{1}', which is scoped; the singleton keeps the first scope's instance forever",
+            category: "Catga.Messaging",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A singleton is created once, so a scoped dependency it receives in its constructor outlives its scope: every later call uses the first scope's instance, which may be disposed. Make the capturing class scoped too.",
+            helpLinkUri: HelpLinkBase + "CATGA109.md");
     }
 }

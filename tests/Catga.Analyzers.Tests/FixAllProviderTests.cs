@@ -17,6 +17,7 @@ public sealed class FixAllProviderTests
         new SynchronousIoCodeFixProvider(),
         new AddPartialCodeFixProvider(),
         new DeclareIdempotencyCodeFixProvider(),
+        new MakeScopedCodeFixProvider(),
     ];
 
     [Theory]
