@@ -41,11 +41,13 @@ namespace Catga.Analyzers.Async
                 }
 
                 var overloads = new ConcurrentDictionary<IMethodSymbol, IMethodSymbol?>(SymbolEqualityComparer.Default);
-                start.RegisterOperationAction(c => Analyze(c, symbols, overloads), OperationKind.Invocation);
+                var withCancellation = start.Compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskAsyncEnumerableExtensions")
+                    ?.GetMembers("WithCancellation").OfType<IMethodSymbol>().ToImmutableArray() ?? ImmutableArray<IMethodSymbol>.Empty;
+                start.RegisterOperationAction(c => Analyze(c, symbols, overloads, withCancellation), OperationKind.Invocation);
             });
         }
 
-        private static void Analyze(OperationAnalysisContext context, CatgaSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads)
+        private static void Analyze(OperationAnalysisContext context, CatgaSymbols symbols, ConcurrentDictionary<IMethodSymbol, IMethodSymbol?> overloads, ImmutableArray<IMethodSymbol> withCancellation)
         {
             var invocation = (IInvocationOperation)context.Operation;
             var method = invocation.TargetMethod;
@@ -63,7 +65,9 @@ namespace Catga.Analyzers.Async
                 }
             }
 
-            if (!HandlerCode.Contains(symbols, context) || TokenScope.Find(symbols, invocation, context.ContainingSymbol) is not { } token)
+            if (!HandlerCode.Contains(symbols, context)
+                || PassedThroughWithCancellation(invocation, withCancellation)
+                || TokenScope.Find(symbols, invocation, context.ContainingSymbol) is not { } token)
             {
                 return;
             }
@@ -97,6 +101,22 @@ namespace Catga.Analyzers.Async
                 properties,
                 method.Name,
                 token.Name));
+        }
+
+        /// <summary>
+        /// True for <c>Items().WithCancellation(token)</c>: the token reaches the async iterator through its
+        /// [EnumeratorCancellation] parameter, which is as good as passing it to the call.
+        /// </summary>
+        private static bool PassedThroughWithCancellation(IInvocationOperation invocation, ImmutableArray<IMethodSymbol> withCancellation)
+        {
+            IOperation current = invocation;
+            while (current.Parent is IConversionOperation or IArgumentOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is IInvocationOperation outer
+                && withCancellation.Contains(outer.TargetMethod.OriginalDefinition, SymbolEqualityComparer.Default);
         }
 
         /// <summary>An overload of <paramref name="method"/> with the same parameters and return type plus a trailing CancellationToken.</summary>

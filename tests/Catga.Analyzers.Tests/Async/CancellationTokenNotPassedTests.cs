@@ -18,6 +18,11 @@ public sealed class CancellationTokenNotPassedTests
             public int Count(string sku) => 0;
             public Task<string> Describe(string sku) => Task.FromResult(sku);
             public Task<int> Describe(string sku, CancellationToken ct) => Task.FromResult(0);
+            public async System.Collections.Generic.IAsyncEnumerable<string> Items([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+            {
+                await Task.Yield();
+                yield return "a";
+            }
         }
 
         """;
@@ -53,6 +58,11 @@ public sealed class CancellationTokenNotPassedTests
                     await warehouse.ReserveAsync("a", ct: ct);
                     int n = warehouse.Count("a");
                     string s = await warehouse.Describe("a");
+                    await foreach (var item in warehouse.Items().WithCancellation(ct))
+                    {
+                        s += item;
+                    }
+
                     await Helper();
                     return CatgaResult.Success;
                 }
