@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs Catga and builds a fresh console app that references the package (not the projects), to prove the package
-# carries the runtime and the source generator and works on its own.
+# carries the runtime, the source generator and the analyzers, and works on its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -55,4 +55,18 @@ CS
 output=$(cd "$tmp/app" && dotnet run 2>&1)
 echo "$output"
 [ "$(echo "$output" | tail -n 1)" = "hello from the package" ] || { echo "the packaged app did not work" >&2; exit 1; }
+# The analyzers come with the package too: a handler that blocks on a task must be reported as CATGA100.
+cat > "$tmp/app/Blocking.cs" <<'CS'
+using Catga;
+
+[CatgaQuery]
+public partial record Slow(int N) : IQuery<int>;
+
+public sealed class SlowHandler : IQueryHandler<Slow, int>
+{
+    public ValueTask<CatgaResult<int>> HandleAsync(Slow query, CancellationToken cancellationToken) => new(Task.FromResult(query.N).Result);
+}
+CS
+analyzed=$(cd "$tmp/app" && dotnet build -p:TreatWarningsAsErrors=false 2>&1)
+echo "$analyzed" | grep -q "CATGA100" || { echo "$analyzed"; echo "the package did not bring the analyzers along" >&2; exit 1; }
 echo "package smoke test: ok ($version)"
