@@ -63,9 +63,11 @@ public sealed class FakeRedisServer : IAsyncDisposable
                 _ = ServeAsync(client, Interlocked.Increment(ref _connections));
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException
+            || (ex is InvalidOperationException && _stop.IsCancellationRequested))
         {
-            // Stopped.
+            // Stopped. A loop that comes back to AcceptTcpClientAsync after Stop() gets "Not listening"
+            // (InvalidOperationException) rather than a cancellation, whichever happened first.
         }
     }
 
