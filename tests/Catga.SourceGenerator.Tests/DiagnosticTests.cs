@@ -1,3 +1,4 @@
+using Catga.Tests.Shared;
 using Catga.SourceGenerator.Tests.Harness;
 using Microsoft.CodeAnalysis;
 

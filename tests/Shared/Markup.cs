@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.Text;
 
-namespace Catga.Analyzers.Tests.Harness;
+namespace Catga.Tests.Shared;
 
-/// <summary>Parses <c>{|CATGA100:text|}</c> markup into the plain source and the diagnostics expected on each span.</summary>
+/// <summary>Parses <c>{|CATGA001:text|}</c> markup: the source without markup, and where each diagnostic is expected.
+/// Shared, as a linked source file, by the generator and analyzer test projects.</summary>
 internal static partial class Markup
 {
     public static (string Source, List<(string Id, TextSpan Span)> Expected) Parse(string markup)
