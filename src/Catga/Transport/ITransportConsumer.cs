@@ -1,0 +1,19 @@
+namespace Catga.Transport;
+
+/// <summary>A running subscription. <see cref="IAsyncDisposable.DisposeAsync"/> is the same as <see cref="StopAsync"/>.</summary>
+public interface ITransportConsumer : IAsyncDisposable
+{
+    /// <summary>The subscription.</summary>
+    TransportSubscription Subscription { get; }
+
+    /// <summary>Messages handed to the handler and not yet settled.</summary>
+    int InFlight { get; }
+
+    /// <summary>Stops fetching, waits for the handlers of delivered messages to finish and settles them; messages
+    /// fetched but not yet handed to a handler are returned to the transport for redelivery. When
+    /// <paramref name="cancellationToken"/> fires, running handlers are cancelled and their messages are left for
+    /// redelivery (durable transports) rather than acknowledged.</summary>
+    /// <param name="cancellationToken">Ends the graceful wait.</param>
+    /// <returns>A task that completes when the consumer has stopped.</returns>
+    Task StopAsync(CancellationToken cancellationToken);
+}
