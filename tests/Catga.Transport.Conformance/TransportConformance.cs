@@ -1,0 +1,459 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace Catga.Transport.Conformance;
+
+/// <summary>
+/// The behaviour every <see cref="IMessageTransport"/> must show. A transport's test project subclasses this and
+/// provides <see cref="ConnectAsync"/>: each call returns a new transport connected to the same server, like a second
+/// process. Every test uses its own destinations, so tests do not see each other's messages. Tests that depend on a
+/// capability check <see cref="IMessageTransport.Capabilities"/> and assert the weaker contract when it is absent.
+/// </summary>
+public abstract class TransportConformance : IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _disposables = [];
+
+    /// <summary>Returns a new transport connected to the shared server.</summary>
+    protected abstract ValueTask<IMessageTransport> ConnectAsync();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        for (int i = _disposables.Count - 1; i >= 0; i--)
+        {
+            await _disposables[i].DisposeAsync();
+        }
+    }
+
+    protected async Task<IMessageTransport> TransportAsync()
+    {
+        var transport = await ConnectAsync();
+        _disposables.Add(transport);
+        return transport;
+    }
+
+    protected async Task<ITransportConsumer> SubscribeAsync(IMessageTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
+    {
+        var consumer = await transport.SubscribeAsync(subscription, handler, CancellationToken.None);
+        _disposables.Add(consumer);
+        return consumer;
+    }
+
+    protected static string NewDestination(string what) => $"conformance.{what}.{Guid.NewGuid():N}";
+
+    protected static TransportMessage Message(int n, string? extraHeader = null)
+    {
+        var headers = new MessageHeaders()
+            .Set(MessageHeaderNames.MessageId, MessageId.NewId().ToString())
+            .Set(MessageHeaderNames.MessageType, "Conformance.Message")
+            .Set(MessageHeaderNames.ContentType, "application/octet-stream")
+            .Set("x-n", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (extraHeader is not null)
+        {
+            headers.Set("x-extra", extraHeader);
+        }
+
+        // Every byte value, so a transport that treats bodies as text fails.
+        var body = new byte[260];
+        for (int i = 0; i < body.Length; i++)
+        {
+            body[i] = (byte)(i + n);
+        }
+
+        return new TransportMessage(headers, body);
+    }
+
+    protected static int N(TransportMessage message) => int.Parse(message.Headers["x-n"]!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static TransportMessageHandler Recorder(Received received, DeliveryOutcome outcome = default)
+        => (message, _) =>
+        {
+            received.Add(message);
+            return new(outcome);
+        };
+
+    [Fact]
+    public async Task Sent_message_arrives_with_headers_and_exact_body()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("send");
+        var received = new Received();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), Recorder(received));
+
+        var sent = Message(7, extraHeader: "caf\u00e9 \u2603 value");
+        sent.Headers.Set(MessageHeaderNames.TraceParent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        await transport.SendAsync(destination, sent, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => received.Count == 1, "one delivery");
+        var got = received.Items[0];
+        Assert.Equal(1, got.DeliveryCount);
+        Assert.Equal(sent.Body.ToArray(), got.Message.Body.ToArray());
+        foreach (var header in sent.Headers)
+        {
+            Assert.Equal(header.Value, got.Message.Headers[header.Key]);
+        }
+    }
+
+    [Fact]
+    public async Task Empty_body_and_large_body_arrive_intact()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("sizes");
+        var received = new Received();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), Recorder(received));
+
+        var large = new byte[256 * 1024];
+        new Random(42).NextBytes(large);
+        await transport.SendAsync(destination, new TransportMessage(Message(1).Headers, ReadOnlyMemory<byte>.Empty), CancellationToken.None);
+        await transport.SendAsync(destination, new TransportMessage(Message(2).Headers, large), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => received.Count == 2, "two deliveries");
+        var byN = received.Items.ToDictionary(d => N(d.Message));
+        Assert.Equal(0, byN[1].Message.Body.Length);
+        Assert.Equal(large, byN[2].Message.Body.ToArray());
+    }
+
+    [Fact]
+    public async Task Broadcast_reaches_every_group_and_each_group_once()
+    {
+        var a = await TransportAsync();
+        var b = await TransportAsync();
+        string destination = NewDestination("broadcast");
+        var groupA = new Received();
+        var groupB = new Received();
+        await SubscribeAsync(a, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), Recorder(groupA));
+        await SubscribeAsync(b, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), Recorder(groupB));
+
+        for (int i = 0; i < 50; i++)
+        {
+            await a.SendAsync(destination, Message(i), CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => groupA.Count >= 50 && groupB.Count >= 50, "50 deliveries per group");
+        await Task.Delay(200);
+        Assert.Equal(Enumerable.Range(0, 50), groupA.Items.Select(d => N(d.Message)).Order());
+        Assert.Equal(Enumerable.Range(0, 50), groupB.Items.Select(d => N(d.Message)).Order());
+    }
+
+    [Fact]
+    public async Task Competing_consumers_share_the_messages_of_one_group()
+    {
+        var a = await TransportAsync();
+        var b = await TransportAsync();
+        string destination = NewDestination("competing");
+        var first = new Received();
+        var second = new Received();
+        var subscription = new TransportSubscription(destination, "workers", SubscriptionMode.Competing) { BatchSize = 4 };
+        TransportMessageHandler Slow(Received received) => async (message, ct) =>
+        {
+            received.Add(message);
+            await Task.Delay(5, ct);
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(a, subscription, Slow(first));
+        await SubscribeAsync(b, subscription, Slow(second));
+
+        const int count = 200;
+        var batch = Enumerable.Range(0, count).Select(i => Message(i)).ToList();
+        await a.SendBatchAsync(destination, batch, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => first.Count + second.Count >= count, $"{count} deliveries");
+        await Task.Delay(300);
+        var all = first.Items.Concat(second.Items).Select(d => N(d.Message)).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, count), all);
+        Assert.True(first.Count > 0 && second.Count > 0, $"both consumers should get work (got {first.Count} and {second.Count})");
+    }
+
+    [Fact]
+    public async Task Request_gets_the_reply_of_one_consumer()
+    {
+        var server = await TransportAsync();
+        var client = await TransportAsync();
+        string destination = NewDestination("request");
+        int calls = 0;
+        TransportMessageHandler responder = async (message, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            Assert.True(message.ExpectsReply);
+            var reply = new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, "ok").Set("x-n", message.Message.Headers["x-n"]!);
+            await message.ReplyAsync(new TransportMessage(reply, message.Message.Body.ToArray().Reverse().ToArray()), ct);
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), responder);
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), responder);
+
+        var tasks = Enumerable.Range(0, 20).Select(async i =>
+        {
+            var request = Message(i);
+            var reply = await client.RequestAsync(destination, request, TimeSpan.FromSeconds(10), CancellationToken.None);
+            Assert.Equal("ok", reply.Headers[MessageHeaderNames.ReplyStatus]);
+            Assert.Equal(i, N(reply));
+            Assert.Equal(request.Body.ToArray().Reverse().ToArray(), reply.Body.ToArray());
+        });
+        await Task.WhenAll(tasks);
+        Assert.Equal(20, Volatile.Read(ref calls));
+    }
+
+    [Fact]
+    public async Task Request_without_consumer_fails_by_the_timeout()
+    {
+        var client = await TransportAsync();
+        var timeout = TimeSpan.FromMilliseconds(500);
+        var watch = Stopwatch.StartNew();
+        var ex = await Assert.ThrowsAnyAsync<TransportException>(
+            async () => await client.RequestAsync(NewDestination("nobody"), Message(1), timeout, CancellationToken.None));
+        watch.Stop();
+        Assert.True(ex is TransportNoRespondersException or TransportTimeoutException, ex.GetType().Name);
+        Assert.True(watch.Elapsed < timeout + TimeSpan.FromSeconds(3), $"took {watch.Elapsed}");
+        Assert.Contains("nobody", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_to_a_silent_consumer_times_out()
+    {
+        var server = await TransportAsync();
+        var client = await TransportAsync();
+        string destination = NewDestination("silent");
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack));
+
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAsync<TransportTimeoutException>(
+            async () => await client.RequestAsync(destination, Message(1), TimeSpan.FromMilliseconds(400), CancellationToken.None));
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(350), $"gave up early after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Request_is_cancellable()
+    {
+        var server = await TransportAsync();
+        var client = await TransportAsync();
+        string destination = NewDestination("cancel");
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            async () => await client.RequestAsync(destination, Message(1), TimeSpan.FromSeconds(30), cts.Token));
+    }
+
+    [Fact]
+    public async Task Failed_message_is_redelivered_with_a_higher_delivery_count()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("redeliver");
+        var received = new Received();
+        TransportMessageHandler handler = (message, _) =>
+        {
+            received.Add(message);
+            return message.DeliveryCount switch
+            {
+                1 => new(DeliveryOutcome.Retry(TimeSpan.Zero)),
+                2 => throw new InvalidOperationException("a handler that throws is retried too"),
+                _ => new(DeliveryOutcome.Ack),
+            };
+        };
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2) }, handler);
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+
+        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            await Task.Delay(1000);
+            Assert.Equal(1, received.Count);
+            return;
+        }
+
+        await Eventually.TrueAsync(() => received.Count >= 3, "three deliveries");
+        await Task.Delay(500);
+        Assert.Equal([1, 2, 3], received.Items.Select(d => d.DeliveryCount));
+        Assert.All(received.Items, d => Assert.Equal(received.Items[0].Id, d.Id));
+    }
+
+    [Fact]
+    public async Task Retry_delay_is_honoured()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("delay");
+        var received = new Received();
+        TransportMessageHandler handler = (message, _) =>
+        {
+            received.Add(message);
+            return new(message.DeliveryCount == 1 ? DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(700)) : DeliveryOutcome.Ack);
+        };
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), handler);
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+
+        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            await Task.Delay(1500);
+            Assert.Equal(1, received.Count);
+            return;
+        }
+
+        await Eventually.TrueAsync(() => received.Count >= 2, "the redelivery");
+        var gap = received.Items[1].At - received.Items[0].At;
+        Assert.True(gap >= TimeSpan.FromMilliseconds(600), $"redelivered after {gap.TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Rejected_message_is_not_redelivered()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("reject");
+        var received = new Received();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(1) }, Recorder(received, DeliveryOutcome.Reject));
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+        await Eventually.TrueAsync(() => received.Count == 1, "the delivery");
+        await Task.Delay(2500);
+        Assert.Equal(1, received.Count);
+    }
+
+    [Fact]
+    public async Task Acknowledged_message_is_not_redelivered_to_a_new_consumer()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("acked");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(1) };
+        var first = new Received();
+        var consumer = await SubscribeAsync(transport, subscription, Recorder(first));
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+        await Eventually.TrueAsync(() => first.Count == 1, "the delivery");
+        await consumer.StopAsync(CancellationToken.None);
+
+        var second = new Received();
+        await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
+        await transport.SendAsync(destination, Message(2), CancellationToken.None);
+        await Eventually.TrueAsync(() => second.Count >= 1, "the second message");
+        await Task.Delay(1500);
+        Assert.Equal([2], second.Items.Select(d => N(d.Message)));
+    }
+
+    [Fact]
+    public async Task One_consumer_with_concurrency_one_sees_the_order_sent()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("order");
+        var received = new Received();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), Recorder(received));
+        const int count = 300;
+        for (int i = 0; i < count; i += 50)
+        {
+            await transport.SendBatchAsync(destination, Enumerable.Range(i, 50).Select(n => Message(n)).ToList(), CancellationToken.None);
+        }
+
+        await Eventually.TrueAsync(() => received.Count >= count, $"{count} deliveries");
+        var order = received.Items.Select(d => N(d.Message)).ToList();
+        if (transport.Capabilities.HasFlag(TransportCapabilities.OrderedPerDestination))
+        {
+            Assert.Equal(Enumerable.Range(0, count), order);
+        }
+        else
+        {
+            Assert.Equal(Enumerable.Range(0, count), order.Order());
+        }
+    }
+
+    [Fact]
+    public async Task Concurrency_limit_is_respected()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("concurrency");
+        int running = 0, peak = 0, done = 0;
+        TransportMessageHandler handler = async (_, ct) =>
+        {
+            int now = Interlocked.Increment(ref running);
+            int seen;
+            while ((seen = Volatile.Read(ref peak)) < now && Interlocked.CompareExchange(ref peak, now, seen) != seen)
+            {
+            }
+
+            await Task.Delay(20, ct);
+            Interlocked.Decrement(ref running);
+            Interlocked.Increment(ref done);
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 4, BatchSize = 16 }, handler);
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 40).Select(n => Message(n)).ToList(), CancellationToken.None);
+        await Eventually.TrueAsync(() => Volatile.Read(ref done) == 40, "40 handled");
+        Assert.InRange(Volatile.Read(ref peak), 2, 4);
+    }
+
+    [Fact]
+    public async Task Graceful_stop_finishes_in_flight_messages_and_loses_none()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("shutdown");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, BatchSize = 8, AckTimeout = TimeSpan.FromSeconds(2) };
+        var completedByFirst = new ConcurrentBag<int>();
+        var startedByFirst = new ConcurrentBag<int>();
+        TransportMessageHandler slow = async (message, _) =>
+        {
+            startedByFirst.Add(N(message.Message));
+            await Task.Delay(150, CancellationToken.None);
+            completedByFirst.Add(N(message.Message));
+            return DeliveryOutcome.Ack;
+        };
+        var first = await SubscribeAsync(transport, subscription, slow);
+        const int count = 30;
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, count).Select(n => Message(n)).ToList(), CancellationToken.None);
+        await Eventually.TrueAsync(() => !startedByFirst.IsEmpty, "the first consumer to start");
+        await first.StopAsync(CancellationToken.None);
+        Assert.Equal(0, first.InFlight);
+        Assert.Equal(startedByFirst.Order(), completedByFirst.Order());
+
+        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            return;
+        }
+
+        var second = new Received();
+        await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
+        await Eventually.TrueAsync(
+            () => completedByFirst.Count + second.Items.Select(d => N(d.Message)).Distinct().Count() >= count,
+            "every message handled by one of the consumers");
+        await Task.Delay(2500);
+        var bySecond = second.Items.Select(d => N(d.Message)).ToHashSet();
+        Assert.Empty(bySecond.Intersect(completedByFirst));
+        Assert.Equal(Enumerable.Range(0, count), bySecond.Concat(completedByFirst).Order());
+    }
+
+    [Fact]
+    public async Task Messages_sent_while_the_group_is_stopped_wait_for_it()
+    {
+        var transport = await TransportAsync();
+        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            return;
+        }
+
+        string destination = NewDestination("offline");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
+        var consumer = await SubscribeAsync(transport, subscription, (_, _) => new(DeliveryOutcome.Ack));
+        await consumer.StopAsync(CancellationToken.None);
+
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
+        var received = new Received();
+        await SubscribeAsync(await TransportAsync(), subscription, Recorder(received));
+        await Eventually.TrueAsync(() => received.Count >= 10, "the ten waiting messages");
+        Assert.Equal(Enumerable.Range(0, 10), received.Items.Select(d => N(d.Message)).Order());
+    }
+
+    [Fact]
+    public async Task Bad_arguments_are_rejected_with_the_parameter_name()
+    {
+        var transport = await TransportAsync();
+        var ex = await Assert.ThrowsAnyAsync<ArgumentException>(async () => await transport.SendAsync("", Message(1), CancellationToken.None));
+        Assert.Equal("destination", ex.ParamName);
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await transport.SendAsync("x", null!, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await transport.RequestAsync("x", Message(1), TimeSpan.Zero, CancellationToken.None));
+        Assert.Throws<ArgumentException>(() => new MessageHeaders().Set("bad name", "v"));
+        Assert.Throws<ArgumentException>(() => new MessageHeaders().Set("name", "line\r\nbreak"));
+    }
+
+    [Fact]
+    public async Task Healthy_transport_reports_no_problem()
+    {
+        var transport = await TransportAsync();
+        Assert.Null(await transport.CheckHealthAsync(CancellationToken.None));
+        Assert.False(string.IsNullOrWhiteSpace(transport.Name));
+    }
+}
