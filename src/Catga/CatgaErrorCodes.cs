@@ -21,4 +21,22 @@ public static class CatgaErrorCodes
     /// <summary>The message type was not processed by the Catga source generator (it lacks a Catga message attribute
     /// or is not partial) and no handler for it was registered.</summary>
     public const string NotGenerated = "Catga.NotGenerated";
+
+    /// <summary>A request sent to another service got no reply in time, or a handler ran longer than its timeout.</summary>
+    public const string Timeout = "Catga.Timeout";
+
+    /// <summary>A request was sent to a destination that no service consumes.</summary>
+    public const string NoResponders = "Catga.NoResponders";
+
+    /// <summary>The transport failed to send a message (the server is unreachable, for example).</summary>
+    public const string TransportFailed = "Catga.TransportFailed";
+
+    /// <summary>An incoming message could not be read: unknown type name, or a body that does not deserialize.</summary>
+    public const string Deserialization = "Catga.Deserialization";
+
+    /// <summary>The handler's circuit breaker is open after repeated failures; the message is retried later.</summary>
+    public const string CircuitOpen = "Catga.CircuitOpen";
+
+    /// <summary>The request cannot go to another process: its type or result type has no wire format.</summary>
+    public const string NotSerializable = "Catga.NotSerializable";
 }

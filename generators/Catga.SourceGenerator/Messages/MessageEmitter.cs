@@ -69,11 +69,13 @@ namespace Catga.SourceGenerator.Messages
             switch (spec.Kind)
             {
                 case MessageKind.Event:
-                    w.WriteLine("/// <summary>Routes this event straight to the handlers of its type.</summary>");
+                    w.WriteLine("/// <summary>Routes this event straight to the handlers of its type (and, when distributed messaging is on, to the transport).</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.FindEventPipeline({slot}) is global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}> pipeline");
-                    w.WriteLine("        ? pipeline.PublishAsync(this, dispatcher, cancellationToken)");
-                    w.WriteLine("        : dispatcher.NoEventHandlers(cancellationToken);");
+                    w.WriteLine("    => dispatcher.IsDistributed");
+                    w.WriteLine($"        ? dispatcher.PublishDistributedAsync(this, dispatcher.FindEventPipeline({slot}) as global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}>, cancellationToken)");
+                    w.WriteLine($"        : dispatcher.FindEventPipeline({slot}) is global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}> pipeline");
+                    w.WriteLine("            ? pipeline.PublishAsync(this, dispatcher, cancellationToken)");
+                    w.WriteLine("            : dispatcher.NoEventHandlers(cancellationToken);");
                     break;
                 case MessageKind.StreamRequest:
                     w.WriteLine("/// <summary>Routes this request straight to the handler of its type.</summary>");
@@ -83,11 +85,11 @@ namespace Catga.SourceGenerator.Messages
                     w.WriteLine($"        : dispatcher.NoStreamHandler<{spec.ItemType}>(typeof({spec.FullyQualifiedName}));");
                     break;
                 default:
-                    w.WriteLine("/// <summary>Routes this request straight to the pipeline of its type.</summary>");
+                    w.WriteLine("/// <summary>Routes this request straight to the pipeline of its type (or, with no local handler, to the service that has one).</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{spec.ResponseType}>> global::Catga.IRequest<{spec.ResponseType}>.DispatchAsync({dispatcher}, {ct})");
                     w.WriteLine($"    => dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline");
                     w.WriteLine("        ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)");
-                    w.WriteLine($"        : dispatcher.NoHandler<{spec.ResponseType}>(typeof({spec.FullyQualifiedName}));");
+                    w.WriteLine($"        : dispatcher.NoHandler<{spec.ResponseType}>(this, cancellationToken);");
                     break;
             }
 

@@ -14,7 +14,7 @@ namespace Catga.SourceGenerator.Registry
         public static RegistrySpec Build(IEnumerable<SerializableMessageSpec> messages, string assemblyName, EquatableArray<string> referencedLists)
         {
             var entries = messages
-                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName))
+                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName, m.Kind, m.IsDistributed, m.ResponseType))
                 .Distinct()
                 .OrderBy(e => e.WireName, System.StringComparer.Ordinal)
                 .ThenBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
@@ -59,7 +59,11 @@ namespace Catga.SourceGenerator.Registry
                 foreach (var entry in spec.Entries)
                 {
                     w.WriteLine($"    // {entry.WireName}");
-                    w.WriteLine($"    global::Catga.Serialization.MessageTypeInfo.Create<{entry.FullyQualifiedName}>(),");
+                    string kind = "global::Catga.Serialization.MessageKind." + entry.Kind;
+                    string distributed = entry.IsDistributed ? "true" : "false";
+                    w.WriteLine(entry.ResponseType is null
+                        ? $"    global::Catga.Serialization.MessageTypeInfo.Create<{entry.FullyQualifiedName}>({kind}, isDistributed: {distributed}),"
+                        : $"    new global::Catga.Serialization.RequestTypeInfo<{entry.FullyQualifiedName}, {entry.ResponseType}>({kind}, isDistributed: {distributed}),");
                 }
 
                 w.WriteLine("];");

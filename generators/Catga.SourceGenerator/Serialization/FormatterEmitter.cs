@@ -35,7 +35,8 @@ namespace Catga.SourceGenerator.Serialization
             string self = spec.FullyQualifiedName;
             string contract = $"global::Catga.Serialization.ISerializableMessage<{self}>";
             string formatter = $"global::{Namespace}.{spec.FormatterName}";
-            w.OpenBlock($"partial {spec.Keyword} {spec.Name} : {contract}");
+            string? requestContract = spec.ResponseType is null ? null : $"global::Catga.Serialization.ISerializableRequest<{self}, {spec.ResponseType}>";
+            w.OpenBlock($"partial {spec.Keyword} {spec.Name} : {contract}" + (requestContract is null ? string.Empty : ", " + requestContract));
             w.WriteLine($"/// <summary>The stable name of this message type on the wire: <c>{Xml(spec.WireName)}</c>.</summary>");
             w.WriteLine($"public static string MessageTypeName => {TypeNames.Literal(spec.WireName)};");
             w.WriteLine();
@@ -46,6 +47,11 @@ namespace Catga.SourceGenerator.Serialization
             w.WriteLine($"/// <summary>Reads the message with <see cref=\"{formatter}\"/>; the data may not hold a null message.</summary>");
             w.WriteLine($"static {self} {contract}.ReadBinary(ref {Reader} reader)");
             w.WriteLine($"    => {formatter}.Read(ref reader) ?? throw {Reader}.NullMessage(MessageTypeName);");
+            if (requestContract is not null)
+            {
+                EmitResponse(w, spec, requestContract);
+            }
+
             w.CloseBlock();
             foreach (var _ in spec.ContainingTypes)
             {
@@ -58,6 +64,36 @@ namespace Catga.SourceGenerator.Serialization
             }
 
             return w.ToString();
+        }
+
+        /// <summary>The result formatter of a request, so its result can travel back from another process.</summary>
+        private static void EmitResponse(SourceWriter w, SerializableMessageSpec spec, string contract)
+        {
+            w.WriteLine();
+            w.WriteLine("/// <summary>Writes the result value of this request (sent back to the caller by a transport).</summary>");
+            w.OpenBlock($"static void {contract}.WriteResponse(ref {Writer} writer, {spec.ResponseType} value)");
+            int counter = 0;
+            if (spec.ResponseWire is not null)
+            {
+                WriteValue(w, spec.ResponseWire, "value", ref counter);
+            }
+
+            w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("/// <summary>Reads the result value of this request.</summary>");
+            w.OpenBlock($"static {spec.ResponseType} {contract}.ReadResponse(ref {Reader} reader)");
+            if (spec.ResponseWire is null)
+            {
+                w.WriteLine("return default;");
+            }
+            else
+            {
+                w.WriteLine($"{spec.ResponseType} result = default!;");
+                ReadValue(w, spec.ResponseWire, "result", ref counter);
+                w.WriteLine("return result;");
+            }
+
+            w.CloseBlock();
         }
 
         public static string EmitFormatter(ObjectSpec spec)

@@ -61,7 +61,11 @@ namespace Catga.SourceGenerator.Serialization
         string FullyQualifiedName,
         string DisplayName,
         string WireName,
-        string FormatterName);
+        string FormatterName,
+        string Kind,
+        bool IsDistributed,
+        string? ResponseType,
+        WireType? ResponseWire);
 
     /// <summary>The wire name of one message, with where it is declared, for the duplicate-name check.</summary>
     internal sealed record MessageNameInfo(string WireName, string DisplayName, LocationInfo? Location);

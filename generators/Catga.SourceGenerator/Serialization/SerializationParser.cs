@@ -57,6 +57,39 @@ namespace Catga.SourceGenerator.Serialization
             collector.Drain();
             diagnostics.AddRange(collector.Diagnostics);
 
+            // The result type of a request gets a formatter too, so the result can travel back over a transport. A result
+            // type without a wire format only means the request cannot be sent to another process: no diagnostic here
+            // (most requests never leave the process), and the runtime names the type if someone tries.
+            string kind = KindOf(context);
+            bool distributed = type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, KnownTypes.DistributedAttribute));
+            string? responseType = null;
+            WireType? responseWire = null;
+            var responseObjects = new List<ObjectSpec>();
+            if (kind is "Command" or "Query")
+            {
+                var request = type.AllInterfaces.FirstOrDefault(i => KnownTypes.Is(i, KnownTypes.Request));
+                if (request is null)
+                {
+                    responseType = kind == "Command" ? "global::Catga.Unit" : null;
+                }
+                else if (KnownTypes.Is(request.TypeArguments[0] as INamedTypeSymbol, "Catga.Unit"))
+                {
+                    responseType = "global::Catga.Unit";
+                }
+                else
+                {
+                    var responseCollector = new Collector(type, location, cancellationToken);
+                    var wire = responseCollector.Classify(request.TypeArguments[0], out var problem);
+                    responseCollector.Drain();
+                    if (wire is not null && problem is null && responseCollector.Diagnostics.Count == 0)
+                    {
+                        responseType = TypeNames.FullyQualified(request.TypeArguments[0]);
+                        responseWire = wire;
+                        responseObjects.AddRange(responseCollector.Objects);
+                    }
+                }
+            }
+
             var name = new MessageNameInfo(wireName, display, LocationInfo.From(location));
             if (diagnostics.Count > 0)
             {
@@ -77,8 +110,21 @@ namespace Catga.SourceGenerator.Serialization
                 TypeNames.FullyQualified(type),
                 display,
                 wireName,
-                formatter);
-            return new SerializationParseResult(message, collector.Objects.ToEquatableArray(), name, EquatableArray<DiagnosticInfo>.Empty);
+                formatter,
+                kind,
+                distributed,
+                responseType,
+                responseWire);
+            return new SerializationParseResult(message, collector.Objects.Concat(responseObjects).ToEquatableArray(), name, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        private static string KindOf(GeneratorAttributeSyntaxContext context)
+        {
+            var attribute = context.Attributes.Length > 0 ? context.Attributes[0].AttributeClass : null;
+            return KnownTypes.Is(attribute, KnownTypes.CommandAttribute) ? "Command"
+                : KnownTypes.Is(attribute, KnownTypes.QueryAttribute) ? "Query"
+                : KnownTypes.Is(attribute, KnownTypes.EventAttribute) ? "Event"
+                : "StreamRequest";
         }
 
         private static bool CanExtend(INamedTypeSymbol type, TypeDeclarationSyntax node, CancellationToken cancellationToken)
@@ -282,7 +328,7 @@ namespace Catga.SourceGenerator.Serialization
                 return new ObjectSpec(TypeNames.FullyQualified(type), display, _formatters[TypeNames.FullyQualified(type)], type.IsValueType, specs.ToEquatableArray());
             }
 
-            private WireType? Classify(ITypeSymbol type, out string? problem)
+            public WireType? Classify(ITypeSymbol type, out string? problem)
             {
                 problem = null;
                 string name = TypeNames.FullyQualified(type);

@@ -24,6 +24,53 @@ internal static class CatgaInstrumentation
         description: "Number of messages whose processing failed.");
 
     /// <summary>Whether anyone listens to traces or metrics; when not, the pipeline takes its uninstrumented fast path.</summary>
+    internal static readonly Counter<long> Consumed = s_meter.CreateCounter<long>("catga.consumer.handled", "{message}", "Messages from a transport handled successfully.");
+
+    internal static readonly Counter<long> ConsumeFailed = s_meter.CreateCounter<long>("catga.consumer.failed", "{message}", "Handler runs of transport messages that failed.");
+
+    internal static readonly Counter<long> Retried = s_meter.CreateCounter<long>("catga.consumer.retried", "{message}", "Transport messages scheduled for another attempt.");
+
+    internal static readonly Counter<long> DeadLettered = s_meter.CreateCounter<long>("catga.consumer.dead_lettered", "{message}", "Transport messages moved to the dead-letter store.");
+
+    internal static readonly Counter<long> Duplicates = s_meter.CreateCounter<long>("catga.consumer.duplicates", "{message}", "Redelivered messages the inbox recognised as already handled.");
+
+    internal static readonly UpDownCounter<long> InFlight = s_meter.CreateUpDownCounter<long>("catga.consumer.in_flight", "{message}", "Transport messages being handled now.");
+
+    internal static readonly Counter<long> Relayed = s_meter.CreateCounter<long>("catga.outbox.relayed", "{message}", "Outbox messages handed to the transport.");
+
+    internal static Meter Meter => s_meter;
+
+    internal static Activity? StartSend(string destination, string messageType)
+    {
+        var activity = Source.StartActivity("send " + destination, ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
+            activity.SetTag(MessagingTags.OperationType, "send");
+            activity.SetTag(MessagingTags.DestinationName, destination);
+            activity.SetTag("catga.message.type", messageType);
+        }
+
+        return activity;
+    }
+
+    internal static Activity? StartConsume(string destination, string? messageId, ActivityContext parent)
+    {
+        var activity = Source.StartActivity("process " + destination, ActivityKind.Consumer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
+            activity.SetTag(MessagingTags.OperationType, "process");
+            activity.SetTag(MessagingTags.DestinationName, destination);
+            if (messageId is not null)
+            {
+                activity.SetTag(MessagingTags.MessageId, messageId);
+            }
+        }
+
+        return activity;
+    }
+
     internal static bool IsObserved
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

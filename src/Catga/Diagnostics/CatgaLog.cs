@@ -13,4 +13,28 @@ internal static partial class CatgaLog
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{MessageType} was dispatched by run-time type because the Catga source generator did not process it. Mark it with a Catga message attribute and make it partial for typed dispatch.")]
     internal static partial void DispatchedByRuntimeType(ILogger logger, string messageType);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "{MessageType} could not be sent to {Destination}.")]
+    internal static partial void TransportSendFailed(ILogger logger, string messageType, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "{MessageType} {MessageId} failed on attempt {Attempt} of {MaxAttempts} ({ErrorCode}); retrying in {DelayMs} ms.")]
+    internal static partial void Retrying(ILogger logger, string messageType, string messageId, int attempt, int maxAttempts, string errorCode, double delayMs);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "{MessageType} {MessageId} was dead-lettered after {Attempts} attempt(s): {Reason}: {ErrorMessage}")]
+    internal static partial void DeadLettered(ILogger logger, string messageType, string messageId, int attempts, string reason, string errorMessage);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Consuming {Destination} as group {Group} on transport {Transport}.")]
+    internal static partial void ConsumerStarted(ILogger logger, string destination, string group, string transport);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "The outbox relay failed; it retries in {DelayMs} ms.")]
+    internal static partial void RelayFailed(ILogger logger, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Information, Message = "This node {Action} the outbox relay lease (fencing token {Token}).")]
+    internal static partial void RelayLease(ILogger logger, string action, long token);
+
+    [LoggerMessage(EventId = 16, Level = LogLevel.Error, Message = "Processing a message from {Destination} failed in Catga itself; it will be redelivered.")]
+    internal static partial void ConsumerFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "The circuit of {MessageType} is open after {Failures} failures in a row; messages wait {BreakMs} ms.")]
+    internal static partial void CircuitOpened(ILogger logger, string messageType, int failures, double breakMs);
 }

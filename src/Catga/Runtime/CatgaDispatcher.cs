@@ -11,11 +11,14 @@ namespace Catga.Runtime;
 public sealed class CatgaDispatcher : ICatgaMediator
 {
     private readonly CatgaRuntime _runtime;
+    private readonly Distributed.OutboundRouter? _outbound;
 
-    internal CatgaDispatcher(CatgaRuntime runtime, IServiceProvider services)
+    internal CatgaDispatcher(CatgaRuntime runtime, IServiceProvider services, bool inbound = false)
     {
         _runtime = runtime;
         Services = services;
+        // The dispatcher that handles messages arriving from a transport never sends them back out.
+        _outbound = inbound ? null : runtime.Outbound;
         // Resolved from the root provider: scoped handlers get a scope per call, because the root has none.
         IsRootProvider = ReferenceEquals(services, runtime.RootServices);
     }
@@ -84,12 +87,49 @@ public sealed class CatgaDispatcher : ICatgaMediator
     /// <returns>A <see cref="StreamPipeline{TRequest, TItem}"/>, or <see langword="null"/> when no handler is registered.</returns>
     public object? FindStreamPipeline(int slot) => Find(_runtime.Streams, slot);
 
-    /// <summary>The result of sending a request that has no handler: <see cref="CatgaErrorCodes.NoHandler"/>, logged as an error.</summary>
+    /// <summary>The result of sending a request that has no handler here: with distributed messaging, the request goes to
+    /// the service that handles it; otherwise <see cref="CatgaErrorCodes.NoHandler"/>, logged as an error.</summary>
     /// <typeparam name="TResponse">The type of the value.</typeparam>
-    /// <param name="requestType">The request type.</param>
-    /// <returns>The failed result.</returns>
-    public ValueTask<CatgaResult<TResponse>> NoHandler<TResponse>(Type requestType)
-        => new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(requestType.FullName ?? requestType.Name)));
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">The call's token.</param>
+    /// <returns>The remote result, or the failure.</returns>
+    public ValueTask<CatgaResult<TResponse>> NoHandler<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _outbound is not null && _outbound.CanSend(request)
+            ? _outbound.SendAsync(request, cancellationToken)
+            : new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(request.GetType().FullName ?? request.GetType().Name)));
+    }
+
+    /// <summary>Whether published events may also go to the transport (distributed messaging is configured and this
+    /// dispatcher is not handling a message that came from the transport). Read by generated event code.</summary>
+    public bool IsDistributed => _outbound is not null;
+
+    /// <summary>Publishes an event to its local handlers and, when its type is distributed, to the transport (through
+    /// the outbox when one is in use). Called by generated event code when <see cref="IsDistributed"/>.</summary>
+    /// <typeparam name="TEvent">The event type.</typeparam>
+    /// <param name="event">The event.</param>
+    /// <param name="local">The local pipeline, or <see langword="null"/> when this process has no handler for it.</param>
+    /// <param name="cancellationToken">The call's token.</param>
+    /// <returns>The combined result: local handler failures and a failure to hand the event to the transport.</returns>
+    public async ValueTask<CatgaResult> PublishDistributedAsync<TEvent>(TEvent @event, EventPipeline<TEvent>? local, CancellationToken cancellationToken)
+        where TEvent : class, IEvent
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        var localResult = local is null ? CatgaResult.Success : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
+        if (_outbound is null || !_outbound.ShouldForward(@event))
+        {
+            return localResult;
+        }
+
+        var remote = await _outbound.ForwardAsync(@event, cancellationToken).ConfigureAwait(false);
+        if (remote.IsSuccess)
+        {
+            return localResult;
+        }
+
+        return localResult.IsSuccess ? remote : CatgaResult.Failure(new CatgaError(CatgaErrorCodes.EventHandlerFailed, "Local handlers failed and the event could not be handed to the transport.", null, null, [localResult.Error!, remote.Error!]));
+    }
 
     /// <summary>The result of publishing an event that has no handlers: success (nobody is interested in it yet), or
     /// <see cref="CatgaErrorCodes.Cancelled"/> when the token is already cancelled.</summary>

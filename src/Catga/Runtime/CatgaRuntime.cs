@@ -24,6 +24,7 @@ internal sealed class CatgaRuntime
         ScopeFactory = scopeFactory;
         Options = registry.Options;
         Logger = loggerFactory?.CreateLogger("Catga") ?? NullLogger.Instance;
+        Outbound = rootServices.GetService<Distributed.OutboundRouter>();
 
         Requests = Index(registry.Requests, _requestsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
         Streams = Index(registry.Streams, _streamsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
@@ -50,6 +51,15 @@ internal sealed class CatgaRuntime
     }
 
     public IServiceProvider RootServices { get; }
+
+    /// <summary>Where requests without a local handler and distributed events go; null without distributed messaging.</summary>
+    public Distributed.OutboundRouter? Outbound { get; }
+
+    public bool HasRequestHandler(Type type) => _requestsByType.ContainsKey(type);
+
+    public bool HasEventHandlers(Type type) => _eventsByType.ContainsKey(type);
+
+    public CatgaDispatcher CreateInboundDispatcher(IServiceProvider services) => new(this, services, inbound: true);
 
     public IServiceScopeFactory ScopeFactory { get; }
 

@@ -5,11 +5,11 @@ namespace Catga.Serialization;
 /// <summary>
 /// One message type as a transport sees it: its stable wire name, its CLR type, and its binary formatter behind
 /// non-generic methods, so a message that arrives with only a name can be read without <c>Type.GetType</c>.
-/// Instances are created by generated code (<see cref="Create{T}"/>) and collected in a <see cref="MessageTypeRegistry"/>.
+/// Instances are created by generated code (<see cref="Create{T}()"/>) and collected in a <see cref="MessageTypeRegistry"/>.
 /// </summary>
 public abstract class MessageTypeInfo
 {
-    /// <summary>Creates a description. Generated code uses <see cref="Create{T}"/>; derive directly only for a message
+    /// <summary>Creates a description. Generated code uses <see cref="Create{T}()"/>; derive directly only for a message
     /// type whose format is written by hand.</summary>
     /// <param name="name">The stable wire name.</param>
     /// <param name="type">The message's CLR type.</param>
@@ -33,6 +33,29 @@ public abstract class MessageTypeInfo
     public static MessageTypeInfo Create<T>()
         where T : ISerializableMessage<T>
         => new MessageTypeInfo<T>();
+
+    /// <summary>Creates the entry of a message type with its kind; called by the generated registry.</summary>
+    /// <typeparam name="T">The message type.</typeparam>
+    /// <param name="kind">Command, query, event or stream request.</param>
+    /// <param name="isDistributed">Whether the type is marked <see cref="DistributedAttribute"/>.</param>
+    /// <returns>The entry.</returns>
+    public static MessageTypeInfo Create<T>(MessageKind kind, bool isDistributed)
+        where T : ISerializableMessage<T>
+        => new MessageTypeInfo<T> { Kind = kind, IsDistributed = isDistributed };
+
+    /// <summary>Command, query, event or stream request (<see cref="MessageKind.Unknown"/> for entries made without one).</summary>
+    public MessageKind Kind { get; init; }
+
+    /// <summary>Whether the type is marked <see cref="DistributedAttribute"/>: it crosses process boundaries.</summary>
+    public bool IsDistributed { get; init; }
+
+    /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
+    public virtual Type? ResponseType => null;
+
+    /// <summary>Runs a request that arrived from another process through the local pipeline and writes its serialized
+    /// <see cref="CatgaResult{T}"/>. Only requests with a serializable result support this.</summary>
+    internal virtual ValueTask<CatgaResult> InvokeRequestAsync(Runtime.CatgaDispatcher dispatcher, object message, IBufferWriter<byte> result, CancellationToken cancellationToken)
+        => throw new NotSupportedException($"{this} is not a request with a serializable result, so it cannot be handled for another process.");
 
     /// <summary>Writes <paramref name="message"/> in Catga's binary format.</summary>
     /// <param name="message">The message; it must be of <see cref="Type"/>.</param>

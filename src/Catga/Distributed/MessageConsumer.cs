@@ -1,0 +1,396 @@
+using System.Buffers;
+using System.Threading.RateLimiting;
+using Catga.DeadLetters;
+using Catga.Diagnostics;
+using Catga.Inbox;
+using Catga.Outbox;
+using Catga.Runtime;
+using Catga.Serialization;
+using Catga.Transport;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Catga.Distributed;
+
+/// <summary>
+/// Handles the messages of one destination that arrive from the transport: reads them, checks the inbox, runs the
+/// generated pipeline (the same one an in-process call runs) under the handler timeout, circuit breaker and rate
+/// limiter, records the result and the handler's outgoing messages atomically, replies to requests, and decides
+/// between acknowledging, retrying and dead-lettering.
+/// </summary>
+internal sealed class MessageConsumer
+{
+    private readonly CatgaRuntime _runtime;
+    private readonly MessageTypeInfo _type;
+    private readonly IMessageSerializer _serializer;
+    private readonly MessageTypeRegistry _registry;
+    private readonly ResolvedConsumerOptions _options;
+    private readonly DistributedMessagingOptions _global;
+    private readonly IInboxStore? _inbox;
+    private readonly bool _captureOutbox;
+    private readonly IDeadLetterStore _deadLetters;
+    private readonly OutboundRouter _router;
+    private readonly CircuitBreaker? _breaker;
+    private readonly RateLimiter? _limiter;
+    private readonly bool _durable;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+
+    public MessageConsumer(
+        CatgaRuntime runtime,
+        MessageTypeInfo type,
+        string destination,
+        IMessageSerializer serializer,
+        MessageTypeRegistry registry,
+        ResolvedConsumerOptions options,
+        DistributedMessagingOptions global,
+        IInboxStore? inbox,
+        bool captureOutbox,
+        IDeadLetterStore deadLetters,
+        OutboundRouter router,
+        IMessageTransport transport,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _runtime = runtime;
+        _type = type;
+        Destination = destination;
+        _serializer = serializer;
+        _registry = registry;
+        _options = options;
+        _global = global;
+        _inbox = inbox;
+        _captureOutbox = captureOutbox && inbox is not null;
+        _deadLetters = deadLetters;
+        _router = router;
+        _durable = transport.Capabilities.HasFlag(TransportCapabilities.Durable);
+        _time = time;
+        _logger = logger;
+        _breaker = options.CircuitBreaker is null ? null : new CircuitBreaker(options.CircuitBreaker, time);
+        _limiter = options.RateLimiter?.Invoke();
+        Subscription = new TransportSubscription(destination, global.ServiceName, type.Kind == MessageKind.Event ? SubscriptionMode.Broadcast : SubscriptionMode.Competing)
+        {
+            MaxConcurrency = options.MaxConcurrency,
+            BatchSize = options.BatchSize,
+            BatchWait = options.BatchWait,
+            AckTimeout = options.AckTimeout,
+        };
+    }
+
+    public string Destination { get; }
+
+    public TransportSubscription Subscription { get; }
+
+    public MessageTypeInfo Type => _type;
+
+    public bool IsCircuitOpen => _breaker?.IsOpen ?? false;
+
+    public async ValueTask<DeliveryOutcome> HandleAsync(IncomingMessage incoming, CancellationToken stopping)
+    {
+        CatgaInstrumentation.InFlight.Add(1);
+        try
+        {
+            return await HandleCoreAsync(incoming, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return DeliveryOutcome.Retry(TimeSpan.Zero);
+        }
+        catch (Exception ex)
+        {
+            // A store or transport call failed (Redis down, for example): nothing was acknowledged, so redeliver.
+            CatgaLog.ConsumerFailed(_logger, Destination, ex);
+            return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            CatgaInstrumentation.InFlight.Add(-1);
+        }
+    }
+
+    private async ValueTask<DeliveryOutcome> HandleCoreAsync(IncomingMessage incoming, CancellationToken stopping)
+    {
+        var headers = incoming.Message.Headers;
+        string? typeName = headers[MessageHeaderNames.MessageType];
+        string messageId = headers[MessageHeaderNames.MessageId] ?? string.Empty;
+        using var activity = CatgaInstrumentation.StartConsume(Destination, messageId, MessageEnvelope.ParentOf(headers));
+
+        // 1. Read it. A message that cannot be read will never be readable: dead-letter it at once.
+        object message;
+        MessageTypeInfo type;
+        try
+        {
+            if (typeName is null)
+            {
+                throw new CatgaSerializationException($"The message has no {MessageHeaderNames.MessageType} header, so its type is unknown.");
+            }
+
+            if (!_registry.TryGetByName(typeName, out type!))
+            {
+                throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
+            }
+
+            message = _serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body));
+        }
+        catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            var error = new CatgaError(CatgaErrorCodes.Deserialization, $"The message from {Destination} could not be read: {ex.Message}", ex);
+            await DeadLetterAsync(incoming, messageId, error, stopping).ConfigureAwait(false);
+            if (incoming.ExpectsReply)
+            {
+                await ReplyFailureAsync(incoming, type: null, error, stopping).ConfigureAwait(false);
+            }
+
+            return DeliveryOutcome.Reject;
+        }
+
+        if (messageId.Length == 0)
+        {
+            messageId = (message as IMessage)?.MessageId.ToString() ?? MessageId.NewId().ToString();
+        }
+
+        // 2. Circuit breaker: while open, the message waits (redelivered after the break) instead of failing.
+        if (_breaker is not null && !_breaker.TryEnter(out var wait))
+        {
+            if (incoming.ExpectsReply)
+            {
+                await ReplyFailureAsync(incoming, type, new CatgaError(CatgaErrorCodes.CircuitOpen, $"The handler of {type.Name} is failing; its circuit is open for another {wait.TotalMilliseconds:0} ms."), stopping).ConfigureAwait(false);
+                return DeliveryOutcome.Ack;
+            }
+
+            return DeliveryOutcome.Retry(wait);
+        }
+
+        // 3. Rate limit.
+        RateLimitLease? permit = null;
+        if (_limiter is not null)
+        {
+            permit = await _limiter.AcquireAsync(1, stopping).ConfigureAwait(false);
+            if (!permit.IsAcquired)
+            {
+                permit.Dispose();
+                return DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(100));
+            }
+        }
+
+        try
+        {
+            return await HandleReadAsync(incoming, type, message, messageId, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            permit?.Dispose();
+        }
+    }
+
+    private async ValueTask<DeliveryOutcome> HandleReadAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, CancellationToken stopping)
+    {
+        // 4. Inbox: one successful run per message id and service.
+        string inboxKey = _global.ServiceName + ":" + messageId;
+        long claimToken = 0;
+        if (_inbox is not null)
+        {
+            var claim = await _inbox.TryClaimAsync(inboxKey, _global.InboxLease, stopping).ConfigureAwait(false);
+            if (claim.Status == InboxClaimStatus.Completed)
+            {
+                CatgaInstrumentation.Duplicates.Add(1);
+                if (incoming.ExpectsReply)
+                {
+                    await incoming.ReplyAsync(Reply(true, claim.Result), stopping).ConfigureAwait(false);
+                }
+
+                return DeliveryOutcome.Ack;
+            }
+
+            if (claim.Status == InboxClaimStatus.Busy)
+            {
+                // Another consumer is running it right now; look again later (its claim expires if it died).
+                return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+            }
+
+            claimToken = claim.Token;
+        }
+
+        // 5. Run. Requests a caller waits for are retried here; other messages are retried by redelivery on durable
+        // transports, and here on transports that cannot redeliver.
+        bool retryInProcess = incoming.ExpectsReply || !_durable;
+        int attempt = incoming.DeliveryCount;
+        while (true)
+        {
+            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox);
+            var result = new ArrayBufferWriter<byte>(64);
+            CatgaResult outcome = await RunAsync(type, message, result, context, stopping).ConfigureAwait(false);
+            if (outcome.IsSuccess || !IsRetryable(outcome.Error!))
+            {
+                _breaker?.OnSuccess();
+                if (outcome.IsFailure && !incoming.ExpectsReply)
+                {
+                    // A one-way message whose handler refused it (validation, a business rule): nobody sees the
+                    // result, so keep it where an operator will.
+                    await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
+                    await DeadLetterAsync(incoming, messageId, outcome.Error!, stopping).ConfigureAwait(false);
+                    return DeliveryOutcome.Reject;
+                }
+
+                if (_inbox is not null)
+                {
+                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, context.Outbox, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (stored && context.Outbox.Count > 0)
+                    {
+                        _router.NotifyOutboxWritten();
+                    }
+                }
+                else
+                {
+                    foreach (var pending in context.Outbox)
+                    {
+                        await _router.Transport.SendAsync(pending.Destination, pending.Message, stopping).ConfigureAwait(false);
+                    }
+                }
+
+                if (incoming.ExpectsReply)
+                {
+                    await incoming.ReplyAsync(Reply(outcome.IsSuccess, result.WrittenMemory), stopping).ConfigureAwait(false);
+                }
+
+                CatgaInstrumentation.Consumed.Add(1);
+                return DeliveryOutcome.Ack;
+            }
+
+            // A retryable failure.
+            CatgaInstrumentation.ConsumeFailed.Add(1);
+            if (_breaker is not null && _breaker.OnFailure())
+            {
+                CatgaLog.CircuitOpened(_logger, type.Name, _options.CircuitBreaker!.FailureThreshold, _options.CircuitBreaker.BreakDuration.TotalMilliseconds);
+            }
+
+            if (stopping.IsCancellationRequested)
+            {
+                await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
+                return DeliveryOutcome.Retry(TimeSpan.Zero);
+            }
+
+            if (attempt >= _options.Retry.MaxAttempts)
+            {
+                await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
+                if (incoming.ExpectsReply)
+                {
+                    await incoming.ReplyAsync(Reply(false, result.WrittenMemory), stopping).ConfigureAwait(false);
+                    return DeliveryOutcome.Ack;
+                }
+
+                await DeadLetterAsync(incoming, messageId, outcome.Error!, stopping, attempt).ConfigureAwait(false);
+                return DeliveryOutcome.Reject;
+            }
+
+            var delay = _options.Retry.GetDelay(attempt);
+            CatgaLog.Retrying(_logger, type.Name, messageId, attempt, _options.Retry.MaxAttempts, outcome.Error!.Code, delay.TotalMilliseconds);
+            CatgaInstrumentation.Retried.Add(1);
+            if (!retryInProcess)
+            {
+                await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
+                return DeliveryOutcome.Retry(delay);
+            }
+
+            await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+            attempt++;
+        }
+    }
+
+    private async ValueTask<CatgaResult> RunAsync(MessageTypeInfo type, object message, ArrayBufferWriter<byte> result, InboundContext context, CancellationToken stopping)
+    {
+        using var timeout = _options.HandlerTimeout is { } limit ? CancellationTokenSource.CreateLinkedTokenSource(stopping) : null;
+        timeout?.CancelAfter(_options.HandlerTimeout!.Value);
+        var token = timeout?.Token ?? stopping;
+        var previous = InboundContext.Current;
+        InboundContext.Current = context;
+        var scope = _runtime.ScopeFactory.CreateAsyncScope();
+        try
+        {
+            var dispatcher = _runtime.CreateInboundDispatcher(scope.ServiceProvider);
+            var outcome = type.Kind == MessageKind.Event
+                ? await ((IEvent)message).DispatchAsync(dispatcher, token).ConfigureAwait(false)
+                : await type.InvokeRequestAsync(dispatcher, message, result, token).ConfigureAwait(false);
+            if (outcome.IsFailure && timeout is not null && timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+            {
+                return CatgaResult.Failure(new CatgaError(CatgaErrorCodes.Timeout, $"The handler of {type.Name} ran longer than {_options.HandlerTimeout!.Value.TotalMilliseconds:0} ms.", outcome.Error!.Exception));
+            }
+
+            return outcome;
+        }
+        catch (Exception ex)
+        {
+            return CatgaResult.Failure(CatgaError.FromException(ex));
+        }
+        finally
+        {
+            InboundContext.Current = previous;
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsRetryable(CatgaError error)
+    {
+        switch (error.Code)
+        {
+            case CatgaErrorCodes.HandlerException:
+            case CatgaErrorCodes.Timeout:
+            case CatgaErrorCodes.TransportFailed:
+            case CatgaErrorCodes.NoResponders:
+            case CatgaErrorCodes.Cancelled:
+                return true;
+            case CatgaErrorCodes.EventHandlerFailed:
+                foreach (var inner in error.InnerErrors)
+                {
+                    if (IsRetryable(inner))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private async ValueTask ReleaseAsync(string inboxKey, long claimToken)
+    {
+        if (_inbox is not null && claimToken != 0)
+        {
+            await _inbox.ReleaseAsync(inboxKey, claimToken, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask DeadLetterAsync(IncomingMessage incoming, string messageId, CatgaError error, CancellationToken stopping, int? attempts = null)
+    {
+        var letter = new DeadLetter(
+            messageId.Length > 0 ? messageId : MessageId.NewId().ToString(),
+            Destination,
+            _global.ServiceName,
+            incoming.Message,
+            error.Code,
+            attempts ?? incoming.DeliveryCount,
+            _time.GetUtcNow())
+        {
+            ErrorMessage = error.Message,
+            ExceptionType = error.Exception?.GetType().FullName,
+            ExceptionDetails = error.Exception?.ToString(),
+        };
+        await _deadLetters.AddAsync(letter, stopping).ConfigureAwait(false);
+        CatgaInstrumentation.DeadLettered.Add(1);
+        CatgaLog.DeadLettered(_logger, incoming.Message.MessageType ?? "(unknown)", letter.Id, letter.Attempts, error.Code, error.Message);
+    }
+
+    private ValueTask ReplyFailureAsync(IncomingMessage incoming, MessageTypeInfo? type, CatgaError error, CancellationToken stopping)
+    {
+        // The failure is written with the shape every result reader understands: status 0, then the error.
+        var buffer = new ArrayBufferWriter<byte>(128);
+        ResultCodec.WriteFailure(error, buffer);
+        _ = type;
+        return incoming.ReplyAsync(Reply(false, buffer.WrittenMemory), stopping);
+    }
+
+    private static TransportMessage Reply(bool ok, ReadOnlyMemory<byte> body)
+        => new(new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, ok ? "ok" : "error"), body.ToArray());
+}

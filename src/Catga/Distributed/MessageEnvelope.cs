@@ -1,0 +1,64 @@
+using System.Buffers;
+using System.Diagnostics;
+using Catga.Serialization;
+using Catga.Transport;
+
+namespace Catga.Distributed;
+
+/// <summary>Turns a message into a transport message (headers + serialized body) and back.</summary>
+internal static class MessageEnvelope
+{
+    public static TransportMessage Create(MessageTypeInfo type, object message, IMessageSerializer serializer)
+    {
+        var headers = new MessageHeaders();
+        string id;
+        string? correlation = null;
+        string? causation = null;
+        var inbound = InboundContext.Current;
+        if (message is IMessage envelope && !envelope.MessageId.IsEmpty)
+        {
+            id = envelope.MessageId.ToString();
+            correlation = envelope.CorrelationId?.ToString();
+            causation = envelope.CausationId?.ToString();
+        }
+        else
+        {
+            id = MessageId.NewId().ToString();
+        }
+
+        // A message sent while handling another one continues its conversation.
+        correlation ??= inbound?.CorrelationId ?? inbound?.MessageId;
+        causation ??= inbound?.MessageId;
+        headers.Set(MessageHeaderNames.MessageId, id);
+        headers.Set(MessageHeaderNames.MessageType, type.Name);
+        headers.Set(MessageHeaderNames.ContentType, serializer.ContentType);
+        if (correlation is not null)
+        {
+            headers.Set(MessageHeaderNames.CorrelationId, correlation);
+        }
+
+        if (causation is not null)
+        {
+            headers.Set(MessageHeaderNames.CausationId, causation);
+        }
+
+        if (Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C)
+        {
+            headers.Set(MessageHeaderNames.TraceParent, activity.Id!);
+            if (!string.IsNullOrEmpty(activity.TraceStateString))
+            {
+                headers.Set(MessageHeaderNames.TraceState, activity.TraceStateString);
+            }
+        }
+
+        var body = new ArrayBufferWriter<byte>(256);
+        serializer.Serialize(type, message, body);
+        return new TransportMessage(headers, body.WrittenMemory);
+    }
+
+    public static ActivityContext ParentOf(MessageHeaders headers)
+        => headers[MessageHeaderNames.TraceParent] is { } parent
+           && ActivityContext.TryParse(parent, headers[MessageHeaderNames.TraceState], isRemote: true, out var context)
+            ? context
+            : default;
+}

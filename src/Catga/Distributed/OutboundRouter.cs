@@ -1,0 +1,130 @@
+using System.Buffers;
+using Catga.Diagnostics;
+using Catga.Outbox;
+using Catga.Serialization;
+using Catga.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Catga.Distributed;
+
+/// <summary>
+/// Sends what this process cannot handle itself: requests without a local handler go to the service that handles them
+/// (request/reply, the <see cref="CatgaResult{T}"/> comes back), and distributed events go to the transport, through
+/// the outbox when one is in use.
+/// </summary>
+internal sealed class OutboundRouter
+{
+    private readonly IMessageTransport _transport;
+    private readonly IMessageSerializer _serializer;
+    private readonly MessageTypeRegistry _registry;
+    private readonly DistributedMessagingOptions _options;
+    private readonly IOutboxStore? _outbox;
+    private readonly ILogger _logger;
+
+    public OutboundRouter(IMessageTransport transport, IMessageSerializer serializer, MessageTypeRegistry registry, DistributedMessagingOptions options, IOutboxStore? outbox, ILogger logger)
+    {
+        _transport = transport;
+        _serializer = serializer;
+        _registry = registry;
+        _options = options;
+        _outbox = options.UseOutbox ? outbox : null;
+        _logger = logger;
+    }
+
+    /// <summary>Raised after a message is written to the outbox here, so the relay does not wait for its next poll.</summary>
+    public event Action? OutboxWritten;
+
+    public IMessageTransport Transport => _transport;
+
+    public MessageTypeRegistry Registry => _registry;
+
+    public bool CanSend<TResponse>(IRequest<TResponse> request)
+        => _registry.TryGetByType(request.GetType(), out var type) && type.ResponseType is not null;
+
+    public async ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+    {
+        if (!_registry.TryGetByType(request.GetType(), out var type) || type is not IResultReader<TResponse> reader)
+        {
+            return CatgaResult<TResponse>.Failure(CatgaErrorCodes.NotSerializable, $"{request.GetType().FullName} has no local handler and cannot be sent to another service: it or its result type has no wire format.");
+        }
+
+        string destination = _options.DestinationFor(type);
+        using var activity = CatgaInstrumentation.StartSend(destination, type.Name);
+        try
+        {
+            var message = MessageEnvelope.Create(type, request, _serializer);
+            var reply = await _transport.RequestAsync(destination, message, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            return reader.ReadResult(reply.Body.Span);
+        }
+        catch (TransportNoRespondersException ex)
+        {
+            return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.NoResponders, $"No service handles {type.Name}: {ex.Message}", ex));
+        }
+        catch (TransportTimeoutException ex)
+        {
+            return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.Timeout, $"{type.Name} got no reply within {_options.RequestTimeout.TotalMilliseconds:0} ms: {ex.Message}", ex));
+        }
+        catch (OperationCanceledException ex)
+        {
+            return CatgaResult<TResponse>.Failure(CatgaError.FromException(ex));
+        }
+        catch (CatgaSerializationException ex)
+        {
+            return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.Deserialization, $"The reply to {type.Name} could not be read: {ex.Message}", ex));
+        }
+        catch (Exception ex)
+        {
+            CatgaLog.TransportSendFailed(_logger, type.Name, destination, ex);
+            return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"{type.Name} could not be sent to {destination}: {ex.Message}", ex));
+        }
+    }
+
+    public bool ShouldForward(IEvent @event)
+        => _registry.TryGetByType(@event.GetType(), out var type) && _options.ShouldPublish(type);
+
+    public ValueTask<CatgaResult> ForwardAsync(IEvent @event, CancellationToken cancellationToken)
+        => SendOneWayAsync(@event, cancellationToken);
+
+    /// <summary>Sends a message without waiting for it to be handled: into the handler's outbox batch, into the outbox
+    /// store, or straight to the transport, in that order of preference.</summary>
+    public async ValueTask<CatgaResult> SendOneWayAsync(object message, CancellationToken cancellationToken)
+    {
+        if (!_registry.TryGetByType(message.GetType(), out var type))
+        {
+            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and register the generated registry with UseBinarySerializer(...) or UseJsonSerializer(...).");
+        }
+
+        string destination = _options.DestinationFor(type);
+        try
+        {
+            var transportMessage = MessageEnvelope.Create(type, message, _serializer);
+            var inbound = InboundContext.Current;
+            if (inbound is { CaptureOutbox: true })
+            {
+                inbound.Outbox.Add(new OutboxMessage(transportMessage.MessageId!, destination, transportMessage));
+                return CatgaResult.Success;
+            }
+
+            if (_outbox is not null)
+            {
+                await _outbox.AddAsync([new OutboxMessage(transportMessage.MessageId!, destination, transportMessage)], cancellationToken).ConfigureAwait(false);
+                OutboxWritten?.Invoke();
+                return CatgaResult.Success;
+            }
+
+            await _transport.SendAsync(destination, transportMessage, cancellationToken).ConfigureAwait(false);
+            return CatgaResult.Success;
+        }
+        catch (OperationCanceledException ex)
+        {
+            return CatgaResult.Failure(CatgaError.FromException(ex));
+        }
+        catch (Exception ex)
+        {
+            CatgaLog.TransportSendFailed(_logger, type.Name, destination, ex);
+            return CatgaResult.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"{type.Name} could not be sent to {destination}: {ex.Message}", ex));
+        }
+    }
+
+    internal void NotifyOutboxWritten() => OutboxWritten?.Invoke();
+}
