@@ -1,0 +1,100 @@
+using Catga.Inbox;
+using Catga.Outbox;
+using Catga.Redis;
+
+namespace Catga.Persistence.Redis;
+
+/// <summary>
+/// An <see cref="IInboxStore"/> in Redis. Each message has a hash (state <c>c</c>laimed or <c>d</c>one, claim token,
+/// result) whose TTL is the lease while claimed and the retention once done. Claiming, completing and releasing are
+/// each one Lua script, so there is no check-then-act race. Claim tokens come from one INCR counter and only grow, so
+/// a claim taken again after its lease expired has a larger token than the one it replaced. Completing checks the
+/// token, stores the result and appends the outbox entries to the <see cref="RedisOutboxStore"/> keys with the same
+/// prefix, in the same script.
+/// </summary>
+public sealed class RedisInboxStore : IInboxStore
+{
+    private static readonly RedisScript s_claim = new("""
+        local state = redis.call('hget', KEYS[1], 's')
+        if state == 'd' then return {2, redis.call('hget', KEYS[1], 'r') or ''} end
+        if state == 'c' then return {1} end
+        local token = redis.call('incr', KEYS[2])
+        redis.call('del', KEYS[1])
+        redis.call('hset', KEYS[1], 's', 'c', 't', string.format('%d', token))
+        redis.call('pexpire', KEYS[1], ARGV[1])
+        return {0, token}
+        """);
+
+    private static readonly RedisScript s_complete = new("""
+        if redis.call('hget', KEYS[1], 's') ~= 'c' or redis.call('hget', KEYS[1], 't') ~= ARGV[1] then return 0 end
+        redis.call('hset', KEYS[1], 's', 'd', 'r', ARGV[2])
+        redis.call('pexpire', KEYS[1], ARGV[3])
+        """ + "\n" + OutboxScripts.Append(firstArgument: 4, firstKey: 2) + "\nreturn 1");
+
+    private static readonly RedisScript s_release = new("""
+        if redis.call('hget', KEYS[1], 's') == 'c' and redis.call('hget', KEYS[1], 't') == ARGV[1] then
+          return redis.call('del', KEYS[1])
+        end
+        return 0
+        """);
+
+    private readonly RedisClient _client;
+    private readonly RedisKeys _keys;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="client">The Redis client.</param>
+    /// <param name="options">The key prefix, shared with the <see cref="RedisOutboxStore"/> completions append to;
+    /// defaults when null.</param>
+    public RedisInboxStore(RedisClient client, RedisPersistenceOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _keys = new RedisKeys(options ?? new RedisPersistenceOptions());
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<InboxClaim> TryClaimAsync(string messageId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        RedisReply reply = await _client.EvaluateAsync(
+            s_claim, [_keys.InboxRecord(messageId), _keys.InboxTokenCounter], [Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
+        return reply[0].AsInt64() switch
+        {
+            0 => InboxClaim.Claimed(reply[1].AsInt64()),
+            1 => InboxClaim.Busy,
+            _ => InboxClaim.Completed(reply[1].AsBytes() ?? []),
+        };
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CompleteAsync(
+        string messageId, long claimToken, ReadOnlyMemory<byte> result, IReadOnlyList<OutboxMessage> outbox, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentNullException.ThrowIfNull(outbox);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        var arguments = new List<RedisValue>(3 + (outbox.Count * 2)) { claimToken, result, Milliseconds(retention) };
+        OutboxScripts.AddEntries(arguments, outbox);
+        RedisReply reply = await _client.EvaluateAsync(
+            s_complete,
+            [_keys.InboxRecord(messageId), _keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence],
+            arguments,
+            cancellationToken).ConfigureAwait(false);
+        return reply.AsInt64() == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReleaseAsync(string messageId, long claimToken, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        await _client.EvaluateAsync(s_release, [_keys.InboxRecord(messageId)], [claimToken], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Does nothing: Redis expires records itself when their retention passes.</summary>
+    /// <param name="cancellationToken">Unused.</param>
+    /// <returns>Zero.</returns>
+    public ValueTask<long> CleanupAsync(CancellationToken cancellationToken) => new(0L);
+
+    internal static long Milliseconds(TimeSpan duration) => Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
+}

@@ -1,0 +1,226 @@
+using Catga.Inbox;
+using Catga.Outbox;
+
+namespace Catga.Persistence.Conformance;
+
+/// <summary>The behaviour every <see cref="IInboxStore"/> must have. Derive once per implementation.</summary>
+public abstract class InboxStoreConformance : StoreConformance
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    /// <summary>Creates an empty inbox and the outbox its completions append to.</summary>
+    /// <returns>The stores; fresh for each test.</returns>
+    protected abstract ValueTask<(IInboxStore Inbox, IOutboxStore Outbox)> CreateAsync();
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_new_message_is_claimed_with_a_positive_token()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, claim.Status);
+        Assert.True(claim.Token > 0, $"token {claim.Token}");
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_claimed_message_is_busy_for_everyone_else()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim first = await inbox.TryClaimAsync("m-1", LongTime, None);
+        InboxClaim second = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, first.Status);
+        Assert.Equal(InboxClaimStatus.Busy, second.Status);
+
+        // Another id is independent.
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("m-2", LongTime, None)).Status);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_duplicate_of_a_completed_message_gets_the_stored_result()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        byte[] result = [0x00, 0xFF, 0xFE, 0x41, 0x80];
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, result, [], LongTime, None));
+
+        InboxClaim duplicate = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Completed, duplicate.Status);
+        Assert.Equal(result, duplicate.Result.ToArray());
+
+        // Completing twice is refused: the claim is gone.
+        Assert.False(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, [], LongTime, None));
+        Assert.Equal(result, (await inbox.TryClaimAsync("m-1", LongTime, None)).Result.ToArray());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task An_empty_result_round_trips()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, ReadOnlyMemory<byte>.Empty, [], LongTime, None));
+        InboxClaim duplicate = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Completed, duplicate.Status);
+        Assert.True(duplicate.Result.IsEmpty);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Of_many_concurrent_claims_exactly_one_wins()
+    {
+        var (inbox, _) = await CreateAsync();
+        using var start = new ManualResetEventSlim();
+        Task<InboxClaim>[] attempts = Enumerable.Range(0, 64)
+            .Select(_ => Task.Run(async () =>
+            {
+                start.Wait();
+                return await inbox.TryClaimAsync("contended", LongTime, None);
+            }))
+            .ToArray();
+        start.Set();
+        InboxClaim[] claims = await Task.WhenAll(attempts);
+        Assert.Single(claims, c => c.Status == InboxClaimStatus.Claimed);
+        Assert.Equal(63, claims.Count(c => c.Status == InboxClaimStatus.Busy));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task An_expired_claim_is_taken_again_with_a_larger_token_and_the_stale_holder_writes_nothing()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        InboxClaim stale = await inbox.TryClaimAsync("m-1", ShortTime, None);
+        await LetTimePassAsync(ShortTime);
+
+        InboxClaim fresh = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, fresh.Status);
+        Assert.True(fresh.Token > stale.Token, $"fresh {fresh.Token} <= stale {stale.Token}");
+
+        Assert.False(await inbox.CompleteAsync("m-1", stale.Token, new byte[] { 1 }, [Message("stale-out")], LongTime, None));
+        Assert.Equal(0, await outbox.CountPendingAsync(None));
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+
+        // The stale holder cannot release the new claim either.
+        await inbox.ReleaseAsync("m-1", stale.Token, None);
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+
+        Assert.True(await inbox.CompleteAsync("m-1", fresh.Token, new byte[] { 2 }, [Message("fresh-out")], LongTime, None));
+        Assert.Equal([2], (await inbox.TryClaimAsync("m-1", LongTime, None)).Result.ToArray());
+        IReadOnlyList<OutboxMessage> pending = await outbox.ReadPendingAsync(10, 1, None);
+        Assert.Equal(["fresh-out"], pending.Select(m => m.Id));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_claim_that_expired_unnoticed_cannot_be_completed()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", ShortTime, None);
+        await LetTimePassAsync(ShortTime);
+        Assert.False(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, [Message("late")], LongTime, None));
+        Assert.Equal(0, await outbox.CountPendingAsync(None));
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_wrong_token_completes_nothing()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.False(await inbox.CompleteAsync("m-1", claim.Token + 1000, new byte[] { 1 }, [Message("x")], LongTime, None));
+        Assert.False(await inbox.CompleteAsync("never-claimed", claim.Token, new byte[] { 1 }, [Message("y")], LongTime, None));
+        Assert.Equal(0, await outbox.CountPendingAsync(None));
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("never-claimed", LongTime, None)).Status);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Release_lets_a_redelivery_claim_again()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim first = await inbox.TryClaimAsync("m-1", LongTime, None);
+        await inbox.ReleaseAsync("m-1", first.Token + 1000, None);
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+
+        await inbox.ReleaseAsync("m-1", first.Token, None);
+        InboxClaim second = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, second.Status);
+        Assert.True(second.Token > first.Token);
+        Assert.False(await inbox.CompleteAsync("m-1", first.Token, new byte[] { 1 }, [], LongTime, None));
+        Assert.True(await inbox.CompleteAsync("m-1", second.Token, new byte[] { 2 }, [], LongTime, None));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Releasing_a_completed_message_keeps_its_result()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 7 }, [], LongTime, None));
+        await inbox.ReleaseAsync("m-1", claim.Token, None);
+        InboxClaim duplicate = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Completed, duplicate.Status);
+        Assert.Equal([7], duplicate.Result.ToArray());
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Completing_appends_the_outbox_entries_in_order_and_only_then()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        await outbox.AddAsync([Message("before")], None);
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        OutboxMessage[] sent = [Message("out-1", "billing"), Message("out-2", "shipping"), Message("out-3")];
+
+        // Claimed but not completed: nothing of the handler's output is visible.
+        Assert.Equal(1, await outbox.CountPendingAsync(None));
+        Assert.Equal(["before"], (await outbox.ReadPendingAsync(10, 1, None)).Select(m => m.Id));
+
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, sent, LongTime, None));
+        Assert.Equal(4, await outbox.CountPendingAsync(None));
+        IReadOnlyList<OutboxMessage> pending = await outbox.ReadPendingAsync(10, 1, None);
+        Assert.Equal(["before", "out-1", "out-2", "out-3"], pending.Select(m => m.Id));
+        for (int i = 0; i < sent.Length; i++)
+        {
+            AssertSame(sent[i], pending[i + 1]);
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Concurrent_completions_of_different_messages_lose_no_outbox_entry()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
+        {
+            InboxClaim claim = await inbox.TryClaimAsync($"m-{i}", LongTime, None);
+            Assert.True(await inbox.CompleteAsync($"m-{i}", claim.Token, new byte[] { (byte)i }, [Message($"a-{i}"), Message($"b-{i}")], LongTime, None));
+        })));
+        Assert.Equal(64, await outbox.CountPendingAsync(None));
+        IReadOnlyList<OutboxMessage> pending = await outbox.ReadPendingAsync(100, 1, None);
+        Assert.Equal(64, pending.Select(m => m.Id).Distinct().Count());
+
+        // Each completion's entries stay together and in order.
+        for (int i = 0; i < 32; i++)
+        {
+            int a = pending.ToList().FindIndex(m => m.Id == $"a-{i}");
+            Assert.Equal($"b-{i}", pending[a + 1].Id);
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task After_the_retention_a_duplicate_is_handled_again()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, [], ShortTime, None));
+        Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+
+        await LetTimePassAsync(ShortTime);
+        Assert.True(await inbox.CleanupAsync(None) >= 0);
+        InboxClaim again = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, again.Status);
+        Assert.True(again.Token > claim.Token);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Cleanup_keeps_records_within_their_retention()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 9 }, [], LongTime, None));
+        await inbox.CleanupAsync(None);
+        Assert.Equal([9], (await inbox.TryClaimAsync("m-1", LongTime, None)).Result.ToArray());
+    }
+}

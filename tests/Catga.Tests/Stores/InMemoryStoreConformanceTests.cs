@@ -1,0 +1,48 @@
+using Catga.DeadLetters;
+using Catga.Inbox;
+using Catga.Locking;
+using Catga.Outbox;
+using Catga.Persistence.Conformance;
+
+namespace Catga.Tests.Stores;
+
+public sealed class InMemoryInboxStoreConformanceTests : InboxStoreConformance
+{
+    private readonly FakeTimeProvider _time = new();
+
+    // With a fake clock exactly the lease is enough: expiry is "now >= expires at".
+    protected override Task LetTimePassAsync(TimeSpan duration)
+    {
+        _time.Advance(duration);
+        return Task.CompletedTask;
+    }
+
+    protected override ValueTask<(IInboxStore Inbox, IOutboxStore Outbox)> CreateAsync()
+    {
+        var outbox = new InMemoryOutboxStore();
+        return new((new InMemoryInboxStore(outbox, _time), outbox));
+    }
+}
+
+public sealed class InMemoryOutboxStoreConformanceTests : OutboxStoreConformance
+{
+    protected override ValueTask<IOutboxStore> CreateAsync() => new(new InMemoryOutboxStore());
+}
+
+public sealed class InMemoryDistributedLockConformanceTests : DistributedLockConformance
+{
+    private readonly FakeTimeProvider _time = new();
+
+    protected override Task LetTimePassAsync(TimeSpan duration)
+    {
+        _time.Advance(duration);
+        return Task.CompletedTask;
+    }
+
+    protected override ValueTask<IDistributedLock> CreateAsync() => new(new InMemoryDistributedLock(_time));
+}
+
+public sealed class InMemoryDeadLetterStoreConformanceTests : DeadLetterStoreConformance
+{
+    protected override ValueTask<IDeadLetterStore> CreateAsync() => new(new InMemoryDeadLetterStore());
+}
