@@ -80,6 +80,8 @@ namespace Catga.SourceGenerator.Serialization
 
             w.CloseBlock();
             w.WriteLine();
+            // The wire format allows null wherever the writer had null; the declared nullability is the handler's promise.
+            w.WriteLine("#nullable disable warnings");
             w.WriteLine("/// <summary>Reads the result value of this request.</summary>");
             w.OpenBlock($"static {spec.ResponseType} {contract}.ReadResponse(ref {Reader} reader)");
             if (spec.ResponseWire is null)
@@ -94,6 +96,7 @@ namespace Catga.SourceGenerator.Serialization
             }
 
             w.CloseBlock();
+            w.WriteLine("#nullable restore warnings");
         }
 
         public static string EmitFormatter(ObjectSpec spec)

@@ -45,8 +45,8 @@ public sealed class InMemoryStoreTests
     {
         var outbox = new InMemoryOutboxStore();
         byte[] body = [1, 2, 3];
-        var headers = new Transport.MessageHeaders().Set("a", "1");
-        await outbox.AddAsync([new OutboxMessage("m", "d", new Transport.TransportMessage(headers, body))], None);
+        var headers = new global::Catga.Transport.MessageHeaders().Set("a", "1");
+        await outbox.AddAsync([new OutboxMessage("m", "d", new global::Catga.Transport.TransportMessage(headers, body))], None);
         body[0] = 9;
         headers.Set("a", "2");
         OutboxMessage stored = Assert.Single(await outbox.ReadPendingAsync(1, 0, None));

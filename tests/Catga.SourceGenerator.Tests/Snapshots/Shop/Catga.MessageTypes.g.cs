@@ -14,15 +14,15 @@ namespace Catga.Generated
         public static global::System.Collections.Generic.IReadOnlyList<global::Catga.Serialization.MessageTypeInfo> Types { get; } =
         [
             // Shop.CancelOrder
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.CancelOrder>(),
+            new global::Catga.Serialization.RequestTypeInfo<global::Shop.CancelOrder, global::Catga.Unit>(global::Catga.Serialization.MessageKind.Command, isDistributed: false),
             // Shop.GetOrder
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.GetOrder>(),
+            new global::Catga.Serialization.RequestTypeInfo<global::Shop.GetOrder, string>(global::Catga.Serialization.MessageKind.Query, isDistributed: false),
             // Shop.ListOrders
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.ListOrders>(),
+            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.ListOrders>(global::Catga.Serialization.MessageKind.StreamRequest, isDistributed: false),
             // Shop.OrderCreated
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.OrderCreated>(),
+            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.OrderCreated>(global::Catga.Serialization.MessageKind.Event, isDistributed: false),
             // Shop.PlaceOrder
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.PlaceOrder>(),
+            new global::Catga.Serialization.RequestTypeInfo<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(global::Catga.Serialization.MessageKind.Command, isDistributed: false),
         ];
     }
 

@@ -20,10 +20,12 @@ namespace Shop
         [global::System.Text.Json.Serialization.JsonIgnore]
         public global::System.DateTimeOffset CreatedAt => MessageId.CreatedAt;
 
-        /// <summary>Routes this event straight to the handlers of its type.</summary>
+        /// <summary>Routes this event straight to the handlers of its type (and, when distributed messaging is on, to the transport).</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.OrderCreated>.Index) is global::Catga.Runtime.EventPipeline<global::Shop.OrderCreated> pipeline
-                ? pipeline.PublishAsync(this, dispatcher, cancellationToken)
-                : dispatcher.NoEventHandlers(cancellationToken);
+            => dispatcher.IsDistributed
+                ? dispatcher.PublishDistributedAsync(this, dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.OrderCreated>.Index) as global::Catga.Runtime.EventPipeline<global::Shop.OrderCreated>, cancellationToken)
+                : dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.OrderCreated>.Index) is global::Catga.Runtime.EventPipeline<global::Shop.OrderCreated> pipeline
+                    ? pipeline.PublishAsync(this, dispatcher, cancellationToken)
+                    : dispatcher.NoEventHandlers(cancellationToken);
     }
 }

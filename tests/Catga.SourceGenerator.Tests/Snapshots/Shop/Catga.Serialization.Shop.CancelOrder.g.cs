@@ -4,7 +4,7 @@
 
 namespace Shop
 {
-    partial record CancelOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.CancelOrder>
+    partial record CancelOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.CancelOrder>, global::Catga.Serialization.ISerializableRequest<global::Shop.CancelOrder, global::Catga.Unit>
     {
         /// <summary>The stable name of this message type on the wire: <c>Shop.CancelOrder</c>.</summary>
         public static string MessageTypeName => "Shop.CancelOrder";
@@ -16,5 +16,18 @@ namespace Shop
         /// <summary>Reads the message with <see cref="global::Catga.Generated.Serialization.Shop_CancelOrderFormatter"/>; the data may not hold a null message.</summary>
         static global::Shop.CancelOrder global::Catga.Serialization.ISerializableMessage<global::Shop.CancelOrder>.ReadBinary(ref global::Catga.Serialization.CatgaBinaryReader reader)
             => global::Catga.Generated.Serialization.Shop_CancelOrderFormatter.Read(ref reader) ?? throw global::Catga.Serialization.CatgaBinaryReader.NullMessage(MessageTypeName);
+
+        /// <summary>Writes the result value of this request (sent back to the caller by a transport).</summary>
+        static void global::Catga.Serialization.ISerializableRequest<global::Shop.CancelOrder, global::Catga.Unit>.WriteResponse(ref global::Catga.Serialization.CatgaBinaryWriter writer, global::Catga.Unit value)
+        {
+        }
+
+        #nullable disable warnings
+        /// <summary>Reads the result value of this request.</summary>
+        static global::Catga.Unit global::Catga.Serialization.ISerializableRequest<global::Shop.CancelOrder, global::Catga.Unit>.ReadResponse(ref global::Catga.Serialization.CatgaBinaryReader reader)
+        {
+            return default;
+        }
+        #nullable restore warnings
     }
 }

@@ -4,7 +4,7 @@
 
 namespace Shop
 {
-    partial record GetOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.GetOrder>
+    partial record GetOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.GetOrder>, global::Catga.Serialization.ISerializableRequest<global::Shop.GetOrder, string>
     {
         /// <summary>The stable name of this message type on the wire: <c>Shop.GetOrder</c>.</summary>
         public static string MessageTypeName => "Shop.GetOrder";
@@ -16,5 +16,21 @@ namespace Shop
         /// <summary>Reads the message with <see cref="global::Catga.Generated.Serialization.Shop_GetOrderFormatter"/>; the data may not hold a null message.</summary>
         static global::Shop.GetOrder global::Catga.Serialization.ISerializableMessage<global::Shop.GetOrder>.ReadBinary(ref global::Catga.Serialization.CatgaBinaryReader reader)
             => global::Catga.Generated.Serialization.Shop_GetOrderFormatter.Read(ref reader) ?? throw global::Catga.Serialization.CatgaBinaryReader.NullMessage(MessageTypeName);
+
+        /// <summary>Writes the result value of this request (sent back to the caller by a transport).</summary>
+        static void global::Catga.Serialization.ISerializableRequest<global::Shop.GetOrder, string>.WriteResponse(ref global::Catga.Serialization.CatgaBinaryWriter writer, string value)
+        {
+            writer.WriteString(value);
+        }
+
+        #nullable disable warnings
+        /// <summary>Reads the result value of this request.</summary>
+        static string global::Catga.Serialization.ISerializableRequest<global::Shop.GetOrder, string>.ReadResponse(ref global::Catga.Serialization.CatgaBinaryReader reader)
+        {
+            string result = default!;
+            result = reader.ReadString();
+            return result;
+        }
+        #nullable restore warnings
     }
 }

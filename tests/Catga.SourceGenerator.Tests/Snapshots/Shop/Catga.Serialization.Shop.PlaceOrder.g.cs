@@ -4,7 +4,7 @@
 
 namespace Shop
 {
-    partial record PlaceOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.PlaceOrder>
+    partial record PlaceOrder : global::Catga.Serialization.ISerializableMessage<global::Shop.PlaceOrder>, global::Catga.Serialization.ISerializableRequest<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
     {
         /// <summary>The stable name of this message type on the wire: <c>Shop.PlaceOrder</c>.</summary>
         public static string MessageTypeName => "Shop.PlaceOrder";
@@ -16,5 +16,21 @@ namespace Shop
         /// <summary>Reads the message with <see cref="global::Catga.Generated.Serialization.Shop_PlaceOrderFormatter"/>; the data may not hold a null message.</summary>
         static global::Shop.PlaceOrder global::Catga.Serialization.ISerializableMessage<global::Shop.PlaceOrder>.ReadBinary(ref global::Catga.Serialization.CatgaBinaryReader reader)
             => global::Catga.Generated.Serialization.Shop_PlaceOrderFormatter.Read(ref reader) ?? throw global::Catga.Serialization.CatgaBinaryReader.NullMessage(MessageTypeName);
+
+        /// <summary>Writes the result value of this request (sent back to the caller by a transport).</summary>
+        static void global::Catga.Serialization.ISerializableRequest<global::Shop.PlaceOrder, global::Shop.OrderPlaced>.WriteResponse(ref global::Catga.Serialization.CatgaBinaryWriter writer, global::Shop.OrderPlaced value)
+        {
+            global::Catga.Generated.Serialization.Shop_OrderPlacedFormatter.Write(ref writer, value);
+        }
+
+        #nullable disable warnings
+        /// <summary>Reads the result value of this request.</summary>
+        static global::Shop.OrderPlaced global::Catga.Serialization.ISerializableRequest<global::Shop.PlaceOrder, global::Shop.OrderPlaced>.ReadResponse(ref global::Catga.Serialization.CatgaBinaryReader reader)
+        {
+            global::Shop.OrderPlaced result = default!;
+            result = global::Catga.Generated.Serialization.Shop_OrderPlacedFormatter.Read(ref reader);
+            return result;
+        }
+        #nullable restore warnings
     }
 }

@@ -14,7 +14,7 @@ namespace Catga.Generated
         public static global::System.Collections.Generic.IReadOnlyList<global::Catga.Serialization.MessageTypeInfo> Types { get; } =
         [
             // wire.shipped.v1
-            global::Catga.Serialization.MessageTypeInfo.Create<global::Wire.Shipped>(),
+            global::Catga.Serialization.MessageTypeInfo.Create<global::Wire.Shipped>(global::Catga.Serialization.MessageKind.Event, isDistributed: false),
         ];
     }
 
