@@ -18,4 +18,13 @@ public interface IMessage
 
     /// <summary>When the message was created (taken from <see cref="MessageId"/>).</summary>
     DateTimeOffset CreatedAt => MessageId.CreatedAt;
+
+    /// <summary>A copy of this message with the given envelope ids (the transport sets them from the message headers).
+    /// Generated for records; other messages return themselves unchanged.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="correlationId">The correlation id.</param>
+    /// <param name="causationId">The causation id.</param>
+    /// <returns>The message with those ids.</returns>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    IMessage WithEnvelope(MessageId messageId, MessageId? correlationId, MessageId? causationId) => this;
 }

@@ -53,6 +53,14 @@ namespace Catga.SourceGenerator.Messages
                 w.WriteLine();
             }
 
+            if (spec.GenerateMessageId && spec.GenerateCorrelationId && spec.GenerateCausationId && spec.Keyword.StartsWith("record", System.StringComparison.Ordinal))
+            {
+                w.WriteLine("/// <summary>A copy with the given envelope ids; a transport sets them from the message headers.</summary>");
+                w.WriteLine("global::Catga.IMessage global::Catga.IMessage.WithEnvelope(global::Catga.MessageId messageId, global::Catga.MessageId? correlationId, global::Catga.MessageId? causationId)");
+                w.WriteLine("    => this with { MessageId = messageId, CorrelationId = correlationId, CausationId = causationId };");
+                w.WriteLine();
+            }
+
             if (spec.GenerateCreatedAt)
             {
                 w.WriteLine("/// <summary>When the message was created, read from the timestamp in <see cref=\"MessageId\"/>.</summary>");

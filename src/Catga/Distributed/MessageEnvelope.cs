@@ -20,15 +20,23 @@ internal static class MessageEnvelope
             id = envelope.MessageId.ToString();
             correlation = envelope.CorrelationId?.ToString();
             causation = envelope.CausationId?.ToString();
+
+            // A message sent while handling another one continues its conversation: the ids go into the headers and,
+            // for generated records, into the message itself, so the receiver sees them either way.
+            if (inbound is not null && (correlation is null || causation is null))
+            {
+                correlation ??= inbound.CorrelationId ?? inbound.MessageId;
+                causation ??= inbound.MessageId;
+                message = envelope.WithEnvelope(envelope.MessageId, Parse(correlation), Parse(causation));
+            }
         }
         else
         {
             id = MessageId.NewId().ToString();
+            correlation = inbound?.CorrelationId ?? inbound?.MessageId;
+            causation = inbound?.MessageId;
         }
 
-        // A message sent while handling another one continues its conversation.
-        correlation ??= inbound?.CorrelationId ?? inbound?.MessageId;
-        causation ??= inbound?.MessageId;
         headers.Set(MessageHeaderNames.MessageId, id);
         headers.Set(MessageHeaderNames.MessageType, type.Name);
         headers.Set(MessageHeaderNames.ContentType, serializer.ContentType);
@@ -55,6 +63,24 @@ internal static class MessageEnvelope
         serializer.Serialize(type, message, body);
         return new TransportMessage(headers, body.WrittenMemory);
     }
+
+    /// <summary>Gives a received message the ids of its headers (JSON bodies do not carry them).</summary>
+    public static object ApplyHeaders(object message, MessageHeaders headers)
+    {
+        if (message is not IMessage envelope)
+        {
+            return message;
+        }
+
+        var id = Parse(headers[MessageHeaderNames.MessageId]) ?? envelope.MessageId;
+        var correlation = Parse(headers[MessageHeaderNames.CorrelationId]) ?? envelope.CorrelationId;
+        var causation = Parse(headers[MessageHeaderNames.CausationId]) ?? envelope.CausationId;
+        return id == envelope.MessageId && correlation == envelope.CorrelationId && causation == envelope.CausationId
+            ? message
+            : envelope.WithEnvelope(id, correlation, causation);
+    }
+
+    private static MessageId? Parse(string? text) => text is not null && MessageId.TryParse(text, out var id) ? id : null;
 
     public static ActivityContext ParentOf(MessageHeaders headers)
         => headers[MessageHeaderNames.TraceParent] is { } parent

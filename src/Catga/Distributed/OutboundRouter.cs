@@ -79,6 +79,15 @@ internal sealed class OutboundRouter
         }
     }
 
+    private HashSet<Type> _consumedHere = [];
+
+    /// <summary>The message types this process consumes from the transport (set when the host starts).</summary>
+    public void SetConsumed(IEnumerable<Type> types) => Volatile.Write(ref _consumedHere, [.. types]);
+
+    /// <summary>Whether this process consumes <paramref name="type"/> from the transport: then a local publish does not
+    /// run its handlers inline, because the copy that comes back from the transport runs them (once, with retries).</summary>
+    public bool IsConsumedHere(Type type) => Volatile.Read(ref _consumedHere).Contains(type);
+
     public bool ShouldForward(IEvent @event)
         => _registry.TryGetByType(@event.GetType(), out var type) && _options.ShouldPublish(type);
 

@@ -116,11 +116,15 @@ public sealed class CatgaDispatcher : ICatgaMediator
         where TEvent : class, IEvent
     {
         ArgumentNullException.ThrowIfNull(@event);
-        var localResult = local is null ? CatgaResult.Success : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
         if (_outbound is null || !_outbound.ShouldForward(@event))
         {
-            return localResult;
+            return local is null ? await NoEventHandlers(cancellationToken).ConfigureAwait(false) : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
         }
+
+        // This service's own handlers run when its copy comes back from the transport, not here as well.
+        var localResult = local is null || _outbound.IsConsumedHere(typeof(TEvent))
+            ? CatgaResult.Success
+            : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
 
         var remote = await _outbound.ForwardAsync(@event, cancellationToken).ConfigureAwait(false);
         if (remote.IsSuccess)

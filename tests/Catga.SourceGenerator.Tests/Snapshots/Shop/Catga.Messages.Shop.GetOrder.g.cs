@@ -16,6 +16,10 @@ namespace Shop
         /// <summary>The id of the message that caused this one, if set.</summary>
         public global::Catga.MessageId? CausationId { get; init; }
 
+        /// <summary>A copy with the given envelope ids; a transport sets them from the message headers.</summary>
+        global::Catga.IMessage global::Catga.IMessage.WithEnvelope(global::Catga.MessageId messageId, global::Catga.MessageId? correlationId, global::Catga.MessageId? causationId)
+            => this with { MessageId = messageId, CorrelationId = correlationId, CausationId = causationId };
+
         /// <summary>When the message was created, read from the timestamp in <see cref="MessageId"/>.</summary>
         [global::System.Text.Json.Serialization.JsonIgnore]
         public global::System.DateTimeOffset CreatedAt => MessageId.CreatedAt;

@@ -1,0 +1,186 @@
+using Catga.Diagnostics;
+using Catga.Locking;
+using Catga.Outbox;
+using Catga.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Catga.Distributed;
+
+/// <summary>
+/// Hands outbox messages to the transport, oldest first, on one node at a time: the node holding the lease lock reads
+/// a batch with its fencing token, sends it (JetStream deduplicates by message id, so a batch sent twice after a crash
+/// is stored once), and marks it dispatched with the same token. A node that lost the lease without noticing is
+/// refused by the store. Runs until stopped; resumes after a crash because undispatched messages stay in the outbox.
+/// </summary>
+internal sealed class OutboxRelay
+{
+    private readonly IOutboxStore _outbox;
+    private readonly IDistributedLock _lock;
+    private readonly IMessageTransport _transport;
+    private readonly OutboxRelayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private long _backlog;
+
+    public OutboxRelay(IOutboxStore outbox, IDistributedLock @lock, IMessageTransport transport, OutboxRelayOptions options, TimeProvider time, ILogger logger)
+    {
+        _outbox = outbox;
+        _lock = @lock;
+        _transport = transport;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool IsLeader { get; private set; }
+
+    public long Backlog => Interlocked.Read(ref _backlog);
+
+    public long Relayed { get; private set; }
+
+    /// <summary>Wakes the relay: something was just written to the outbox.</summary>
+    public void Signal()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var failureDelay = TimeSpan.FromMilliseconds(200);
+        while (!stopping.IsCancellationRequested)
+        {
+            ILockLease? lease = null;
+            try
+            {
+                lease = await _lock.TryAcquireAsync(_options.LockName, _options.LeaseTime, stopping).ConfigureAwait(false);
+                if (lease is null)
+                {
+                    await WaitAsync(_options.LeaseTime / 3, stopping).ConfigureAwait(false);
+                    continue;
+                }
+
+                IsLeader = true;
+                CatgaLog.RelayLease(_logger, "acquired", lease.FencingToken);
+                await LeadAsync(lease, stopping).ConfigureAwait(false);
+                failureDelay = TimeSpan.FromMilliseconds(200);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (StaleFencingTokenException ex)
+            {
+                CatgaLog.RelayLease(_logger, "lost (a newer leader used the outbox)", lease?.FencingToken ?? 0);
+                CatgaLog.RelayFailed(_logger, 0, ex);
+            }
+            catch (Exception ex)
+            {
+                // The transport or the store is down: nothing was marked dispatched, so nothing is lost; try again.
+                CatgaLog.RelayFailed(_logger, failureDelay.TotalMilliseconds, ex);
+                await WaitAsync(failureDelay, stopping).ConfigureAwait(false);
+                failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+            finally
+            {
+                IsLeader = false;
+                if (lease is not null)
+                {
+                    try
+                    {
+                        await lease.DisposeAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception)
+                    {
+                        // The lease expires by itself.
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task LeadAsync(ILockLease lease, CancellationToken stopping)
+    {
+        long renewAt = _time.GetTimestamp() + Ticks(_options.LeaseTime / 3);
+        long countAt = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            long now = _time.GetTimestamp();
+            if (now >= renewAt)
+            {
+                if (!await lease.RenewAsync(stopping).ConfigureAwait(false))
+                {
+                    CatgaLog.RelayLease(_logger, "lost", lease.FencingToken);
+                    return;
+                }
+
+                renewAt = now + Ticks(_options.LeaseTime / 3);
+            }
+
+            if (now >= countAt)
+            {
+                Interlocked.Exchange(ref _backlog, await _outbox.CountPendingAsync(stopping).ConfigureAwait(false));
+                countAt = now + Ticks(TimeSpan.FromSeconds(1));
+            }
+
+            var batch = await _outbox.ReadPendingAsync(_options.BatchSize, lease.FencingToken, stopping).ConfigureAwait(false);
+            if (batch.Count == 0)
+            {
+                Interlocked.Exchange(ref _backlog, 0);
+                await WaitAsync(_options.PollInterval, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            // Runs of one destination go out as one pipelined batch, in outbox order.
+            int start = 0;
+            var ids = new List<string>(batch.Count);
+            var run = new List<TransportMessage>(batch.Count);
+            while (start < batch.Count)
+            {
+                string destination = batch[start].Destination;
+                run.Clear();
+                int end = start;
+                while (end < batch.Count && batch[end].Destination == destination)
+                {
+                    run.Add(batch[end].Message);
+                    end++;
+                }
+
+                await _transport.SendBatchAsync(destination, run, stopping).ConfigureAwait(false);
+                start = end;
+            }
+
+            foreach (var message in batch)
+            {
+                ids.Add(message.Id);
+            }
+
+            await _outbox.MarkDispatchedAsync(ids, lease.FencingToken, CancellationToken.None).ConfigureAwait(false);
+            Relayed += batch.Count;
+            CatgaInstrumentation.Relayed.Add(batch.Count);
+        }
+    }
+
+    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
+
+    private async Task WaitAsync(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await _signal.WaitAsync(delay, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+}

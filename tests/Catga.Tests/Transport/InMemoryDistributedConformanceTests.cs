@@ -1,0 +1,12 @@
+using Catga.Distributed;
+using Catga.Transport.Conformance.Distributed;
+using Catga.Transport.InMemory;
+
+namespace Catga.Tests.Transport;
+
+public sealed class InMemoryDistributedConformanceTests : DistributedConformance
+{
+    private readonly InMemoryBroker _broker = new();
+
+    protected override void UseTransport(CatgaBuilder builder) => builder.UseInMemoryTransport(_broker);
+}

@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using Catga.Distributed;
+using Catga.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Catga.Transport.Conformance.Distributed;
+
+/// <summary>
+/// Catga's own behaviour over a transport: the generated pipelines handle messages that arrive from another process,
+/// results come back, events reach every service once, failures are retried and dead-lettered, the inbox
+/// deduplicates, the outbox relays, traces continue. Subclasses choose the transport (and may choose stores).
+/// Every test uses its own service names so tests do not share consumer groups.
+/// </summary>
+public abstract class DistributedConformance : IAsyncLifetime
+{
+    private readonly List<DistributedService> _services = [];
+    private int _instances;
+
+    /// <summary>Adds the transport; every call must connect to the same server.</summary>
+    protected abstract void UseTransport(CatgaBuilder builder);
+
+    /// <summary>Adds the stores of one service instance (in-memory by default).</summary>
+    protected virtual void UsePersistence(CatgaBuilder builder) => builder.UseInMemoryPersistence();
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual async Task DisposeAsync()
+    {
+        foreach (var service in _services)
+        {
+            await service.DisposeAsync();
+        }
+    }
+
+    protected static string Unique(string name) => $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
+
+    protected async Task<DistributedService> StartServiceAsync(string serviceName, bool handlers = true, Action<DistributedMessagingOptions>? configure = null, bool persistence = true, bool start = true)
+    {
+        var services = new ServiceCollection();
+        var recorder = new DistributedRecorder { Instance = $"{serviceName}#{Interlocked.Increment(ref _instances)}" };
+        services.AddSingleton(recorder);
+        services.AddLogging();
+        var builder = services.AddCatga();
+        if (handlers)
+        {
+            builder.AddGeneratedHandlers();
+        }
+
+        builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
+        UseTransport(builder);
+        if (persistence)
+        {
+            UsePersistence(builder);
+        }
+
+        builder.AddDistributedMessaging(options =>
+        {
+            options.ServiceName = serviceName;
+            options.RequestTimeout = TimeSpan.FromSeconds(5);
+            options.Consumers.Retry = RetryPolicy.Fixed(3, TimeSpan.FromMilliseconds(50));
+            options.Consumers.AckTimeout = TimeSpan.FromSeconds(2);
+            options.Consumers.BatchWait = TimeSpan.FromMilliseconds(50);
+            options.OutboxRelay.PollInterval = TimeSpan.FromMilliseconds(20);
+            options.OutboxRelay.LeaseTime = TimeSpan.FromSeconds(2);
+            configure?.Invoke(options);
+        });
+        var service = new DistributedService(services.BuildServiceProvider(), recorder);
+        _services.Add(service);
+        if (start)
+        {
+            await service.StartAsync();
+        }
+
+        return service;
+    }
+
+    /// <summary>Every service here has every handler (one test assembly); real services own theirs. This narrows what one consumes.</summary>
+    protected static void OnlyConsume<TMessage>(DistributedMessagingOptions options)
+        where TMessage : ISerializableMessage<TMessage>
+    {
+        options.ConsumeAllDistributed = false;
+        options.Consume<TMessage>();
+    }
+
+    [Fact]
+    public async Task Command_without_local_handler_runs_remotely_and_its_result_comes_back()
+    {
+        string inventory = Unique("inventory");
+        var server = await StartServiceAsync(inventory);
+        var client = await StartServiceAsync(Unique("web"), handlers: false);
+
+        var result = await client.Mediator.SendAsync(new Reserve("sku-1", 3));
+
+        Assert.True(result.IsSuccess, result.Error?.ToString());
+        Assert.Equal(new Reservation("sku-1", 3, server.Recorder.Instance), result.Value);
+        Assert.Equal(1, server.Recorder.Count("reserve"));
+        Assert.Equal(0, client.Recorder.Count("reserve"));
+
+        var query = await client.Mediator.SendAsync(new GetStock("abcd"));
+        Assert.Equal(40, query.Value);
+    }
+
+    [Fact]
+    public async Task Remote_failures_come_back_as_failed_results_with_code_and_field_errors()
+    {
+        await StartServiceAsync(Unique("inventory"));
+        var client = await StartServiceAsync(Unique("web"), handlers: false);
+
+        var business = await client.Mediator.SendAsync(new Reserve("out-of-stock", 1));
+        Assert.Equal("Inventory.OutOfStock", business.Error!.Code);
+        Assert.Equal("No stock left for out-of-stock.", business.Error.Message);
+
+        var invalid = await client.Mediator.SendAsync(new Reserve("", 5000));
+        Assert.Equal(CatgaErrorCodes.Validation, invalid.Error!.Code);
+        Assert.Contains(invalid.Error.FieldErrors, f => f.Path == "Sku");
+        Assert.Contains(invalid.Error.FieldErrors, f => f.Path == "Quantity");
+    }
+
+    [Fact]
+    public async Task Remote_handler_exception_is_retried_then_returned_as_a_failure()
+    {
+        var server = await StartServiceAsync(Unique("inventory"));
+        var client = await StartServiceAsync(Unique("web"), handlers: false);
+        server.Recorder.Failing["sku-broken"] = true;
+
+        var result = await client.Mediator.SendAsync(new Reserve("sku-broken", 1));
+
+        Assert.Equal(CatgaErrorCodes.HandlerException, result.Error!.Code);
+        Assert.Contains("stock service down for sku-broken", result.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.Recorder.Attempts["sku-broken"]);
+    }
+
+    [Fact]
+    public async Task Request_with_no_consumer_fails_with_no_responders_or_timeout()
+    {
+        var client = await StartServiceAsync(Unique("web"), handlers: false, configure: o => o.RequestTimeout = TimeSpan.FromMilliseconds(500));
+        var watch = Stopwatch.StartNew();
+        var result = await client.Mediator.SendAsync(new GetStock("nobody-home-" + Guid.NewGuid().ToString("N")));
+        Assert.True(result.Error!.Code is CatgaErrorCodes.NoResponders or CatgaErrorCodes.Timeout, result.Error.ToString());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Event_reaches_every_service_once_with_correlation()
+    {
+        var billing = await StartServiceAsync(Unique("billing"), configure: OnlyConsume<OrderPlaced>);
+        var shipping = await StartServiceAsync(Unique("shipping"), configure: OnlyConsume<OrderPlaced>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        var correlation = MessageId.NewId();
+        var ids = new List<MessageId>();
+        for (int i = 0; i < 20; i++)
+        {
+            var placed = new OrderPlaced("o" + i, 10m + i) { CorrelationId = correlation };
+            ids.Add(placed.MessageId);
+            Assert.True((await shop.Mediator.PublishAsync(placed)).IsSuccess);
+        }
+
+        await Eventually.TrueAsync(() => billing.Recorder.Count("placed") >= 20 && shipping.Recorder.Count("placed") >= 20, "20 events in each service");
+        await Task.Delay(300);
+        Assert.Equal(20, billing.Recorder.Count("placed"));
+        Assert.Equal(20, shipping.Recorder.Count("placed"));
+        Assert.Equal(ids.Order(), billing.Recorder.Handled.Select(h => h.Id).Order());
+        Assert.All(billing.Recorder.Handled, h => Assert.Equal(correlation, h.Correlation));
+    }
+
+    [Fact]
+    public async Task Competing_instances_of_one_service_handle_each_command_once()
+    {
+        string fulfilment = Unique("fulfilment");
+        var first = await StartServiceAsync(fulfilment);
+        var second = await StartServiceAsync(fulfilment);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.True((await shop.Bus.SendAsync(new SlowWork("w" + i, 5))).IsSuccess);
+        }
+
+        await Eventually.TrueAsync(() => first.Recorder.Count("slow") + second.Recorder.Count("slow") >= 40, "40 commands handled");
+        await Task.Delay(300);
+        var all = first.Recorder.Handled.Concat(second.Recorder.Handled).Where(h => h.Kind == "slow").Select(h => h.Key).ToList();
+        Assert.Equal(40, all.Count);
+        Assert.Equal(40, all.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Flaky_handler_succeeds_on_a_later_attempt_and_its_outbox_event_is_delivered_once()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<Ship>);
+        var tracking = await StartServiceAsync(Unique("tracking"), configure: OnlyConsume<OrderShipped>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        var ship = new Ship("order-flaky", FailFirstAttempts: 2);
+        Assert.True((await shop.Bus.SendAsync(ship)).IsSuccess);
+
+        await Eventually.TrueAsync(() => tracking.Recorder.Count("shipped") >= 1, "the OrderShipped event");
+        await Task.Delay(500);
+        Assert.Equal(3, fulfilment.Recorder.Attempts["order-flaky"]);
+        Assert.Equal(1, fulfilment.Recorder.Count("ship"));
+        Assert.Equal(1, tracking.Recorder.Count("shipped"));
+        var shipped = tracking.Recorder.Handled.Single(h => h.Kind == "shipped");
+        Assert.Equal(ship.MessageId, shipped.Causation);
+        Assert.Equal(ship.MessageId, shipped.Correlation);
+    }
+
+    [Fact]
+    public async Task Poison_message_is_dead_lettered_after_the_last_attempt_and_can_be_replayed()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"));
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        fulfilment.Recorder.Failing["order-poison"] = true;
+
+        var ship = new Ship("order-poison");
+        Assert.True((await shop.Bus.SendAsync(ship)).IsSuccess);
+
+        await Eventually.TrueAsync(() => fulfilment.DeadLetters.CountAsync().AsTask().Result == 1, "a dead letter");
+        var letter = (await fulfilment.DeadLetters.ListAsync()).Single();
+        Assert.Equal(ship.MessageId.ToString(), letter.Id);
+        Assert.Equal(CatgaErrorCodes.HandlerException, letter.Reason);
+        Assert.Equal(3, letter.Attempts);
+        Assert.Equal(typeof(InvalidOperationException).FullName, letter.ExceptionType);
+        Assert.Contains("carrier unavailable for order-poison", letter.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(Ship.MessageTypeName, letter.Message.MessageType);
+        Assert.Equal(ship.MessageId.ToString(), letter.Message.MessageId);
+        Assert.Equal(3, fulfilment.Recorder.Attempts["order-poison"]);
+
+        fulfilment.Recorder.Failing.TryRemove("order-poison", out _);
+        Assert.True(await fulfilment.DeadLetters.ReplayAsync(letter.Id));
+        await Eventually.TrueAsync(() => fulfilment.Recorder.Count("ship") == 1, "the replayed message handled");
+        Assert.Equal(0, await fulfilment.DeadLetters.CountAsync());
+    }
+
+    [Fact]
+    public async Task Unreadable_message_is_dead_lettered_with_a_deserialization_reason()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"));
+        var transport = fulfilment.Provider.GetRequiredService<IMessageTransport>();
+        var headers = new MessageHeaders()
+            .Set(MessageHeaderNames.MessageId, MessageId.NewId().ToString())
+            .Set(MessageHeaderNames.MessageType, Ship.MessageTypeName)
+            .Set(MessageHeaderNames.ContentType, BinaryMessageSerializer.Instance.ContentType);
+        await transport.SendAsync(Ship.MessageTypeName, new TransportMessage(headers, new byte[] { 0xFF, 0x01, 0x02 }), CancellationToken.None);
+
+        var unknown = new MessageHeaders().Set(MessageHeaderNames.MessageId, MessageId.NewId().ToString()).Set(MessageHeaderNames.MessageType, "No.Such.Type");
+        await transport.SendAsync(Ship.MessageTypeName, new TransportMessage(unknown, new byte[] { 1 }), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => fulfilment.DeadLetters.CountAsync().AsTask().Result == 2, "two dead letters");
+        var letters = await fulfilment.DeadLetters.ListAsync();
+        Assert.All(letters, l => Assert.Equal(CatgaErrorCodes.Deserialization, l.Reason));
+        Assert.Contains(letters, l => l.ErrorMessage!.Contains("No.Such.Type", StringComparison.Ordinal));
+        Assert.Equal(0, fulfilment.Recorder.Count("ship"));
+    }
+
+    [Fact]
+    public async Task Duplicate_command_is_handled_once_and_gets_the_stored_result()
+    {
+        var server = await StartServiceAsync(Unique("inventory"));
+        var client = await StartServiceAsync(Unique("web"), handlers: false);
+
+        var reserve = new Reserve("sku-dup", 2);
+        var first = await client.Mediator.SendAsync(reserve);
+        var second = await client.Mediator.SendAsync(reserve);
+        Assert.True((await client.Bus.SendAsync(reserve)).IsSuccess);
+        await Task.Delay(500);
+
+        Assert.Equal(first.Value, second.Value);
+        Assert.Equal(1, server.Recorder.Count("reserve"));
+    }
+
+    [Fact]
+    public async Task Trace_context_continues_in_the_consuming_service()
+    {
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Catga" || source.Name == "conformance",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var source = new ActivitySource("conformance");
+
+        var server = await StartServiceAsync(Unique("inventory"));
+        var client = await StartServiceAsync(Unique("web"), handlers: false);
+        using var root = source.StartActivity("checkout")!;
+        var result = await client.Mediator.SendAsync(new Reserve("sku-trace", 1));
+        Assert.True(result.IsSuccess);
+        var handled = server.Recorder.Handled.Single(h => h.Key == "sku-trace");
+        Assert.Equal(root.TraceId.ToString(), handled.TraceId);
+    }
+
+    [Fact]
+    public async Task Stopping_a_service_finishes_in_flight_handlers_without_duplicates()
+    {
+        string fulfilment = Unique("fulfilment");
+        var first = await StartServiceAsync(fulfilment, configure: o => o.Consumers.MaxConcurrency = 2);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.True((await shop.Bus.SendAsync(new SlowWork("s" + i, 200))).IsSuccess);
+        }
+
+        await Eventually.TrueAsync(() => !first.Recorder.Attempts.IsEmpty, "the first handler to start");
+        await first.StopAsync();
+        var completedByFirst = first.Recorder.Handled.Select(h => h.Key).ToHashSet();
+        Assert.Equal(first.Recorder.Attempts.Keys.Order(), completedByFirst.Order());
+
+        var second = await StartServiceAsync(fulfilment);
+        await Eventually.TrueAsync(() => completedByFirst.Count + second.Recorder.Count("slow") >= 10, "all ten handled");
+        await Task.Delay(2500);
+        var bySecond = second.Recorder.Handled.Select(h => h.Key).ToList();
+        Assert.Empty(bySecond.Intersect(completedByFirst));
+        Assert.Equal(10, completedByFirst.Count + bySecond.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Misconfiguration_fails_startup_naming_the_setting()
+    {
+        var bad = await StartServiceAsync("", start: false);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(bad.StartAsync);
+        Assert.Contains("ServiceName", ex.Message, StringComparison.Ordinal);
+
+        var badRetry = await StartServiceAsync(Unique("inventory"), start: false, configure: o => o.Consumers.MaxConcurrency = 0);
+        var ex2 = await Assert.ThrowsAsync<InvalidOperationException>(badRetry.StartAsync);
+        Assert.Contains("MaxConcurrency", ex2.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_check_reports_transport_consumers_and_outbox()
+    {
+        var server = await StartServiceAsync(Unique("inventory"));
+        var report = await server.Health.CheckAsync();
+        Assert.True(report.IsHealthy, report.ToString());
+        Assert.Contains(report.Entries, e => e.Name.StartsWith("transport:", StringComparison.Ordinal));
+        Assert.Contains(report.Entries, e => e.Name == "consumer:" + Reserve.MessageTypeName);
+        await server.StopAsync();
+        var stopped = await server.Health.CheckAsync();
+        Assert.False(stopped.IsHealthy);
+    }
+}

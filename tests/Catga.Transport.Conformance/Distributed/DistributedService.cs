@@ -1,0 +1,51 @@
+using Catga.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Catga.Transport.Conformance.Distributed;
+
+/// <summary>One running "process" of a service: its provider, started hosted services, and what its handlers saw.</summary>
+public sealed class DistributedService(ServiceProvider provider, DistributedRecorder recorder) : IAsyncDisposable
+{
+    private bool _stopped;
+
+    public ServiceProvider Provider { get; } = provider;
+
+    public DistributedRecorder Recorder { get; } = recorder;
+
+    public ICatgaMediator Mediator => Provider.GetRequiredService<ICatgaMediator>();
+
+    public ICatgaBus Bus => Provider.GetRequiredService<ICatgaBus>();
+
+    public DeadLetterManager DeadLetters => Provider.GetRequiredService<DeadLetterManager>();
+
+    public CatgaHealthCheck Health => Provider.GetRequiredService<CatgaHealthCheck>();
+
+    public async Task StartAsync()
+    {
+        foreach (var hosted in Provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        foreach (var hosted in Provider.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await Provider.DisposeAsync();
+    }
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+using Catga;
+
+namespace Catga.Transport.Conformance.Distributed;
+
+public sealed record Reservation(string Sku, int Reserved, string Handler);
+
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record Reserve([property: Required] string Sku, [property: Range(1, 1000)] int Quantity) : ICommand<Reservation>;
+
+[CatgaQuery, Distributed]
+public sealed partial record GetStock(string Sku) : IQuery<int>;
+
+/// <summary>Fails with an exception while <see cref="DistributedRecorder.Failing"/> has its key, else succeeds.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record Ship(string OrderId, int FailFirstAttempts = 0);
+
+[CatgaEvent, Distributed]
+public sealed partial record OrderPlaced(string OrderId, decimal Total);
+
+/// <summary>Published by the <see cref="Ship"/> handler, through the outbox.</summary>
+[CatgaEvent, Distributed]
+public sealed partial record OrderShipped(string OrderId);
+
+/// <summary>Takes a while; for shutdown tests.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record SlowWork(string Id, int Milliseconds);
