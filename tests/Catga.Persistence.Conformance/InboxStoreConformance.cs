@@ -204,8 +204,15 @@ public abstract class InboxStoreConformance : StoreConformance
     {
         var (inbox, _) = await CreateAsync();
         InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, [], ShortTime, None));
-        Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+        InboxClaim within = await inbox.TryClaimAsync("m-1", LongTime, None);
+
+        // On a real clock a loaded machine may let the short retention pass already; only a prompt answer is checked.
+        if (elapsed.Elapsed < ShortTime / 2)
+        {
+            Assert.Equal(InboxClaimStatus.Completed, within.Status);
+        }
 
         await LetTimePassAsync(ShortTime);
         Assert.True(await inbox.CleanupAsync(None) >= 0);
