@@ -200,12 +200,63 @@ public abstract class InboxStoreConformance : StoreConformance
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task An_observer_never_sees_a_completion_without_its_outbox_entries_or_entries_without_the_completion()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        const int count = 40;
+        var tokens = new long[count];
+        for (int i = 0; i < count; i++)
+        {
+            tokens[i] = (await inbox.TryClaimAsync($"m-{i}", LongTime, None)).Token;
+        }
+
+        Task completer = Task.Run(async () =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Assert.True(await inbox.CompleteAsync($"m-{i}", tokens[i], new byte[] { (byte)i }, [Message($"a-{i}"), Message($"b-{i}")], LongTime, None));
+            }
+        });
+
+        // Both directions, each read after the other: the states only move forward, so any order proves atomicity.
+        int observations = 0;
+        while (!completer.IsCompleted || observations == 0)
+        {
+            int i = observations++ % count;
+            InboxClaim state = await inbox.TryClaimAsync($"m-{i}", LongTime, None);
+            HashSet<string> pending = [.. (await outbox.ReadPendingAsync(1000, 1, None)).Select(m => m.Id)];
+            if (state.Status == InboxClaimStatus.Completed)
+            {
+                Assert.Contains($"a-{i}", pending);
+                Assert.Contains($"b-{i}", pending);
+            }
+
+            IReadOnlyList<OutboxMessage> seen = await outbox.ReadPendingAsync(1000, 1, None);
+            foreach (OutboxMessage entry in seen)
+            {
+                string message = "m-" + entry.Id[2..];
+                Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync(message, LongTime, None)).Status);
+            }
+        }
+
+        await completer;
+        Assert.Equal(2 * count, await outbox.CountPendingAsync(None));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task After_the_retention_a_duplicate_is_handled_again()
     {
         var (inbox, _) = await CreateAsync();
         InboxClaim claim = await inbox.TryClaimAsync("m-1", LongTime, None);
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 1 }, [], ShortTime, None));
-        Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+        InboxClaim within = await inbox.TryClaimAsync("m-1", LongTime, None);
+
+        // On a real clock a loaded machine may let the short retention pass already; only a prompt answer is checked.
+        if (elapsed.Elapsed < ShortTime / 2)
+        {
+            Assert.Equal(InboxClaimStatus.Completed, within.Status);
+        }
 
         await LetTimePassAsync(ShortTime);
         Assert.True(await inbox.CleanupAsync(None) >= 0);

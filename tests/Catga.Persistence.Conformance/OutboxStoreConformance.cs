@@ -133,6 +133,30 @@ public abstract class OutboxStoreConformance : StoreConformance
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task Racing_leaders_leave_the_highest_token_as_the_fence()
+    {
+        IOutboxStore outbox = await CreateAsync();
+        await outbox.AddAsync([Message("a")], None);
+        long[] tokens = [.. Enumerable.Range(1, 50).Select(i => (long)i).OrderBy(_ => Random.Shared.Next())];
+        int refused = 0;
+        await Task.WhenAll(tokens.Select(token => Task.Run(async () =>
+        {
+            try
+            {
+                await outbox.ReadPendingAsync(1, token, None);
+            }
+            catch (StaleFencingTokenException)
+            {
+                Interlocked.Increment(ref refused);
+            }
+        })));
+
+        Assert.InRange(refused, 0, 49);
+        await Assert.ThrowsAsync<StaleFencingTokenException>(async () => await outbox.ReadPendingAsync(1, 49, None));
+        Assert.Single(await outbox.ReadPendingAsync(1, 50, None));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Concurrent_adds_are_all_kept()
     {
         IOutboxStore outbox = await CreateAsync();

@@ -42,6 +42,7 @@ public sealed class DurabilityTests
         var elapsed = Stopwatch.StartNew();
         Exception outage = await Assert.ThrowsAnyAsync<Exception>(async () => await inbox.TryClaimAsync("order-3", TimeSpan.FromMinutes(1), None));
         Assert.True(outage is RedisTimeoutException or RedisConnectionException, $"unexpected {outage}");
+        Assert.Contains($"127.0.0.1:{server.Port}", outage.Message);
         Assert.InRange(elapsed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         await Assert.ThrowsAnyAsync<Exception>(async () => await outbox.CountPendingAsync(None));
 
