@@ -31,6 +31,7 @@ internal sealed class NatsConsumer : ITransportConsumer
     private Task _requestPump = Task.CompletedTask;
     private Task? _stopTask;
     private volatile bool _needEnsure;
+    private long _keepAliveDue;
     private int _inFlight;
     private int _stopping;
 
@@ -281,6 +282,7 @@ internal sealed class NatsConsumer : ITransportConsumer
                 continue;
             }
 
+            _keepAliveDue = Environment.TickCount64 + (long)keepAlive.TotalMilliseconds;
             for (int i = 0; i < batch.Count; i++)
             {
                 if (!await WaitForSlotAsync(batch, i, keepAlive, stop).ConfigureAwait(false))
@@ -311,9 +313,29 @@ internal sealed class NatsConsumer : ITransportConsumer
                 return false;
             }
 
+            long wait = _keepAliveDue - Environment.TickCount64;
+            if (wait <= 0)
+            {
+                // Every handler is still busy: the messages still waiting are not delivered yet, so restart their ack wait.
+                for (int i = next; i < batch.Count; i++)
+                {
+                    try
+                    {
+                        await batch[i].InProgressAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (NatsException)
+                    {
+                        // Redelivered after the ack timeout instead.
+                    }
+                }
+
+                _keepAliveDue = Environment.TickCount64 + (long)keepAlive.TotalMilliseconds;
+                continue;
+            }
+
             try
             {
-                if (await _slots.WaitAsync(keepAlive, stop).ConfigureAwait(false))
+                if (await _slots.WaitAsync(TimeSpan.FromMilliseconds(wait), stop).ConfigureAwait(false))
                 {
                     if (!stop.IsCancellationRequested)
                     {
@@ -327,19 +349,6 @@ internal sealed class NatsConsumer : ITransportConsumer
             catch (OperationCanceledException)
             {
                 return false;
-            }
-
-            // Every handler is still busy: the messages still waiting are not delivered yet, so restart their ack wait.
-            for (int i = next; i < batch.Count; i++)
-            {
-                try
-                {
-                    await batch[i].InProgressAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (NatsException)
-                {
-                    // Redelivered after the ack timeout instead.
-                }
             }
         }
     }

@@ -43,9 +43,24 @@ internal static class NatsNames
         return true;
     }
 
-    /// <summary>A single token: non-empty, no '.', whitespace, control characters or wildcards (queue groups).</summary>
-    public static bool IsValidToken(string? token)
-        => !string.IsNullOrEmpty(token) && !token.Contains('.', StringComparison.Ordinal) && IsValidSubject(token, allowWildcards: false);
+    /// <summary>A queue group: non-empty, no whitespace or control characters.</summary>
+    public static bool IsValidQueueGroup(string? group)
+    {
+        if (string.IsNullOrEmpty(group))
+        {
+            return false;
+        }
+
+        foreach (char c in group)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>A stream or consumer name: letters, digits, '-' and '_'.</summary>
     public static bool IsValidName(string? name)

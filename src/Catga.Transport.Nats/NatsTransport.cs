@@ -229,9 +229,9 @@ public sealed class NatsTransport : IMessageTransport
             throw new ArgumentOutOfRangeException(nameof(subscription), subscription.AckTimeout, "TransportSubscription.AckTimeout must be positive.");
         }
 
-        if (!NatsNames.IsValidToken(subscription.Group))
+        if (!NatsNames.IsValidQueueGroup(subscription.Group))
         {
-            throw new ArgumentException($"The consumer group '{subscription.Group}' of '{subscription.Destination}' is not a valid NATS queue group: no whitespace, '.', '*' or '>'.", nameof(subscription));
+            throw new ArgumentException($"The consumer group '{subscription.Group}' of '{subscription.Destination}' is not a valid NATS queue group: it must contain no whitespace.", nameof(subscription));
         }
 
         ThrowIfDisposed();

@@ -83,9 +83,9 @@ public sealed class NatsTransportOptions
             throw Bad(nameof(RequestSubjectPrefix), $"'{RequestSubjectPrefix}' overlaps SubjectPrefix '{SubjectPrefix}'; requests must travel outside the subjects the stream stores, so use a separate root such as 'catga-rpc.'");
         }
 
-        if (!NatsNames.IsValidToken(RequestQueueGroup))
+        if (!NatsNames.IsValidQueueGroup(RequestQueueGroup))
         {
-            throw Bad(nameof(RequestQueueGroup), $"'{RequestQueueGroup}' is not a valid queue group (no whitespace, '.', '*' or '>')");
+            throw Bad(nameof(RequestQueueGroup), $"'{RequestQueueGroup}' is not a valid queue group (not empty, no whitespace)");
         }
 
         if (!Enum.IsDefined(DefaultDeliveryMode))
