@@ -293,12 +293,24 @@ internal sealed class NatsConsumer : ITransportConsumer
                 }
 
                 var msg = batch[i];
-                var incoming = new NatsIncomingMessage(
-                    Connection,
-                    Subscription.Destination,
-                    new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
-                    DeliveryCount(msg),
-                    null);
+                NatsIncomingMessage incoming;
+                try
+                {
+                    incoming = new NatsIncomingMessage(
+                        Connection,
+                        Subscription.Destination,
+                        new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
+                        DeliveryCount(msg),
+                        null);
+                }
+                catch (NatsException ex)
+                {
+                    // A malformed ack subject: the message cannot be settled normally, so it is not handed out.
+                    _slots.Release();
+                    NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, "malformed");
+                    continue;
+                }
+
                 Start(incoming, msg);
             }
         }

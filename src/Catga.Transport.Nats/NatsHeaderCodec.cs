@@ -43,10 +43,33 @@ internal static class NatsHeaderCodec
                 continue;
             }
 
-            result.Set(header.Key, Decode(header.Value));
+            if (IsRepresentable(header.Key))
+            {
+                result.Set(header.Key, Decode(header.Value));
+            }
         }
 
         return result;
+    }
+
+    /// <summary>Whether <see cref="MessageHeaders"/> accepts the name: another client may send names it does not
+    /// (with spaces or non-ASCII); such headers are skipped rather than failing the delivery.</summary>
+    private static bool IsRepresentable(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (c <= ' ' || c == ':' || c >= 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     public static string Encode(string value)

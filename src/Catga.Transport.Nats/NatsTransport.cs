@@ -18,6 +18,9 @@ public sealed class NatsTransport : IMessageTransport
     private const TransportCapabilities JetStreamCapabilities = TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery
         | TransportCapabilities.Deduplication | TransportCapabilities.OrderedPerDestination;
 
+    /// <summary>JetStream's error code for "stream name already in use with a different configuration".</summary>
+    private const int StreamNameInUse = 10058;
+
     private readonly NatsTransportOptions _options;
     private readonly bool _ownsConnection;
     private readonly ConcurrentDictionary<string, string> _subjects = new(StringComparer.Ordinal);
@@ -209,9 +212,9 @@ public sealed class NatsTransport : IMessageTransport
         {
             throw new TransportTimeoutException($"No reply from '{destination}' within {timeout.TotalMilliseconds:0} ms (request subject '{subject}').", ex);
         }
-        catch (NatsException ex) when (ex is not NatsPayloadTooLargeException)
+        catch (NatsException ex)
         {
-            throw new TransportException($"The request to '{destination}' failed: {ex.Message}", ex);
+            throw new TransportException($"The request to '{destination}' (request subject '{subject}') failed: {ex.Message}", ex);
         }
 
         return new TransportMessage(NatsHeaderCodec.FromNats(reply.Headers), reply.Data);
@@ -319,7 +322,7 @@ public sealed class NatsTransport : IMessageTransport
         {
             await JetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
         }
-        catch (NatsJetStreamException ex) when (ex.ErrorCode == 10058 || ex.Code == 400)
+        catch (NatsJetStreamException ex) when (ex.ErrorCode == StreamNameInUse)
         {
             // The name is taken (another process created it, or with older settings): bring it to this configuration.
             await JetStream.UpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);

@@ -275,6 +275,39 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_existing_stream_with_other_settings_is_updated_to_the_options()
+    {
+        var transport = await TransportAsync(new NatsTransportOptions
+        {
+            SubjectPrefix = "upd.",
+            StreamName = "UPDATED",
+            DuplicateWindow = TimeSpan.FromSeconds(30),
+            MaxAge = TimeSpan.FromHours(1),
+        });
+        await transport.JetStream.CreateStreamAsync(new StreamConfig { Name = "UPDATED", Subjects = ["upd.>"], DuplicateWindow = TimeSpan.FromMinutes(1) });
+        await transport.EnsureStreamAsync(CancellationToken.None);
+        var info = await transport.JetStream.GetStreamAsync("UPDATED");
+        Assert.Equal(TimeSpan.FromSeconds(30), info.Config.DuplicateWindow);
+        Assert.Equal(TimeSpan.FromHours(1), info.Config.MaxAge);
+        Assert.Equal(StreamStorage.File, info.Config.Storage);
+        Assert.Equal(["upd.>"], info.Config.Subjects);
+    }
+
+    [Fact]
+    public async Task A_jetstream_send_to_a_subject_no_stream_stores_fails_clearly()
+    {
+        var transport = await TransportAsync(new NatsTransportOptions
+        {
+            SubjectMapper = d => "nowhere." + d,
+            PublishRetryTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        string destination = TestMessages.Destination("unstored");
+        var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None));
+        Assert.Contains(destination, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no JetStream stream stores subject", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_check_reports_a_closed_connection()
     {
         var connection = await NatsConnection.ConnectAsync(fixture.Server.Options());
