@@ -223,16 +223,16 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         TransportMessageHandler slow = async (message, ct) =>
         {
             received.Enqueue((TestMessages.N(message.Message), message.DeliveryCount));
-            await Task.Delay(300, ct);
+            await Task.Delay(500, ct);
             return DeliveryOutcome.Ack;
         };
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 8, AckTimeout = TimeSpan.FromSeconds(1) }, slow);
-        await transport.SendBatchAsync(destination, Enumerable.Range(0, 8).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 6, AckTimeout = TimeSpan.FromSeconds(2) }, slow);
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 6).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
 
-        // 8 x 300 ms in one batch takes 2.4 s, longer than the 1 s ack timeout of the messages waiting their turn.
-        await TestMessages.EventuallyAsync(() => received.Count >= 8, "eight deliveries");
-        await Task.Delay(1500);
-        Assert.Equal(Enumerable.Range(0, 8), received.Select(r => r.N));
+        // 6 x 500 ms in one batch takes 3 s: the last two wait longer than the 2 s ack timeout for their turn.
+        await TestMessages.EventuallyAsync(() => received.Count >= 6, "six deliveries");
+        await Task.Delay(2500);
+        Assert.Equal(Enumerable.Range(0, 6), received.Select(r => r.N));
         Assert.All(received, r => Assert.Equal(1, r.DeliveryCount));
     }
 
