@@ -65,7 +65,7 @@ internal sealed class NatsConsumer : ITransportConsumer
             _messages = await Connection.SubscribeAsync(_subject, Subscription.Group, cancellationToken).ConfigureAwait(false);
         }
 
-        _requests = await Connection.SubscribeAsync(_requestSubject, _transport.Options.RequestQueueGroup, cancellationToken).ConfigureAwait(false);
+        _requests = await Connection.SubscribeAsync(_requestSubject, _transport.Settings.RequestQueueGroup, cancellationToken).ConfigureAwait(false);
 
         // Once the server has processed the SUBs, messages sent from any connection reach this consumer.
         await Connection.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -173,7 +173,7 @@ internal sealed class NatsConsumer : ITransportConsumer
     }
 
     private Task EnsureConsumerAsync(CancellationToken cancellationToken)
-        => _transport.JetStream.CreateOrUpdateConsumerAsync(_transport.Options.StreamName, new ConsumerConfig
+        => _transport.JetStream.CreateOrUpdateConsumerAsync(_transport.Settings.StreamName, new ConsumerConfig
         {
             DurableName = _durable,
             Description = $"Catga group '{Subscription.Group}' of '{Subscription.Destination}'",
@@ -250,7 +250,7 @@ internal sealed class NatsConsumer : ITransportConsumer
             {
                 // Not cancelled by a graceful stop: the fetch ends by itself within BatchWait, and every message it
                 // brings is returned below, so none is left waiting for its ack timeout.
-                await foreach (var msg in _transport.JetStream.FetchAsync(_transport.Options.StreamName, _durable, fetchOptions, abort).ConfigureAwait(false))
+                await foreach (var msg in _transport.JetStream.FetchAsync(_transport.Settings.StreamName, _durable, fetchOptions, abort).ConfigureAwait(false))
                 {
                     batch.Add(msg);
                 }

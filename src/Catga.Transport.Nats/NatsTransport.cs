@@ -57,8 +57,10 @@ public sealed class NatsTransport : IMessageTransport
     public TransportCapabilities Capabilities
         => _options.DeliveryModeSelector is null && _options.DefaultDeliveryMode == NatsDeliveryMode.JetStream ? JetStreamCapabilities : TransportCapabilities.None;
 
-    /// <summary>The options in use (a validated copy; do not change them).</summary>
-    public NatsTransportOptions Options => _options;
+    /// <summary>A copy of the options in use (changing it has no effect).</summary>
+    public NatsTransportOptions Options => _options.Clone();
+
+    internal NatsTransportOptions Settings => _options;
 
     internal NatsConnection Connection { get; }
 

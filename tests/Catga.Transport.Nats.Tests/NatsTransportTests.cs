@@ -275,6 +275,39 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_selector_chooses_core_or_jetstream_per_destination()
+    {
+        var options = new NatsTransportOptions
+        {
+            DeliveryModeSelector = d => d.StartsWith("Tests.core.", StringComparison.Ordinal) ? NatsDeliveryMode.Core : null,
+        };
+        var transport = await TransportAsync(options);
+        string core = TestMessages.Destination("core");
+        string durable = TestMessages.Destination("js");
+        var subscription = (string d) => new TransportSubscription(d, "svc", SubscriptionMode.Competing);
+
+        // Both groups exist and are stopped; then one message is sent to each.
+        await (await transport.SubscribeAsync(subscription(core), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
+        await (await transport.SubscribeAsync(subscription(durable), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
+        await transport.SendAsync(core, TestMessages.Create(1), CancellationToken.None);
+        await transport.SendAsync(durable, TestMessages.Create(2), CancellationToken.None);
+
+        var coreReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        var durableReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, subscription(core), TestMessages.Recorder(coreReceived));
+        await SubscribeAsync(transport, subscription(durable), TestMessages.Recorder(durableReceived));
+        await TestMessages.EventuallyAsync(() => durableReceived.Count == 1, "the stored JetStream message");
+        await transport.SendAsync(core, TestMessages.Create(3), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => coreReceived.Count >= 1, "the core message sent while subscribed");
+        await Task.Delay(300);
+
+        // At-most-once: the core message sent while nobody listened is gone; the JetStream one waited for its group.
+        Assert.Equal([3], coreReceived.Select(r => r.N));
+        Assert.Equal([2], durableReceived.Select(r => r.N));
+        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
+    }
+
+    [Fact]
     public async Task An_existing_stream_with_other_settings_is_updated_to_the_options()
     {
         var transport = await TransportAsync(new NatsTransportOptions
