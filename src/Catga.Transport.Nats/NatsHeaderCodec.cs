@@ -1,0 +1,121 @@
+using System.Text;
+using Catga.Nats;
+
+namespace Catga.Transport.Nats;
+
+/// <summary>
+/// Converts <see cref="MessageHeaders"/> to NATS headers and back, exactly. NATS headers are an HTTP-like ASCII
+/// format and the server and other clients trim spaces around values, so a value that is not plain printable ASCII
+/// without leading or trailing spaces (or that looks like an encoded value) is sent as
+/// <c>=?utf-8?b?&lt;base64 of its UTF-8&gt;?=</c> and decoded on receipt. Names are printable ASCII already.
+/// </summary>
+internal static class NatsHeaderCodec
+{
+    /// <summary>The header JetStream deduplicates by; set from <see cref="MessageHeaderNames.MessageId"/>.</summary>
+    public const string NatsMsgId = "Nats-Msg-Id";
+
+    private const string EncodedStart = "=?utf-8?b?";
+    private const string EncodedEnd = "?=";
+
+    public static NatsHeaders ToNats(MessageHeaders headers)
+    {
+        var result = new NatsHeaders();
+        foreach (var header in headers)
+        {
+            result.Add(header.Key, Encode(header.Value));
+        }
+
+        return result;
+    }
+
+    public static MessageHeaders FromNats(NatsHeaders? headers)
+    {
+        var result = new MessageHeaders();
+        if (headers is null)
+        {
+            return result;
+        }
+
+        foreach (var header in headers)
+        {
+            if (string.Equals(header.Key, NatsMsgId, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (IsRepresentable(header.Key))
+            {
+                result.Set(header.Key, Decode(header.Value));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Whether <see cref="MessageHeaders"/> accepts the name: another client may send names it does not
+    /// (with spaces or non-ASCII); such headers are skipped rather than failing the delivery.</summary>
+    private static bool IsRepresentable(string name)
+    {
+        if (name.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (c <= ' ' || c == ':' || c >= 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static string Encode(string value)
+    {
+        if (!NeedsEncoding(value))
+        {
+            return value;
+        }
+
+        return EncodedStart + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + EncodedEnd;
+    }
+
+    public static string Decode(string value)
+    {
+        if (value.Length < EncodedStart.Length + EncodedEnd.Length
+            || !value.StartsWith(EncodedStart, StringComparison.Ordinal)
+            || !value.EndsWith(EncodedEnd, StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var base64 = value.AsSpan(EncodedStart.Length, value.Length - EncodedStart.Length - EncodedEnd.Length);
+        var bytes = new byte[base64.Length];
+        return Convert.TryFromBase64Chars(base64, bytes, out int written) ? Encoding.UTF8.GetString(bytes, 0, written) : value;
+    }
+
+    private static bool NeedsEncoding(string value)
+    {
+        if (value.Length == 0)
+        {
+            return false;
+        }
+
+        if (value[0] == ' ' || value[^1] == ' ' || value.StartsWith(EncodedStart, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        foreach (char c in value)
+        {
+            if (c < 0x20 || c > 0x7E)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

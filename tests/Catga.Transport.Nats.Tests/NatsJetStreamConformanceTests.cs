@@ -1,0 +1,17 @@
+using Catga.Transport.Conformance;
+
+namespace Catga.Transport.Nats.Tests;
+
+/// <summary>The conformance suite over JetStream (the default mode): at-least-once, durable groups, server-side
+/// delayed redelivery, deduplication and order per destination.</summary>
+public sealed class NatsJetStreamConformanceTests(NatsServerFixture fixture) : TransportConformance, IClassFixture<NatsServerFixture>
+{
+    protected override async ValueTask<IMessageTransport> ConnectAsync()
+    {
+        var transport = await fixture.TransportAsync();
+        Assert.Equal(
+            TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.Deduplication | TransportCapabilities.OrderedPerDestination,
+            transport.Capabilities);
+        return transport;
+    }
+}

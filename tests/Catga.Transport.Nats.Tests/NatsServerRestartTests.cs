@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Catga.Nats;
+using Catga.Nats.Tests;
+
+namespace Catga.Transport.Nats.Tests;
+
+/// <summary>kill -9 of the server while messages flow, then a restart on the same port with the same store.</summary>
+public sealed class NatsServerRestartTests
+{
+    [Fact]
+    public async Task Every_completed_send_is_delivered_after_a_server_crash_and_the_consumer_resumes_by_itself()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        var natsOptions = server.Options(new NatsOptions { ReconnectWaitMax = TimeSpan.FromMilliseconds(500) });
+        await using var producer = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), ownsConnection: true);
+        await using var consumerSide = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), ownsConnection: true);
+        string destination = TestMessages.Destination("crash");
+        var received = new ConcurrentDictionary<int, int>();
+        await using var consumer = await consumerSide.SubscribeAsync(
+            new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2), MaxConcurrency = 2 },
+            (message, _) =>
+            {
+                received.AddOrUpdate(TestMessages.N(message.Message), 1, (_, c) => c + 1);
+                return new(DeliveryOutcome.Ack);
+            },
+            CancellationToken.None);
+
+        var completed = new ConcurrentBag<int>();
+        const int count = 400;
+        var sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < count; i++)
+            {
+                await producer.SendAsync(destination, TestMessages.Create(i), CancellationToken.None);
+                completed.Add(i);
+                if (i % 4 == 0)
+                {
+                    await Task.Delay(5);
+                }
+            }
+        });
+
+        await TestMessages.EventuallyAsync(() => completed.Count >= 100, "messages flowing");
+        await server.KillAsync();
+        int completedAtKill = completed.Count;
+        await Task.Delay(500);
+        Assert.NotNull(await consumerSide.CheckHealthAsync(CancellationToken.None));
+        await server.StartAsync();
+
+        await sending.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(count, completed.Count);
+        Assert.True(completedAtKill < count - 100, $"the server died while sends were still to come ({completedAtKill} completed)");
+        await TestMessages.EventuallyAsync(() => completed.All(received.ContainsKey), "every completed send delivered", seconds: 30);
+        Assert.True(received.Keys.Max() == count - 1, "the consumer resumed after the restart");
+        await TestMessages.EventuallyAsync(() => consumerSide.CheckHealthAsync(CancellationToken.None).AsTask().Result is null, "healthy again", seconds: 10);
+    }
+}

@@ -1,0 +1,377 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Catga.Nats;
+using Catga.Nats.JetStream;
+
+namespace Catga.Transport.Nats.Tests;
+
+/// <summary>Behaviour specific to NATS, against a real nats-server: deduplication, subjects, requests, headers on
+/// the wire, stop semantics and durable positions.</summary>
+public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixture<NatsServerFixture>, IAsyncLifetime
+{
+    private readonly List<IAsyncDisposable> _disposables = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        for (int i = _disposables.Count - 1; i >= 0; i--)
+        {
+            await _disposables[i].DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_duplicate_message_id_is_stored_and_delivered_once()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("dedup");
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+
+        var id = MessageId.NewId().ToString();
+        await transport.SendAsync(destination, TestMessages.Create(1, id), CancellationToken.None);
+        await transport.SendAsync(destination, TestMessages.Create(2, id), CancellationToken.None);
+        await transport.SendBatchAsync(destination, [TestMessages.Create(3, id), TestMessages.Create(4), TestMessages.Create(5, id)], CancellationToken.None);
+
+        await TestMessages.EventuallyAsync(() => received.Count >= 2, "the two distinct messages");
+        await Task.Delay(700);
+        Assert.Equal([1, 4], received.Select(r => r.N).Order());
+        var stream = await transport.JetStream.GetStreamAsync("CATGA");
+        Assert.Equal(TimeSpan.FromMinutes(2), stream.Config.DuplicateWindow);
+    }
+
+    [Fact]
+    public async Task Default_subject_is_prefix_plus_destination_and_the_stream_stores_it_with_the_message_id()
+    {
+        var transport = await TransportAsync();
+        string destination = "Shop.Orders.PlaceOrder" + Guid.NewGuid().ToString("N");
+        Assert.Equal("catga." + destination, transport.GetSubject(destination));
+        Assert.Equal("catga-rpc." + destination, transport.GetRequestSubject(destination));
+
+        await using var raw = await NatsConnection.ConnectAsync(fixture.Server.Options());
+        await using var spy = await raw.SubscribeAsync("catga." + destination);
+        await raw.FlushAsync();
+        var message = TestMessages.Create(1);
+        message.Headers.Set("x-text", "caf\u00e9 \u2603");
+        message.Headers.Set("x-padded", "  spaces  ");
+        await transport.SendAsync(destination, message, CancellationToken.None);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        Assert.True(await spy.Messages.WaitToReadAsync(cts.Token));
+        Assert.True(spy.Messages.TryRead(out var wire));
+        Assert.Equal(message.MessageId, wire.Headers!["Nats-Msg-Id"]);
+        Assert.Equal(message.MessageId, wire.Headers["catga-message-id"]);
+        foreach (var header in wire.Headers)
+        {
+            Assert.All(header.Value, c => Assert.InRange(c, ' ', '~'));
+        }
+
+        Assert.Equal(message.Body.ToArray(), wire.Data.ToArray());
+        var decoded = NatsHeaderCodec.FromNats(wire.Headers);
+        Assert.Equal("caf\u00e9 \u2603", decoded["x-text"]);
+        Assert.Equal("  spaces  ", decoded["x-padded"]);
+        Assert.Null(decoded["Nats-Msg-Id"]);
+    }
+
+    [Fact]
+    public async Task Subject_mapper_overrides_the_scheme()
+    {
+        var options = new NatsTransportOptions
+        {
+            SubjectMapper = d => "custom." + d.ToLowerInvariant(),
+            RequestSubjectMapper = d => "custom-rpc." + d.ToLowerInvariant(),
+            StreamName = "CUSTOM",
+            StreamSubjects = ["custom.>"],
+        };
+        var transport = await TransportAsync(options);
+        string destination = TestMessages.Destination("Mapped");
+        string subject = "custom." + destination.ToLowerInvariant();
+        Assert.Equal(subject, transport.GetSubject(destination));
+
+        await using var raw = await NatsConnection.ConnectAsync(fixture.Server.Options());
+        await using var spy = await raw.SubscribeAsync(subject);
+        await raw.FlushAsync();
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await transport.SendAsync(destination, TestMessages.Create(9), CancellationToken.None);
+
+        await TestMessages.EventuallyAsync(() => received.Count == 1 && spy.Messages.Count == 1, "the message on the mapped subject");
+        var info = await transport.JetStream.GetStreamAsync("CUSTOM");
+        Assert.Equal(1, info.State.Messages);
+
+        Assert.Equal("custom-rpc." + destination.ToLowerInvariant(), transport.GetRequestSubject(destination));
+    }
+
+    [Theory]
+    [InlineData("Shop Orders")]
+    [InlineData("Shop.*")]
+    [InlineData("Shop.>")]
+    [InlineData("Shop..Orders")]
+    [InlineData(".Shop")]
+    [InlineData("Shop\tOrders")]
+    public async Task A_destination_that_is_not_a_valid_subject_is_rejected_naming_it(string destination)
+    {
+        var transport = await TransportAsync();
+        var send = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None));
+        Assert.Equal("destination", send.ParamName);
+        Assert.Contains($"'{destination}'", send.Message, StringComparison.Ordinal);
+        var request = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.RequestAsync(destination, TestMessages.Create(1), TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.Contains($"'{destination}'", request.Message, StringComparison.Ordinal);
+        var subscribe = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.SubscribeAsync(new TransportSubscription(destination, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None));
+        Assert.Contains($"'{destination}'", subscribe.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mapper_that_returns_an_invalid_subject_is_reported_with_both_names()
+    {
+        var transport = await TransportAsync(new NatsTransportOptions { SubjectMapper = d => "catga." + d + ".>" });
+        var ex = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.SendAsync("Shop.Orders", TestMessages.Create(1), CancellationToken.None));
+        Assert.Contains("'Shop.Orders'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'catga.Shop.Orders.>'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_errors_name_the_destination()
+    {
+        var server = await TransportAsync();
+        var client = await TransportAsync();
+        string nobody = TestMessages.Destination("nobody");
+        var none = await Assert.ThrowsAsync<TransportNoRespondersException>(async () => await client.RequestAsync(nobody, TestMessages.Create(1), TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.Contains(nobody, none.Message, StringComparison.Ordinal);
+
+        string silent = TestMessages.Destination("silent");
+        await SubscribeAsync(server, new TransportSubscription(silent, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack));
+        var timeout = await Assert.ThrowsAsync<TransportTimeoutException>(async () => await client.RequestAsync(silent, TestMessages.Create(1), TimeSpan.FromMilliseconds(200), CancellationToken.None));
+        Assert.Contains(silent, timeout.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_is_handled_by_one_consumer_even_across_groups_and_is_never_stored()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("rpc");
+        int calls = 0;
+        TransportMessageHandler responder = async (message, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            await message.ReplyAsync(new TransportMessage(new MessageHeaders().Set("x-reply", "r\u00e9ponse"), message.Message.Body), ct);
+            await Assert.ThrowsAsync<InvalidOperationException>(async () => await message.ReplyAsync(new TransportMessage(new MessageHeaders(), default), ct));
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(transport, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), responder);
+        await SubscribeAsync(transport, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), responder);
+        var before = (await transport.JetStream.GetStreamAsync("CATGA")).State.Messages;
+
+        for (int i = 0; i < 10; i++)
+        {
+            var reply = await transport.RequestAsync(destination, TestMessages.Create(i), TimeSpan.FromSeconds(5), CancellationToken.None);
+            Assert.Equal("r\u00e9ponse", reply.Headers["x-reply"]);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(10, Volatile.Read(ref calls));
+        var after = (await transport.JetStream.GetStreamAsync("CATGA")).State.Messages;
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task Each_group_gets_a_durable_consumer_on_the_destination_subject_with_the_ack_timeout()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("durable");
+        await SubscribeAsync(transport, new TransportSubscription(destination, "billing.v2", SubscriptionMode.Broadcast) { AckTimeout = TimeSpan.FromSeconds(7) }, (_, _) => new(DeliveryOutcome.Ack));
+        var durable = NatsTransport.GetDurableName("billing.v2", destination);
+        Assert.Matches("^[A-Za-z0-9_-]+$", durable);
+        Assert.NotEqual(durable, NatsTransport.GetDurableName("billing_v2", destination));
+        var info = await transport.JetStream.GetConsumerAsync("CATGA", durable);
+        Assert.Equal("catga." + destination, info.Config.FilterSubject);
+        Assert.Equal(TimeSpan.FromSeconds(7), info.Config.AckWait);
+        Assert.Equal(AckPolicy.Explicit, info.Config.AckPolicy);
+    }
+
+    [Fact]
+    public async Task A_restarted_consumer_resumes_from_its_durable_position()
+    {
+        string destination = TestMessages.Destination("resume");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
+        var first = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        var sender = await TransportAsync();
+        await using (var transport = await fixture.TransportAsync())
+        {
+            await transport.SubscribeAsync(subscription, TestMessages.Recorder(first), CancellationToken.None);
+            await sender.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
+            await TestMessages.EventuallyAsync(() => first.Count >= 10, "the first ten");
+        }
+
+        await sender.SendBatchAsync(destination, Enumerable.Range(10, 10).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
+        var second = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(await TransportAsync(), subscription, TestMessages.Recorder(second));
+        await TestMessages.EventuallyAsync(() => second.Count >= 10, "the ten sent while it was down");
+        await Task.Delay(500);
+        Assert.Equal(Enumerable.Range(0, 10), first.Select(r => r.N));
+        Assert.Equal(Enumerable.Range(10, 10), second.Select(r => r.N));
+        Assert.All(second, r => Assert.Equal(1, r.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task Fetched_messages_waiting_for_a_handler_are_kept_alive_and_not_redelivered()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("keepalive");
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        TransportMessageHandler slow = async (message, ct) =>
+        {
+            received.Enqueue((TestMessages.N(message.Message), message.DeliveryCount));
+            await Task.Delay(500, ct);
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 6, AckTimeout = TimeSpan.FromSeconds(2) }, slow);
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 6).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
+
+        // 6 x 500 ms in one batch takes 3 s: the last two wait longer than the 2 s ack timeout for their turn.
+        await TestMessages.EventuallyAsync(() => received.Count >= 6, "six deliveries");
+        await Task.Delay(2500);
+        Assert.Equal(Enumerable.Range(0, 6), received.Select(r => r.N));
+        Assert.All(received, r => Assert.Equal(1, r.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task A_stop_whose_token_fires_cancels_handlers_and_leaves_their_messages_for_redelivery()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("abort");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
+        var started = new TaskCompletionSource();
+        bool cancelled = false;
+        var consumer = await transport.SubscribeAsync(subscription, async (_, ct) =>
+        {
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+                throw;
+            }
+
+            return DeliveryOutcome.Ack;
+        }, CancellationToken.None);
+        await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            await consumer.StopAsync(cts.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.True(cancelled);
+        Assert.Equal(0, consumer.InFlight);
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(await TransportAsync(), subscription, TestMessages.Recorder(received));
+        await TestMessages.EventuallyAsync(() => received.Count >= 1, "the redelivery", seconds: 5);
+        Assert.Equal((1, 2), received.Single());
+    }
+
+    [Fact]
+    public async Task The_selector_chooses_core_or_jetstream_per_destination()
+    {
+        var options = new NatsTransportOptions
+        {
+            DeliveryModeSelector = d => d.StartsWith("Tests.core.", StringComparison.Ordinal) ? NatsDeliveryMode.Core : null,
+        };
+        var transport = await TransportAsync(options);
+        string core = TestMessages.Destination("core");
+        string durable = TestMessages.Destination("js");
+        var subscription = (string d) => new TransportSubscription(d, "svc", SubscriptionMode.Competing);
+
+        // Both groups exist and are stopped; then one message is sent to each.
+        await (await transport.SubscribeAsync(subscription(core), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
+        await (await transport.SubscribeAsync(subscription(durable), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
+        await transport.SendAsync(core, TestMessages.Create(1), CancellationToken.None);
+        await transport.SendAsync(durable, TestMessages.Create(2), CancellationToken.None);
+
+        var coreReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        var durableReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, subscription(core), TestMessages.Recorder(coreReceived));
+        await SubscribeAsync(transport, subscription(durable), TestMessages.Recorder(durableReceived));
+        await TestMessages.EventuallyAsync(() => durableReceived.Count == 1, "the stored JetStream message");
+        await transport.SendAsync(core, TestMessages.Create(3), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => coreReceived.Count >= 1, "the core message sent while subscribed");
+        await Task.Delay(300);
+
+        // At-most-once: the core message sent while nobody listened is gone; the JetStream one waited for its group.
+        Assert.Equal([3], coreReceived.Select(r => r.N));
+        Assert.Equal([2], durableReceived.Select(r => r.N));
+        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
+    }
+
+    [Fact]
+    public async Task An_existing_stream_with_other_settings_is_updated_to_the_options()
+    {
+        var transport = await TransportAsync(new NatsTransportOptions
+        {
+            SubjectPrefix = "upd.",
+            StreamName = "UPDATED",
+            DuplicateWindow = TimeSpan.FromSeconds(30),
+            MaxAge = TimeSpan.FromHours(1),
+        });
+        await transport.JetStream.CreateStreamAsync(new StreamConfig { Name = "UPDATED", Subjects = ["upd.>"], DuplicateWindow = TimeSpan.FromMinutes(1) });
+        await transport.EnsureStreamAsync(CancellationToken.None);
+        var info = await transport.JetStream.GetStreamAsync("UPDATED");
+        Assert.Equal(TimeSpan.FromSeconds(30), info.Config.DuplicateWindow);
+        Assert.Equal(TimeSpan.FromHours(1), info.Config.MaxAge);
+        Assert.Equal(StreamStorage.File, info.Config.Storage);
+        Assert.Equal(["upd.>"], info.Config.Subjects);
+    }
+
+    [Fact]
+    public async Task A_jetstream_send_to_a_subject_no_stream_stores_fails_clearly()
+    {
+        var transport = await TransportAsync(new NatsTransportOptions
+        {
+            SubjectMapper = d => "nowhere." + d,
+            PublishRetryTimeout = TimeSpan.FromMilliseconds(300),
+        });
+        string destination = TestMessages.Destination("unstored");
+        var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None));
+        Assert.Contains(destination, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("no JetStream stream stores subject", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_check_reports_a_closed_connection()
+    {
+        var connection = await NatsConnection.ConnectAsync(fixture.Server.Options());
+        await using var transport = new NatsTransport(connection, ownsConnection: true);
+        Assert.Null(await transport.CheckHealthAsync(CancellationToken.None));
+        await connection.DisposeAsync();
+        var problem = await transport.CheckHealthAsync(CancellationToken.None);
+        Assert.NotNull(problem);
+        Assert.Contains("closed", problem, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_connection_that_is_not_connected_yet_is_connected_on_first_use()
+    {
+        await using var transport = new NatsTransport(new NatsConnection(fixture.Server.Options()), ownsConnection: true);
+        Assert.Null(await transport.CheckHealthAsync(CancellationToken.None));
+        string destination = TestMessages.Destination("lazy");
+        await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
+    }
+
+    private async Task<NatsTransport> TransportAsync(NatsTransportOptions? options = null)
+    {
+        var transport = await fixture.TransportAsync(options);
+        _disposables.Add(transport);
+        return transport;
+    }
+
+    private async Task<ITransportConsumer> SubscribeAsync(NatsTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
+    {
+        var consumer = await transport.SubscribeAsync(subscription, handler, CancellationToken.None);
+        _disposables.Add(consumer);
+        return consumer;
+    }
+}
