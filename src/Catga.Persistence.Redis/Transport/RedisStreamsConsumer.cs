@@ -307,16 +307,18 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
             outcome = default;
         }
 
-        if (_abortHandlers.IsCancellationRequested)
+        bool isRequest = delivery.Entry.RequestId is not null && delivery.Entry.ReplyTo is not null;
+        if (_abortHandlers.IsCancellationRequested && !isRequest)
         {
             // Stopped without grace: the message stays pending for redelivery, keeping its delivery count.
             _handledUnsettled.TryAdd(HeldKey(delivery.FromRetryStream, delivery.Id), 0);
             return;
         }
 
-        if (delivery.Entry.RequestId is not null && delivery.Entry.ReplyTo is not null)
+        if (isRequest)
         {
-            // Requests are not redelivered: the requester is waiting and times out or retries itself.
+            // Requests are not redelivered, even when the handler was cancelled: the requester is waiting and times
+            // out or retries itself.
             outcome = DeliveryOutcome.Ack;
         }
 
