@@ -15,13 +15,13 @@ public sealed class StreamsRedisFixture : IAsyncLifetime
 }
 
 /// <summary>Transports, each with its own client, disposed together (transport first, then its client).</summary>
-public sealed class StreamsTransports(RedisServer server) : IAsyncDisposable
+public sealed class StreamsTransports(RedisServer server, RedisProtocolVersion protocol = RedisProtocolVersion.Resp3) : IAsyncDisposable
 {
     private readonly List<(RedisStreamsTransport Transport, RedisClient Client)> _created = [];
 
     public async Task<RedisStreamsTransport> ConnectAsync(Action<RedisStreamsTransportOptions>? configure = null)
     {
-        var client = await server.ConnectAsync();
+        var client = await server.ConnectAsync(protocol);
         var options = new RedisStreamsTransportOptions { KeyPrefix = "test:" };
         configure?.Invoke(options);
         var transport = new RedisStreamsTransport(client, options);
