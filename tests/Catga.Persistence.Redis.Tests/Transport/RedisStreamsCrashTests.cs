@@ -75,6 +75,6 @@ public sealed class RedisStreamsCrashTests
         Assert.NotNull(problem);
         Assert.Contains($"127.0.0.1:{server.Port}", problem, StringComparison.Ordinal);
         await server.StartProcessAsync();
-        await Eventually.TrueAsync(() => transport.CheckHealthAsync(CancellationToken.None).AsTask().Result is null, "healthy again");
+        await StreamsEventually.TrueAsync(async () => await transport.CheckHealthAsync(CancellationToken.None) is null, "healthy again");
     }
 }

@@ -90,8 +90,8 @@ public sealed class RedisStreamsTransportTests(StreamsRedisFixture fixture) : IC
         Assert.Equal(sent.MessageId, got.Id);
         Assert.Equal(2, got.DeliveryCount);
         Assert.Equal(sent.Body.ToArray(), got.Message.Body.ToArray());
-        await Eventually.TrueAsync(
-            () => _raw.StreamPendingAsync(survivor.GetStreamKey(destination), "svc").AsTask().Result.Count == 0,
+        await StreamsEventually.TrueAsync(
+            async () => (await _raw.StreamPendingAsync(survivor.GetStreamKey(destination), "svc")).Count == 0,
             "the reclaimed message acknowledged");
         neverReturns.TrySetResult(DeliveryOutcome.Ack);
         await dying.DisposeAsync();
