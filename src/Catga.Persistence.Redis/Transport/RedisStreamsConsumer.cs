@@ -91,6 +91,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
         CancellationToken abort = _fetchAbort.Token;
         long nextMove = 0;
         long nextReclaim = 0;
+        long nextPrune = Stopwatch.GetTimestamp() + (long)(Math.Min(60, (_transport.Options.IdleConsumerTimeout ?? TimeSpan.Zero).TotalSeconds) * Stopwatch.Frequency);
         int failures = 0;
         long blockMs = Math.Max(1, (long)Subscription.BatchWait.TotalMilliseconds);
         while (!stop.IsCancellationRequested)
@@ -124,6 +125,14 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
                     room -= await ReclaimAsync(retryStream: false, room, abort).ConfigureAwait(false);
                     room -= await ReclaimAsync(retryStream: true, room, abort).ConfigureAwait(false);
                     nextReclaim = now + (long)(_reclaimInterval.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                if (_transport.Options.IdleConsumerTimeout is { } idle && now >= nextPrune)
+                {
+                    await _client.EvaluateAsync(RedisStreamsScripts.PruneConsumers, [StreamKey], [Group, (long)idle.TotalMilliseconds, Name], abort).ConfigureAwait(false);
+                    await _client.EvaluateAsync(RedisStreamsScripts.PruneConsumers, [RetryKey], [Group, (long)idle.TotalMilliseconds, Name], abort).ConfigureAwait(false);
+                    TimeSpan every = idle < TimeSpan.FromMinutes(1) ? idle : TimeSpan.FromMinutes(1);
+                    nextPrune = now + (long)(every.TotalSeconds * Stopwatch.Frequency);
                 }
 
                 if (room > 0)

@@ -106,4 +106,27 @@ internal static class RedisStreamsScripts
         if #p < 10000 then redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], ARGV[2]) end
         return #p
         """);
+
+    /// <summary>Deletes the consumers of a group that have nothing pending and have been idle at least a given time
+    /// (consumers of processes that died; a live consumer that is deleted is created again by its next read, and
+    /// with nothing pending nothing is lost). KEYS[1] stream. ARGV[1] group, ARGV[2] min idle ms, ARGV[3] this consumer.
+    /// Returns the number deleted.</summary>
+    public static readonly RedisScript PruneConsumers = new("""
+        local ok, cs = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+        if not ok then return 0 end
+        local removed = 0
+        for _, c in ipairs(cs) do
+          local name, pending, idle
+          for i = 1, #c, 2 do
+            if c[i] == 'name' then name = c[i + 1]
+            elseif c[i] == 'pending' then pending = c[i + 1]
+            elseif c[i] == 'idle' then idle = c[i + 1] end
+          end
+          if name and name ~= ARGV[3] and pending == 0 and idle and idle >= tonumber(ARGV[2]) then
+            redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], name)
+            removed = removed + 1
+          end
+        end
+        return removed
+        """);
 }

@@ -35,6 +35,11 @@ public sealed class RedisStreamsTransportOptions
     /// subscription's ack timeout, between 50 ms and 10 s. A consumer also looks once when it starts.</summary>
     public TimeSpan? ReclaimInterval { get; set; }
 
+    /// <summary>Consumers of a group with nothing pending that have not read for this long (their process died without
+    /// a graceful stop) are deleted from the group by the other consumers, checked once a minute (or at this interval
+    /// when shorter). Default 1 hour; null keeps them.</summary>
+    public TimeSpan? IdleConsumerTimeout { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often a consumer moves due delayed retries back into its group's retry stream. Default 100 ms; a
     /// retry is redelivered at most about this much (plus the subscription's batch wait) after it is due.</summary>
     public TimeSpan DelayedRetryPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
@@ -70,6 +75,11 @@ public sealed class RedisStreamsTransportOptions
             throw Invalid(nameof(ReclaimInterval), "must be positive, or null to derive it from the ack timeout", reclaim.ToString());
         }
 
+        if (IdleConsumerTimeout is { } idle && idle <= TimeSpan.Zero)
+        {
+            throw Invalid(nameof(IdleConsumerTimeout), "must be positive, or null to keep idle consumers", idle.ToString());
+        }
+
         Positive(DelayedRetryPollInterval, nameof(DelayedRetryPollInterval));
         Positive(MaxErrorBackoff, nameof(MaxErrorBackoff));
         Positive(HealthCheckTimeout, nameof(HealthCheckTimeout));
@@ -90,6 +100,7 @@ public sealed class RedisStreamsTransportOptions
             MaxLength = MaxLength,
             NewGroupsReadHistory = NewGroupsReadHistory,
             ReclaimInterval = ReclaimInterval,
+            IdleConsumerTimeout = IdleConsumerTimeout,
             DelayedRetryPollInterval = DelayedRetryPollInterval,
             ReplyTimeToLive = ReplyTimeToLive,
             InstanceId = InstanceId ?? Guid.NewGuid().ToString("N"),

@@ -235,6 +235,62 @@ public sealed class RedisStreamsTransportTests(StreamsRedisFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Idle_consumers_with_nothing_pending_are_removed_and_others_kept()
+    {
+        var transport = await _transports.ConnectAsync(o => o.IdleConsumerTimeout = TimeSpan.FromMilliseconds(300));
+        string destination = NewDestination("prune");
+        string key = transport.GetStreamKey(destination);
+        await _raw.StreamCreateGroupAsync(key, "svc", "$");
+
+        // A consumer that handled its entry and died (nothing pending), and one that died holding an entry.
+        await _raw.StreamAddAsync(key, [new("body", new byte[] { 1 })]);
+        var handled = Assert.Single(await _raw.StreamReadGroupAsync(key, "svc", "ghost", count: 1));
+        await _raw.StreamAcknowledgeAsync(key, "svc", [handled.Id]);
+        await _raw.StreamAddAsync(key, [new("body", new byte[] { 2 })]);
+        Assert.Single(await _raw.StreamReadGroupAsync(key, "svc", "holder", count: 1));
+        Assert.Equal(["ghost", "holder"], (await ConsumerNamesAsync(key, "svc")).Order());
+
+        var received = new Received();
+        await SubscribeAsync(
+            transport,
+            new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromMinutes(5) },
+            (message, _) =>
+            {
+                received.Add(message);
+                return new(DeliveryOutcome.Ack);
+            });
+
+        await StreamsEventually.TrueAsync(async () => !(await ConsumerNamesAsync(key, "svc")).Contains("ghost"), "the ghost consumer removed");
+        Assert.Contains("holder", await ConsumerNamesAsync(key, "svc"));
+
+        // Pruning never gets in the way of the live consumer.
+        await transport.SendAsync(destination, Message(3), CancellationToken.None);
+        await Task.Delay(700);
+        await transport.SendAsync(destination, Message(4), CancellationToken.None);
+        await Eventually.TrueAsync(() => received.Count >= 2, "both messages to the live consumer");
+        Assert.Equal([3, 4], received.Items.Select(d => N(d.Message)));
+        Assert.Equal(1, (await _raw.StreamPendingAsync(key, "svc")).Count);
+    }
+
+    private async Task<List<string>> ConsumerNamesAsync(string key, string group)
+    {
+        var reply = await _raw.ExecuteAsync("XINFO", "CONSUMERS", key, group);
+        var names = new List<string>();
+        foreach (var consumer in reply.Elements)
+        {
+            for (int i = 0; i + 1 < consumer.Count; i += 2)
+            {
+                if (consumer[i].ToString() == "name")
+                {
+                    names.Add(consumer[i + 1].ToString());
+                }
+            }
+        }
+
+        return names;
+    }
+
+    [Fact]
     public async Task Request_to_a_destination_without_a_group_fails_at_once_naming_it()
     {
         var transport = await _transports.ConnectAsync();
