@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Catga.Persistence.Redis.Transport;
 using Catga.Redis.Tests.Infrastructure;
 using Catga.Transport;
-using Catga.Transport.Conformance;
+using Eventually = Catga.Transport.Conformance.Eventually;
 
 namespace Catga.Persistence.Redis.Tests.Transport;
 
