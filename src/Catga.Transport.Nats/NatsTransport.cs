@@ -445,7 +445,7 @@ public sealed class NatsTransport : IMessageTransport
     private async Task PublishJetStreamAsync(string destination, string subject, TransportMessage message, CancellationToken cancellationToken)
     {
         var headers = NatsHeaderCodec.ToNats(message.Headers);
-        var messageId = message.MessageId;
+        var messageId = message.Headers[MessageHeaderNames.DeduplicationId] ?? message.MessageId;
         var publishOptions = messageId is null ? null : new JetStreamPublishOptions { MsgId = messageId };
         var deadline = DateTime.UtcNow + _options.PublishRetryTimeout;
         var delay = TimeSpan.FromMilliseconds(50);

@@ -65,7 +65,7 @@ public sealed class DeadLetterManager
             return false;
         }
 
-        await _transport.SendAsync(letter.Destination, letter.Message, cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(letter.Destination, ForReplay(letter), cancellationToken).ConfigureAwait(false);
         await _store.DeleteAsync(letter.Id, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -87,13 +87,20 @@ public sealed class DeadLetterManager
 
             foreach (var letter in page)
             {
-                await _transport.SendAsync(letter.Destination, letter.Message, cancellationToken).ConfigureAwait(false);
+                await _transport.SendAsync(letter.Destination, ForReplay(letter), cancellationToken).ConfigureAwait(false);
                 await _store.DeleteAsync(letter.Id, cancellationToken).ConfigureAwait(false);
                 replayed++;
             }
         }
 
         return replayed;
+    }
+
+    /// <summary>The original message with a fresh deduplication key, so a deduplicating transport accepts it again.</summary>
+    private static TransportMessage ForReplay(DeadLetter letter)
+    {
+        var headers = new MessageHeaders(letter.Message.Headers).Set(MessageHeaderNames.DeduplicationId, $"{letter.Id}/replay/{Guid.NewGuid():N}");
+        return new TransportMessage(headers, letter.Message.Body);
     }
 
     /// <summary>Deletes one dead letter without replaying it.</summary>

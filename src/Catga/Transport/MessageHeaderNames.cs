@@ -25,6 +25,10 @@ public static class MessageHeaderNames
     /// <summary>W3C trace context: the vendor-specific <c>tracestate</c>.</summary>
     public const string TraceState = "tracestate";
 
+    /// <summary>The key a deduplicating transport uses instead of <see cref="MessageId"/> when present: a dead-letter
+    /// replay keeps the message id (so inboxes still recognise it) but needs a new deduplication key to be accepted.</summary>
+    public const string DeduplicationId = "catga-dedup-id";
+
     /// <summary>On a reply: <c>ok</c> or <c>error</c> (the body is then a serialized result).</summary>
     public const string ReplyStatus = "catga-reply";
 }

@@ -8,5 +8,9 @@ public sealed class InMemoryDistributedConformanceTests : DistributedConformance
 {
     private readonly InMemoryBroker _broker = new();
 
-    protected override void UseTransport(CatgaBuilder builder) => builder.UseInMemoryTransport(_broker);
+    protected override ValueTask UseTransportAsync(CatgaBuilder builder)
+    {
+        builder.UseInMemoryTransport(_broker);
+        return ValueTask.CompletedTask;
+    }
 }

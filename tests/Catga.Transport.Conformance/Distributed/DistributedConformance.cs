@@ -17,10 +17,14 @@ public abstract class DistributedConformance : IAsyncLifetime
     private int _instances;
 
     /// <summary>Adds the transport; every call must connect to the same server.</summary>
-    protected abstract void UseTransport(CatgaBuilder builder);
+    protected abstract ValueTask UseTransportAsync(CatgaBuilder builder);
 
     /// <summary>Adds the stores of one service instance (in-memory by default).</summary>
-    protected virtual void UsePersistence(CatgaBuilder builder) => builder.UseInMemoryPersistence();
+    protected virtual ValueTask UsePersistenceAsync(CatgaBuilder builder)
+    {
+        builder.UseInMemoryPersistence();
+        return ValueTask.CompletedTask;
+    }
 
     public virtual Task InitializeAsync() => Task.CompletedTask;
 
@@ -47,10 +51,10 @@ public abstract class DistributedConformance : IAsyncLifetime
         }
 
         builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
-        UseTransport(builder);
+        await UseTransportAsync(builder);
         if (persistence)
         {
-            UsePersistence(builder);
+            await UsePersistenceAsync(builder);
         }
 
         builder.AddDistributedMessaging(options =>
