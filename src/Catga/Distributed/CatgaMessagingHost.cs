@@ -68,7 +68,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
                 continue;
             }
 
-            if (!handledHere || !(named || (_options.ConsumeAllDistributed && type.IsDistributed)))
+            if (!handledHere || !(named || (_options.ConsumeAllDistributed && type.IsDistributed && !_options.IsRouted(type))))
             {
                 continue;
             }

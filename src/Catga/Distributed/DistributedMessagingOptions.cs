@@ -11,6 +11,8 @@ public sealed class DistributedMessagingOptions
     private readonly Dictionary<string, Action<ConsumerOptions>> _perType = new(StringComparer.Ordinal);
     private readonly HashSet<string> _consume = new(StringComparer.Ordinal);
     private readonly HashSet<string> _publish = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _route = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _routeSlots = [];
 
     /// <summary>The name of this service: the consumer group of its subscriptions and the scope of its inbox. Every
     /// instance of one service uses the same name, so they compete for commands and share one copy of each event.</summary>
@@ -73,6 +75,25 @@ public sealed class DistributedMessagingOptions
         return this;
     }
 
+    /// <summary>
+    /// Always sends <typeparamref name="TMessage"/> to the transport and never handles it inline here, even when this
+    /// process has a handler for it: a request goes to the service that consumes it (request/reply), an event is only
+    /// published. For one executable deployed in several roles, where every role contains every handler.
+    /// </summary>
+    /// <typeparam name="TMessage">A request or event type.</typeparam>
+    /// <returns>These options.</returns>
+    public DistributedMessagingOptions Route<TMessage>()
+        where TMessage : ISerializableMessage<TMessage>
+    {
+        _route.Add(TMessage.MessageTypeName);
+        _routeSlots.Add(Runtime.MessageSlot<TMessage>.Index);
+        return this;
+    }
+
+    internal IReadOnlyCollection<int> RoutedSlots => _routeSlots;
+
+    internal bool IsRouted(MessageTypeInfo type) => _route.Contains(type.Name);
+
     /// <summary>Sets how <typeparamref name="TMessage"/> is consumed (retry, timeout, breaker, concurrency, rate).</summary>
     /// <typeparam name="TMessage">The message type.</typeparam>
     /// <param name="configure">Changes to the defaults.</param>
@@ -85,7 +106,7 @@ public sealed class DistributedMessagingOptions
         return this;
     }
 
-    internal bool ShouldPublish(MessageTypeInfo type) => type.IsDistributed || _publish.Contains(type.Name);
+    internal bool ShouldPublish(MessageTypeInfo type) => type.IsDistributed || _publish.Contains(type.Name) || _route.Contains(type.Name);
 
     internal ResolvedConsumerOptions Resolve(MessageTypeInfo type)
     {

@@ -20,6 +20,7 @@ internal sealed class OutboundRouter
     private readonly DistributedMessagingOptions _options;
     private readonly IOutboxStore? _outbox;
     private readonly ILogger _logger;
+    private bool[] _routed = [];
 
     public OutboundRouter(IMessageTransport transport, IMessageSerializer serializer, MessageTypeRegistry registry, DistributedMessagingOptions options, IOutboxStore? outbox, ILogger logger)
     {
@@ -29,12 +30,25 @@ internal sealed class OutboundRouter
         _options = options;
         _outbox = options.UseOutbox ? outbox : null;
         _logger = logger;
+        foreach (int slot in options.RoutedSlots)
+        {
+            if (slot >= _routed.Length)
+            {
+                Array.Resize(ref _routed, slot + 1);
+            }
+
+            _routed[slot] = true;
+        }
     }
 
     /// <summary>Raised after a message is written to the outbox here, so the relay does not wait for its next poll.</summary>
     public event Action? OutboxWritten;
 
     public IMessageTransport Transport => _transport;
+
+    /// <summary>Whether the message type in <paramref name="slot"/> is never handled inline here (see
+    /// <see cref="DistributedMessagingOptions.Route{TMessage}"/>).</summary>
+    public bool IsRouted(int slot) => (uint)slot < (uint)_routed.Length && _routed[slot];
 
     public MessageTypeRegistry Registry => _registry;
 

@@ -75,12 +75,12 @@ public sealed class CatgaDispatcher : ICatgaMediator
     /// <summary>The request pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
     /// <param name="slot">The request type's <see cref="MessageSlot{TMessage}.Index"/>.</param>
     /// <returns>A <see cref="RequestPipeline{TRequest, TResponse}"/>, or <see langword="null"/> when no handler is registered.</returns>
-    public object? FindRequestPipeline(int slot) => Find(_runtime.Requests, slot);
+    public object? FindRequestPipeline(int slot) => _outbound is { } outbound && outbound.IsRouted(slot) ? null : Find(_runtime.Requests, slot);
 
     /// <summary>The event pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
     /// <param name="slot">The event type's <see cref="MessageSlot{TMessage}.Index"/>.</param>
     /// <returns>An <see cref="EventPipeline{TEvent}"/>, or <see langword="null"/> when the event has no handlers.</returns>
-    public object? FindEventPipeline(int slot) => Find(_runtime.Events, slot);
+    public object? FindEventPipeline(int slot) => _outbound is { } outbound && outbound.IsRouted(slot) ? null : Find(_runtime.Events, slot);
 
     /// <summary>The stream pipeline in <paramref name="slot"/>, or <see langword="null"/>. Called by generated message code.</summary>
     /// <param name="slot">The request type's <see cref="MessageSlot{TMessage}.Index"/>.</param>

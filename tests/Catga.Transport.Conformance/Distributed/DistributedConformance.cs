@@ -105,6 +105,31 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Routed_messages_go_to_the_consuming_role_even_when_a_local_handler_exists()
+    {
+        // One executable in two roles: both contain every handler; routing decides where each message is handled.
+        var shipping = await StartServiceAsync(Unique("shipping"), configure: o =>
+        {
+            OnlyConsume<Reserve>(o);
+            o.Consume<OrderPlaced>();
+        });
+        var orders = await StartServiceAsync(Unique("orders"), configure: o =>
+        {
+            o.ConsumeAllDistributed = false;
+            o.Route<Reserve>();
+            o.Route<OrderPlaced>();
+        });
+
+        var result = await orders.Mediator.SendAsync(new Reserve("sku-routed", 2));
+        Assert.Equal(shipping.Recorder.Instance, result.Value.Handler);
+        Assert.True((await orders.Mediator.PublishAsync(new OrderPlaced("o-routed", 1m))).IsSuccess);
+        await Eventually.TrueAsync(() => shipping.Recorder.Count("placed") == 1, "the routed event in the shipping role");
+        await Task.Delay(200);
+        Assert.Equal(0, orders.Recorder.Count("reserve"));
+        Assert.Equal(0, orders.Recorder.Count("placed"));
+    }
+
+    [Fact]
     public async Task Remote_failures_come_back_as_failed_results_with_code_and_field_errors()
     {
         await StartServiceAsync(Unique("inventory"));
