@@ -353,6 +353,18 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_unreachable_server_is_reported_by_health_and_sends()
+    {
+        var options = new NatsOptions { Servers = [$"nats://127.0.0.1:{Catga.Nats.Tests.NatsServerProcess.FreePort()}"], ConnectTimeout = TimeSpan.FromSeconds(1) };
+        await using var transport = new NatsTransport(new NatsConnection(options), ownsConnection: true);
+        var problem = await transport.CheckHealthAsync(CancellationToken.None);
+        Assert.NotNull(problem);
+        Assert.Contains("Cannot connect to NATS", problem, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(TestMessages.Destination("down"), TestMessages.Create(1), CancellationToken.None));
+        Assert.Contains("Cannot connect to NATS", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_connection_that_is_not_connected_yet_is_connected_on_first_use()
     {
         await using var transport = new NatsTransport(new NatsConnection(fixture.Server.Options()), ownsConnection: true);
