@@ -157,11 +157,11 @@ internal sealed class NatsConsumer : ITransportConsumer
             await _idle.Task.ConfigureAwait(false);
         }
 
-        if (_mode == NatsDeliveryMode.JetStream && Connection.State == NatsConnectionState.Connected)
+        if (Connection.State == NatsConnectionState.Connected)
         {
             try
             {
-                // Acks and NAKs are buffered publishes: make sure the server has them before the stop completes.
+                // UNSUBs, acks and NAKs are buffered: make sure the server has them before the stop completes.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await Connection.FlushAsync(timeout.Token).ConfigureAwait(false);
             }
