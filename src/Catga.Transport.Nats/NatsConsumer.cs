@@ -271,6 +271,7 @@ internal sealed class NatsConsumer : ITransportConsumer
             }
 
             batch.Clear();
+            long fetchStarted = Environment.TickCount64;
             try
             {
                 // Not cancelled by a graceful stop: the fetch ends by itself within BatchWait, and every message it
@@ -281,6 +282,11 @@ internal sealed class NatsConsumer : ITransportConsumer
                 }
 
                 retryDelay = TimeSpan.FromMilliseconds(100);
+                if (batch.Count == 0 && Environment.TickCount64 - fetchStarted > (long)expires.TotalMilliseconds + 2000)
+                {
+                    // The server never ended the pull request (the client gave up): check the consumer still exists.
+                    _needEnsure = true;
+                }
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {

@@ -215,6 +215,27 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_durable_consumer_deleted_by_hand_is_recreated_and_consumption_goes_on()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("deleted");
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => received.Count == 1, "the first message");
+
+        await transport.JetStream.DeleteConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination));
+        await Task.Delay(300);
+        await TestMessages.EventuallyAsync(
+            () => transport.JetStream.GetConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination)).ContinueWith(t => t.IsCompletedSuccessfully).Result,
+            "the consumer re-created",
+            seconds: 15);
+        await transport.SendAsync(destination, TestMessages.Create(2), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => received.Count == 2, "the message after the re-creation");
+        Assert.Equal([1, 2], received.Select(r => r.N));
+    }
+
+    [Fact]
     public async Task Fetched_messages_waiting_for_a_handler_are_kept_alive_and_not_redelivered()
     {
         var transport = await TransportAsync();
