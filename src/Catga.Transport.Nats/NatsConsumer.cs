@@ -32,6 +32,7 @@ internal sealed class NatsConsumer : ITransportConsumer
     private Task? _stopTask;
     private volatile bool _needEnsure;
     private long _keepAliveDue;
+    private DateTimeOffset _streamCreated;
     private int _inFlight;
     private int _stopping;
 
@@ -58,7 +59,8 @@ internal sealed class NatsConsumer : ITransportConsumer
         if (_mode == NatsDeliveryMode.JetStream)
         {
             await _transport.EnsureStreamIfNeededAsync(cancellationToken).ConfigureAwait(false);
-            await EnsureConsumerAsync(cancellationToken).ConfigureAwait(false);
+            _streamCreated = (await _transport.JetStream.GetStreamAsync(_transport.Settings.StreamName, cancellationToken).ConfigureAwait(false)).Created;
+            await CreateConsumerAsync(DeliverPolicy.New, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -155,11 +157,11 @@ internal sealed class NatsConsumer : ITransportConsumer
             await _idle.Task.ConfigureAwait(false);
         }
 
-        if (_mode == NatsDeliveryMode.JetStream && Connection.State == NatsConnectionState.Connected)
+        if (Connection.State == NatsConnectionState.Connected)
         {
             try
             {
-                // Acks and NAKs are buffered publishes: make sure the server has them before the stop completes.
+                // UNSUBs, acks and NAKs are buffered: make sure the server has them before the stop completes.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
                 await Connection.FlushAsync(timeout.Token).ConfigureAwait(false);
             }
@@ -172,12 +174,35 @@ internal sealed class NatsConsumer : ITransportConsumer
         _transport.Remove(this);
     }
 
-    private Task EnsureConsumerAsync(CancellationToken cancellationToken)
+    /// <summary>After a reconnect or a failed fetch: re-creates the durable consumer when it is gone. When the stream
+    /// itself was re-created meanwhile (memory storage after a restart), every message in it was sent after this
+    /// group existed, so the new consumer starts at the beginning; otherwise (someone deleted the consumer) it starts
+    /// with new messages, as a new group does.</summary>
+    private async Task RestoreConsumerAsync(CancellationToken cancellationToken)
+    {
+        var stream = _transport.Settings.StreamName;
+        try
+        {
+            await _transport.JetStream.GetConsumerAsync(stream, _durable, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (NatsJetStreamException ex) when (ex.Code == 404)
+        {
+            // Gone: re-create it below.
+        }
+
+        var created = (await _transport.JetStream.GetStreamAsync(stream, cancellationToken).ConfigureAwait(false)).Created;
+        var policy = created != _streamCreated ? DeliverPolicy.All : DeliverPolicy.New;
+        await CreateConsumerAsync(policy, cancellationToken).ConfigureAwait(false);
+        _streamCreated = created;
+    }
+
+    private Task CreateConsumerAsync(DeliverPolicy deliverPolicy, CancellationToken cancellationToken)
         => _transport.JetStream.CreateOrUpdateConsumerAsync(_transport.Settings.StreamName, new ConsumerConfig
         {
             DurableName = _durable,
             Description = $"Catga group '{Subscription.Group}' of '{Subscription.Destination}'",
-            DeliverPolicy = DeliverPolicy.New,
+            DeliverPolicy = deliverPolicy,
             AckPolicy = AckPolicy.Explicit,
             AckWait = Subscription.AckTimeout,
             FilterSubject = _subject,
@@ -225,7 +250,7 @@ internal sealed class NatsConsumer : ITransportConsumer
                 {
                     _needEnsure = false;
                     await _transport.EnsureStreamIfNeededAsync(abort).ConfigureAwait(false);
-                    await EnsureConsumerAsync(abort).ConfigureAwait(false);
+                    await RestoreConsumerAsync(abort).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (!abort.IsCancellationRequested)
                 {
@@ -246,6 +271,7 @@ internal sealed class NatsConsumer : ITransportConsumer
             }
 
             batch.Clear();
+            long fetchStarted = Environment.TickCount64;
             try
             {
                 // Not cancelled by a graceful stop: the fetch ends by itself within BatchWait, and every message it
@@ -256,6 +282,11 @@ internal sealed class NatsConsumer : ITransportConsumer
                 }
 
                 retryDelay = TimeSpan.FromMilliseconds(100);
+                if (batch.Count == 0 && Environment.TickCount64 - fetchStarted > (long)expires.TotalMilliseconds + 2000)
+                {
+                    // The server never ended the pull request (the client gave up): check the consumer still exists.
+                    _needEnsure = true;
+                }
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {

@@ -250,10 +250,15 @@ public sealed class NatsTransport : IMessageTransport
         {
             await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             _consumers.TryRemove(consumer, out _);
             await consumer.DisposeAsync().ConfigureAwait(false);
+            if (ex is NatsException)
+            {
+                throw new TransportException($"Subscribing group '{subscription.Group}' to '{subscription.Destination}' ({mode}) failed: {ex.Message}", ex);
+            }
+
             throw;
         }
 
@@ -272,9 +277,9 @@ public sealed class NatsTransport : IMessageTransport
         {
             await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NatsException or InvalidOperationException)
+        catch (Exception ex) when (ex is TransportException or InvalidOperationException)
         {
-            return $"The NATS connection could not be established: {ex.Message}";
+            return ex.Message;
         }
 
         var state = Connection.State;
@@ -385,6 +390,10 @@ public sealed class NatsTransport : IMessageTransport
             {
                 await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (NatsException ex)
+        {
+            throw new TransportException($"Cannot connect to NATS: {ex.Message}", ex);
         }
         finally
         {

@@ -215,6 +215,27 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_durable_consumer_deleted_by_hand_is_recreated_and_consumption_goes_on()
+    {
+        var transport = await TransportAsync();
+        string destination = TestMessages.Destination("deleted");
+        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
+        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => received.Count == 1, "the first message");
+
+        await transport.JetStream.DeleteConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination));
+        await Task.Delay(300);
+        await TestMessages.EventuallyAsync(
+            () => transport.JetStream.GetConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination)).ContinueWith(t => t.IsCompletedSuccessfully).Result,
+            "the consumer re-created",
+            seconds: 15);
+        await transport.SendAsync(destination, TestMessages.Create(2), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => received.Count == 2, "the message after the re-creation");
+        Assert.Equal([1, 2], received.Select(r => r.N));
+    }
+
+    [Fact]
     public async Task Fetched_messages_waiting_for_a_handler_are_kept_alive_and_not_redelivered()
     {
         var transport = await TransportAsync();
@@ -350,6 +371,18 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         var problem = await transport.CheckHealthAsync(CancellationToken.None);
         Assert.NotNull(problem);
         Assert.Contains("closed", problem, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_reported_by_health_and_sends()
+    {
+        var options = new NatsOptions { Servers = [$"nats://127.0.0.1:{Catga.Nats.Tests.NatsServerProcess.FreePort()}"], ConnectTimeout = TimeSpan.FromSeconds(1) };
+        await using var transport = new NatsTransport(new NatsConnection(options), ownsConnection: true);
+        var problem = await transport.CheckHealthAsync(CancellationToken.None);
+        Assert.NotNull(problem);
+        Assert.Contains("Cannot connect to NATS", problem, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(TestMessages.Destination("down"), TestMessages.Create(1), CancellationToken.None));
+        Assert.Contains("Cannot connect to NATS", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
