@@ -11,6 +11,8 @@ namespace AotDemo;
 [JsonSerializable(typeof(ChargeCard))]
 [JsonSerializable(typeof(GetOrder))]
 [JsonSerializable(typeof(OrderPlacedEvent))]
+[JsonSerializable(typeof(ShipOrder))]
+[JsonSerializable(typeof(OrderShippedEvent))]
 [JsonSerializable(typeof(ListOrders))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext
 {

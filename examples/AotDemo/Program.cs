@@ -8,6 +8,20 @@ using Catga.Generated;
 using Catga.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 
+// Distributed mode: `AotDemo --role orders|shipping --nats nats://HOST:PORT --redis HOST:PORT [--count N]`.
+if (args.Length > 0)
+{
+    string? Arg(string name) => Array.IndexOf(args, name) is int i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    if (Arg("--role") is not { } role || Arg("--nats") is not { } nats || Arg("--redis") is not { } redis)
+    {
+        Console.Error.WriteLine("usage: AotDemo                      (the in-process demo)");
+        Console.Error.WriteLine("       AotDemo --role orders|shipping --nats nats://HOST:PORT --redis HOST:PORT [--count N]");
+        return 2;
+    }
+
+    return await DistributedDemo.RunAsync(role, nats, redis, int.TryParse(Arg("--count"), out int count) && count > 0 ? count : 3);
+}
+
 // Count the spans Catga emits, to show the built-in tracing (an OpenTelemetry exporter would subscribe the same way).
 int spans = 0;
 using var listener = new ActivityListener
@@ -99,6 +113,10 @@ json.Serialize(wireType, sent, jsonBuffer);
 Console.WriteLine($"  {Encoding.UTF8.GetString(jsonBuffer.WrittenSpan)}");
 
 Console.WriteLine();
+Console.WriteLine("11. Distributed: two roles of this executable over the in-memory transport, with inbox and outbox");
+bool distributed = await DistributedDemo.RunInMemoryAsync();
+
+Console.WriteLine();
 Console.WriteLine($"Catga emitted {spans} trace spans.");
-return placed.IsSuccess && rejected.IsFailure && charged.Error?.Exception is InvalidOperationException
+return distributed && placed.IsSuccess && rejected.IsFailure && charged.Error?.Exception is InvalidOperationException
     && invalid.Error?.Code == CatgaErrorCodes.Validation && received == sent ? 0 : 1;
