@@ -53,5 +53,12 @@ fi
 cat "$out/aot.txt"
 echo "AOT binary: $(du -h "$out/AotDemo" | cut -f1), zero warnings, same output as dotnet run"
 passed=$((passed + 1))
+
+echo "== Two AotDemo (Native AOT) processes over real NATS and Redis"
+if ! bash scripts/distributed-demo.sh "$out/AotDemo"; then
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+passed=$((passed + 1))
 rm -rf "$out"
 echo "$passed passed, $failed failed"

@@ -38,7 +38,23 @@ internal static class CatgaInstrumentation
 
     internal static readonly Counter<long> Relayed = s_meter.CreateCounter<long>("catga.outbox.relayed", "{message}", "Outbox messages handed to the transport.");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Distributed.OutboxRelay, byte> s_relays = new();
+
+    private static readonly ObservableGauge<long> s_outboxBacklog = s_meter.CreateObservableGauge(
+        "catga.outbox.backlog",
+        static () => s_relays.Keys.Where(r => r.IsLeader).Sum(r => r.Backlog),
+        "{message}",
+        "Messages waiting in the outbox, as last counted by the relay that holds the lease in this process.");
+
     internal static Meter Meter => s_meter;
+
+    internal static void TrackRelay(Distributed.OutboxRelay relay)
+    {
+        _ = s_outboxBacklog;
+        s_relays.TryAdd(relay, 0);
+    }
+
+    internal static void UntrackRelay(Distributed.OutboxRelay relay) => s_relays.TryRemove(relay, out _);
 
     internal static Activity? StartSend(string destination, string messageType)
     {

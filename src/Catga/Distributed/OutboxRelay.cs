@@ -57,6 +57,19 @@ internal sealed class OutboxRelay
 
     public async Task RunAsync(CancellationToken stopping)
     {
+        CatgaInstrumentation.TrackRelay(this);
+        try
+        {
+            await RunCoreAsync(stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            CatgaInstrumentation.UntrackRelay(this);
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken stopping)
+    {
         var failureDelay = TimeSpan.FromMilliseconds(200);
         while (!stopping.IsCancellationRequested)
         {
