@@ -32,6 +32,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
     private readonly CancellationTokenSource _abortHandlers = new();
     private readonly object _gate = new();
     private readonly TimeSpan _reclaimInterval;
+    private readonly SemaphoreSlim _settleSlots;
     private Task? _fetchLoop;
     private Task[] _workers = [];
     private Task? _stopping;
@@ -50,6 +51,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
         StreamKey = transport.GetStreamKey(subscription.Destination);
         RetryKey = transport.GetRetryKey(subscription.Destination, subscription.Group);
         DelayedKey = transport.GetDelayedKey(subscription.Destination, subscription.Group);
+        _settleSlots = new SemaphoreSlim(subscription.BatchSize, subscription.BatchSize);
         _reclaimInterval = transport.Options.ReclaimInterval
             ?? TimeSpan.FromTicks(Math.Clamp(subscription.AckTimeout.Ticks / 2, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(10).Ticks));
     }
@@ -287,19 +289,54 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
             }
 
             Interlocked.Increment(ref _inFlight);
+            DeliveryOutcome? outcome = null;
             try
             {
-                await HandleAsync(delivery).ConfigureAwait(false);
+                outcome = await HandleAsync(delivery).ConfigureAwait(false);
             }
             finally
             {
-                _held.TryRemove(HeldKey(delivery.FromRetryStream, delivery.Id), out _);
-                Interlocked.Decrement(ref _inFlight);
+                if (outcome is null)
+                {
+                    Finished(delivery);
+                }
+            }
+
+            if (outcome is { } settle)
+            {
+                // The acknowledgement is not awaited before the next message is taken, so a handler does not wait a
+                // round trip per message; at most BatchSize settlements are outstanding, and a stop waits for them.
+                await _settleSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+                _ = SettleThenFinishAsync(delivery, settle);
             }
         }
     }
 
-    private async Task HandleAsync(RedisStreamsDelivery delivery)
+    private async Task SettleThenFinishAsync(RedisStreamsDelivery delivery, DeliveryOutcome outcome)
+    {
+        try
+        {
+            await SettleAsync(delivery, outcome).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            RedisStreamsTransport.Log.SettleFailed(_transport.Logger, delivery.Id, delivery.StreamKey, outcome.ToString(), ex);
+        }
+        finally
+        {
+            Finished(delivery);
+            _settleSlots.Release();
+        }
+    }
+
+    private void Finished(RedisStreamsDelivery delivery)
+    {
+        _held.TryRemove(HeldKey(delivery.FromRetryStream, delivery.Id), out _);
+        Interlocked.Decrement(ref _inFlight);
+    }
+
+    /// <summary>Runs the handler; returns how to settle the message, or null to leave it pending (stop without grace).</summary>
+    private async Task<DeliveryOutcome?> HandleAsync(RedisStreamsDelivery delivery)
     {
         var incoming = new RedisStreamsIncomingMessage(_transport, Subscription.Destination, delivery);
         DeliveryOutcome outcome;
@@ -321,7 +358,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
         {
             // Stopped without grace: the message stays pending for redelivery, keeping its delivery count.
             _handledUnsettled.TryAdd(HeldKey(delivery.FromRetryStream, delivery.Id), 0);
-            return;
+            return null;
         }
 
         if (isRequest)
@@ -331,7 +368,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
             outcome = DeliveryOutcome.Ack;
         }
 
-        await SettleAsync(delivery, outcome).ConfigureAwait(false);
+        return outcome;
     }
 
     private async Task SettleAsync(RedisStreamsDelivery delivery, DeliveryOutcome outcome)
@@ -417,6 +454,13 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
         }
 
         await Task.WhenAll(_workers).ConfigureAwait(false);
+
+        // Every settlement slot free again means every handled message has been settled.
+        for (int i = 0; i < Subscription.BatchSize; i++)
+        {
+            await _settleSlots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
         await ReleaseAsync(StreamKey, retryStream: false).ConfigureAwait(false);
         await ReleaseAsync(RetryKey, retryStream: true).ConfigureAwait(false);
         _transport.Forget(this);

@@ -64,7 +64,15 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     public string GetStreamKey(string destination)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
-        return Options.StreamKeyMapper is { } mapper ? mapper(destination) : Options.KeyPrefix + "stream:" + destination;
+        if (Options.StreamKeyMapper is not { } mapper)
+        {
+            return Options.KeyPrefix + "stream:" + destination;
+        }
+
+        string key = mapper(destination);
+        return string.IsNullOrEmpty(key)
+            ? throw new InvalidOperationException($"{nameof(RedisStreamsTransportOptions)}.{nameof(RedisStreamsTransportOptions.StreamKeyMapper)} returned no key for '{destination}'.")
+            : key;
     }
 
     /// <summary>The retry stream of one group: <c>{KeyPrefix}retry:{groupLength}:{group}:{destination}</c> (the length

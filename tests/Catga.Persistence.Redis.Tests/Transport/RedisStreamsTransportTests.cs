@@ -291,6 +291,76 @@ public sealed class RedisStreamsTransportTests(StreamsRedisFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Stop_with_a_cancelled_token_leaves_the_running_message_for_redelivery_with_its_count()
+    {
+        var transport = await _transports.ConnectAsync();
+        string destination = NewDestination("abort");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromMinutes(5) };
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = await SubscribeAsync(transport, subscription, async (_, ct) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return DeliveryOutcome.Ack;
+        });
+        var sent = Message(1);
+        await transport.SendAsync(destination, sent, CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
+        {
+            await first.StopAsync(cts.Token);
+        }
+
+        Assert.Equal(0, first.InFlight);
+        var received = new Received();
+        await SubscribeAsync(await _transports.ConnectAsync(), subscription, (message, _) =>
+        {
+            received.Add(message);
+            return new(DeliveryOutcome.Ack);
+        });
+
+        // Handed back at once (not after the 5 minute ack timeout); it was handed to a handler, so this is delivery 2.
+        await Eventually.TrueAsync(() => received.Count >= 1, "the redelivery", TimeSpan.FromSeconds(10));
+        Assert.Equal(sent.MessageId, received.Items[0].Id);
+        Assert.Equal(2, received.Items[0].DeliveryCount);
+    }
+
+    [Fact]
+    public async Task Requests_are_answered_once_acknowledged_whatever_the_outcome_and_the_reply_list_expires()
+    {
+        var server = await _transports.ConnectAsync(o => o.ReplyTimeToLive = TimeSpan.FromSeconds(30));
+        var client = await _transports.ConnectAsync();
+        string destination = NewDestination("replies");
+        int calls = 0;
+        var second = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(1) }, async (message, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            Assert.True(message.ExpectsReply);
+            await message.ReplyAsync(new TransportMessage(new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, "ok"), new byte[] { 42 }), ct);
+            second.TrySetResult(await Record.ExceptionAsync(async () => await message.ReplyAsync(new TransportMessage(new MessageHeaders(), default), ct)));
+            throw new InvalidOperationException("a failing handler after the reply: the request must not be retried");
+        });
+
+        var reply = await client.RequestAsync(destination, Message(1), TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.Equal([42], reply.Body.ToArray());
+        Assert.Equal("ok", reply.Headers[MessageHeaderNames.ReplyStatus]);
+        Assert.IsType<InvalidOperationException>(await second.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.StartsWith("test:reply:", client.ReplyKey, StringComparison.Ordinal);
+
+        // A requester that went away: its reply list is left with an expiry.
+        string orphan = "test:reply:gone-" + Guid.NewGuid().ToString("N");
+        await _raw.StreamAddAsync(server.GetStreamKey(destination), [new("catga-reply-to", orphan), new("catga-request-id", "r1"), new("body", new byte[] { 1 })]);
+        await StreamsEventually.TrueAsync(async () => await _raw.ExistsAsync(orphan) == 1, "the orphaned reply");
+        Assert.InRange(await _raw.TtlAsync(orphan), 1, 30);
+
+        await Task.Delay(1500);
+        Assert.Equal(2, Volatile.Read(ref calls));
+        Assert.Equal(0, (await _raw.StreamPendingAsync(server.GetStreamKey(destination), "svc")).Count);
+        Assert.Equal(0, await _raw.StreamLengthAsync(server.GetRetryKey(destination, "svc")));
+    }
+
+    [Fact]
     public async Task Request_to_a_destination_without_a_group_fails_at_once_naming_it()
     {
         var transport = await _transports.ConnectAsync();
