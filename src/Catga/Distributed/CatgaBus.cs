@@ -19,4 +19,10 @@ internal sealed class CatgaBus(OutboundRouter router) : ICatgaBus
         ArgumentNullException.ThrowIfNull(@event);
         return router.SendOneWayAsync(@event, cancellationToken);
     }
+
+    public ValueTask<CatgaResult> PublishBatchAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return router.SendOneWayBatchAsync(messages, cancellationToken);
+    }
 }

@@ -19,4 +19,11 @@ public interface ICatgaBus
     /// <param name="cancellationToken">Cancels the publish.</param>
     /// <returns>Success once the event is stored (outbox) or accepted by the transport; otherwise the failure.</returns>
     ValueTask<CatgaResult> PublishAsync(IEvent @event, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes several events (or one-way commands) in one step: one outbox write, or one pipelined batch per
+    /// destination on the transport, keeping their order per destination.</summary>
+    /// <param name="messages">The messages.</param>
+    /// <param name="cancellationToken">Cancels the publish.</param>
+    /// <returns>Success once all are stored (outbox) or accepted by the transport; otherwise the failure.</returns>
+    ValueTask<CatgaResult> PublishBatchAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken = default);
 }

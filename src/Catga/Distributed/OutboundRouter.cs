@@ -149,5 +149,55 @@ internal sealed class OutboundRouter
         }
     }
 
+    /// <summary>Sends several one-way messages: into the handler's outbox batch, one outbox write, or one pipelined
+    /// transport batch per destination (order kept per destination).</summary>
+    public async ValueTask<CatgaResult> SendOneWayBatchAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken)
+    {
+        var entries = new List<OutboxMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            ArgumentNullException.ThrowIfNull(message, nameof(messages));
+            if (!_registry.TryGetByType(message.GetType(), out var type))
+            {
+                return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service.");
+            }
+
+            var transportMessage = MessageEnvelope.Create(type, message, _serializer);
+            entries.Add(new OutboxMessage(transportMessage.MessageId!, _options.DestinationFor(type), transportMessage));
+        }
+
+        try
+        {
+            if (InboundContext.Current is { CaptureOutbox: true } inbound)
+            {
+                inbound.Outbox.AddRange(entries);
+                return CatgaResult.Success;
+            }
+
+            if (_outbox is not null)
+            {
+                await _outbox.AddAsync(entries, cancellationToken).ConfigureAwait(false);
+                OutboxWritten?.Invoke();
+                return CatgaResult.Success;
+            }
+
+            foreach (var group in entries.GroupBy(e => e.Destination, StringComparer.Ordinal))
+            {
+                await _transport.SendBatchAsync(group.Key, group.Select(e => e.Message).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+
+            return CatgaResult.Success;
+        }
+        catch (OperationCanceledException ex)
+        {
+            return CatgaResult.Failure(CatgaError.FromException(ex));
+        }
+        catch (Exception ex)
+        {
+            CatgaLog.TransportSendFailed(_logger, "a batch", "several destinations", ex);
+            return CatgaResult.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"A batch of {messages.Count} messages could not be sent: {ex.Message}", ex));
+        }
+    }
+
     internal void NotifyOutboxWritten() => OutboxWritten?.Invoke();
 }

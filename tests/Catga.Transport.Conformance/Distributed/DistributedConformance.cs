@@ -194,6 +194,20 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batch_publish_delivers_every_message_once()
+    {
+        var billing = await StartServiceAsync(Unique("billing"), configure: OnlyConsume<OrderPlaced>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        var batch = Enumerable.Range(0, 100).Select(i => (IMessage)new OrderPlaced("batch-" + i, i)).ToList();
+
+        Assert.True((await shop.Bus.PublishBatchAsync(batch)).IsSuccess);
+
+        await Eventually.TrueAsync(() => billing.Recorder.Count("placed") >= 100, "100 events");
+        await Task.Delay(300);
+        Assert.Equal(batch.Select(m => m.MessageId).Order(), billing.Recorder.Handled.Select(h => h.Id).Order());
+    }
+
+    [Fact]
     public async Task Competing_instances_of_one_service_handle_each_command_once()
     {
         string fulfilment = Unique("fulfilment");
