@@ -52,6 +52,18 @@ internal sealed class NatsConsumer : ITransportConsumer
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>JetStream: the durable consumer's <c>num_pending</c>; core NATS keeps no backlog, so <see langword="null"/>.</summary>
+    public async ValueTask<long?> GetLagAsync(CancellationToken cancellationToken)
+    {
+        if (_mode != NatsDeliveryMode.JetStream)
+        {
+            return null;
+        }
+
+        var info = await _transport.JetStream.GetConsumerAsync(_transport.Settings.StreamName, _durable, cancellationToken).ConfigureAwait(false);
+        return info.NumPending;
+    }
+
     private NatsConnection Connection => _transport.Connection;
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -438,6 +438,34 @@ public abstract class TransportConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Consumer_lag_counts_messages_not_yet_delivered()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("lag");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TransportMessageHandler blocked = async (_, _) =>
+        {
+            await release.Task;
+            return DeliveryOutcome.Ack;
+        };
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 1 }, blocked);
+        Assert.Equal(0, await consumer.GetLagAsync(CancellationToken.None) ?? 0);
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
+        await Task.Delay(500);
+
+        long? lag = await consumer.GetLagAsync(CancellationToken.None);
+        if (transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            // One message is with the blocked handler (and at most one more prefetched); the rest wait.
+            Assert.NotNull(lag);
+            Assert.InRange(lag.Value, 8, 10);
+        }
+
+        release.SetResult();
+        await Eventually.TrueAsync(() => (consumer.GetLagAsync(CancellationToken.None).AsTask().Result ?? 0) == 0, "the lag to drain");
+    }
+
+    [Fact]
     public async Task Bad_arguments_are_rejected_with_the_parameter_name()
     {
         var transport = await TransportAsync();

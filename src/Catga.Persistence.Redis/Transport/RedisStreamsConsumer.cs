@@ -68,6 +68,21 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>The group's <c>lag</c> from XINFO GROUPS (entries not yet delivered to the group; Redis 7+), or
+    /// <see langword="null"/> when the server cannot tell.</summary>
+    public async ValueTask<long?> GetLagAsync(CancellationToken cancellationToken)
+    {
+        foreach (var group in await _client.StreamGroupsAsync(StreamKey, cancellationToken).ConfigureAwait(false))
+        {
+            if (group.Name == Group)
+            {
+                return group.Lag;
+            }
+        }
+
+        return null;
+    }
+
     private string Group => Subscription.Group;
 
     /// <summary>XGROUP CREATE ... MKSTREAM for the destination stream and the group's retry stream; an existing group is fine.</summary>

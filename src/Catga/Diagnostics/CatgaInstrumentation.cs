@@ -46,7 +46,26 @@ internal static class CatgaInstrumentation
         "{message}",
         "Messages waiting in the outbox, as last counted by the relay that holds the lease in this process.");
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Distributed.CatgaMessagingHost, byte> s_hosts = new();
+
+    private static readonly ObservableGauge<long> s_lag = s_meter.CreateObservableGauge(
+        "catga.consumer.lag",
+        static () => s_hosts.Keys
+            .SelectMany(h => h.Consumers)
+            .Where(c => c.Consumer.LastLag is not null)
+            .Select(c => new Measurement<long>(c.Consumer.LastLag!.Value, new KeyValuePair<string, object?>(MessagingTags.DestinationName, c.Consumer.Destination))),
+        "{message}",
+        "Messages waiting for this service's consumer group and not yet delivered, as the server last reported.");
+
     internal static Meter Meter => s_meter;
+
+    internal static void TrackHost(Distributed.CatgaMessagingHost host)
+    {
+        _ = s_lag;
+        s_hosts.TryAdd(host, 0);
+    }
+
+    internal static void UntrackHost(Distributed.CatgaMessagingHost host) => s_hosts.TryRemove(host, out _);
 
     internal static void TrackRelay(Distributed.OutboxRelay relay)
     {

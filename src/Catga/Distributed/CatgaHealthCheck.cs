@@ -48,7 +48,7 @@ public sealed class CatgaHealthCheck
             entries.Add(new CatgaHealthEntry(
                 "consumer:" + consumer.Destination,
                 !open,
-                open ? "circuit open: the handler keeps failing; messages wait" : $"{running.InFlight} in flight"));
+                open ? "circuit open: the handler keeps failing; messages wait" : $"{running.InFlight} in flight, lag {consumer.LastLag?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}"));
         }
 
         if (_outbox is not null)

@@ -25,6 +25,8 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
     private readonly List<(MessageConsumer Consumer, ITransportConsumer Running)> _consumers = [];
     private CancellationTokenSource? _relayStop;
     private Task? _relayTask;
+    private CancellationTokenSource? _lagStop;
+    private Task? _lagTask;
     private int _started;
 
     public CatgaMessagingHost(IServiceProvider services, DistributedMessagingOptions options)
@@ -127,7 +129,41 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
             _relayTask = Task.Run(() => Relay.RunAsync(_relayStop.Token), CancellationToken.None);
         }
 
+        _lagStop = new CancellationTokenSource();
+        _lagTask = Task.Run(() => PollLagAsync(time, _lagStop.Token), CancellationToken.None);
+        CatgaInstrumentation.TrackHost(this);
         Volatile.Write(ref _started, 1);
+    }
+
+    private async Task PollLagAsync(TimeProvider time, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            foreach (var (consumer, running) in _consumers.ToArray())
+            {
+                try
+                {
+                    consumer.LastLag = await running.GetLagAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception) when (!stopping.IsCancellationRequested)
+                {
+                    // The server is unreachable: the health check reports that; keep the last value.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                await Task.Delay(_options.LagPollInterval, time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -135,6 +171,16 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         if (Interlocked.Exchange(ref _started, 0) == 0 && _consumers.Count == 0 && _relayTask is null)
         {
             return;
+        }
+
+        CatgaInstrumentation.UntrackHost(this);
+        if (_lagStop is not null && _lagTask is not null)
+        {
+            await _lagStop.CancelAsync().ConfigureAwait(false);
+            await _lagTask.ConfigureAwait(false);
+            _lagStop.Dispose();
+            _lagStop = null;
+            _lagTask = null;
         }
 
         // Consumers first: handlers still running may write to the outbox, which the relay then sends.

@@ -37,6 +37,9 @@ public sealed class DistributedMessagingOptions
     /// when an outbox store is registered (default true).</summary>
     public bool UseOutbox { get; set; } = true;
 
+    /// <summary>How often consumer lag is read from the server for the <c>catga.consumer.lag</c> gauge (default 5 s).</summary>
+    public TimeSpan LagPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The outbox relay.</summary>
     public OutboxRelayOptions OutboxRelay { get; } = new();
 
@@ -164,6 +167,11 @@ public sealed class DistributedMessagingOptions
         if (InboxRetention <= TimeSpan.Zero)
         {
             problems.Add($"InboxRetention must be positive (it is {InboxRetention}).");
+        }
+
+        if (LagPollInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"LagPollInterval must be positive (it is {LagPollInterval}).");
         }
 
         OutboxRelay.Validate(problems);

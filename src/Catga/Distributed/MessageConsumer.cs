@@ -85,6 +85,9 @@ internal sealed class MessageConsumer
 
     public bool IsCircuitOpen => _breaker?.IsOpen ?? false;
 
+    /// <summary>The consumer lag last read from the server (null until read, or when the transport cannot tell).</summary>
+    public long? LastLag { get; set; }
+
     public async ValueTask<DeliveryOutcome> HandleAsync(IncomingMessage incoming, CancellationToken stopping)
     {
         CatgaInstrumentation.InFlight.Add(1);

@@ -9,6 +9,12 @@ public interface ITransportConsumer : IAsyncDisposable
     /// <summary>Messages handed to the handler and not yet settled.</summary>
     int InFlight { get; }
 
+    /// <summary>How many messages of the destination wait for this consumer's group and have not been delivered yet
+    /// (consumer lag), as the server reports it; <see langword="null"/> when the transport cannot tell.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The lag, or <see langword="null"/>.</returns>
+    ValueTask<long?> GetLagAsync(CancellationToken cancellationToken);
+
     /// <summary>Stops fetching, waits for the handlers of delivered messages to finish and settles them; messages
     /// fetched but not yet handed to a handler are returned to the transport for redelivery. When
     /// <paramref name="cancellationToken"/> fires, running handlers are cancelled and their messages are left for

@@ -30,6 +30,8 @@ internal sealed class InMemoryConsumer : ITransportConsumer
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => new((long?)_queue.Count);
+
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
