@@ -17,6 +17,13 @@ public sealed class FlakyRecorder
     public ConcurrentDictionary<int, int> Attempts { get; } = new();
 
     public ConcurrentDictionary<int, int> Successes { get; } = new();
+
+    /// <summary>When each run started (milliseconds since the recorder was made), for failure messages.</summary>
+    public ConcurrentQueue<(int N, long At)> Runs { get; } = new();
+
+    public System.Diagnostics.Stopwatch Clock { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+    public string RunsOf(int n) => string.Join(", ", Runs.Where(r => r.N == n).Select(r => r.At + " ms"));
 }
 
 public sealed class FlakyHandler(FlakyRecorder recorder) : ICommandHandler<Flaky>
@@ -24,6 +31,7 @@ public sealed class FlakyHandler(FlakyRecorder recorder) : ICommandHandler<Flaky
     public ValueTask<CatgaResult> HandleAsync(Flaky command, CancellationToken cancellationToken)
     {
         int attempt = recorder.Attempts.AddOrUpdate(command.N, 1, static (_, a) => a + 1);
+        recorder.Runs.Enqueue((command.N, recorder.Clock.ElapsedMilliseconds));
         if (recorder.Poison.Contains(command.N))
         {
             throw new InvalidOperationException($"poison {command.N}");

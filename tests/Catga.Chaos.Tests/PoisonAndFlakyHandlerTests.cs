@@ -62,17 +62,14 @@ public sealed class PoisonAndFlakyHandlerTests(ITestOutputHelper output)
 
         var letters = await consumer.DeadLetters.ListAsync(take: 100);
         int handled = recorder.Successes.Count;
-        Assert.Equal(Count, handled + letters.Count);
+        string attempts = string.Join(", ", recorder.Attempts.Where(a => a.Value != 1 + recorder.FailFirst.GetValueOrDefault(a.Key) && !recorder.Poison.Contains(a.Key)).Select(a => $"{a.Key}: {a.Value} runs at {recorder.RunsOf(a.Key)}"));
+        Assert.True(Count == handled + letters.Count, $"handled {handled} + dead-lettered {letters.Count} != sent {Count}");
         Assert.Equal(Count - recorder.Poison.Count, handled);
-        Assert.All(recorder.Successes, s => Assert.Equal(1, s.Value));
+        Assert.True(recorder.Successes.All(s => s.Value == 1), "a message handled twice: " + string.Join(", ", recorder.Successes.Where(s => s.Value != 1)));
         Assert.DoesNotContain(recorder.Successes.Keys, recorder.Poison.Contains);
 
-        // Transient failures: retried exactly as often as they failed, then handled once.
-        foreach (var (n, failures) in recorder.FailFirst)
-        {
-            Assert.Equal(failures + 1, recorder.Attempts[n]);
-        }
-
+        // Transient failures: retried exactly as often as they failed, then handled once; the others ran once.
+        Assert.True(attempts.Length == 0, "unexpected handler runs: " + attempts);
         Assert.Equal(Count - recorder.Poison.Count - recorder.FailFirst.Count, recorder.Attempts.Count(a => a.Value == 1));
 
         // Poison: the last attempt dead-letters it, with the reason, the attempts and the original message.
@@ -80,9 +77,9 @@ public sealed class PoisonAndFlakyHandlerTests(ITestOutputHelper output)
         foreach (var letter in letters)
         {
             var original = sent.Single(s => s.Value.MessageId.ToString() == letter.Id).Value;
-            Assert.Equal(MaxAttempts, recorder.Attempts[original.N]);
+            Assert.True(MaxAttempts == recorder.Attempts[original.N], $"poison {original.N} ran {recorder.Attempts[original.N]} times, at {recorder.RunsOf(original.N)}; dead letter attempts {letter.Attempts} at {letter.FailedAt:HH:mm:ss.fff}, now {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
             Assert.Equal(CatgaErrorCodes.HandlerException, letter.Reason);
-            Assert.Equal(MaxAttempts, letter.Attempts);
+            Assert.True(MaxAttempts == letter.Attempts, $"dead letter of {original.N} says {letter.Attempts} attempts");
             Assert.Equal(typeof(InvalidOperationException).FullName, letter.ExceptionType);
             Assert.Equal($"poison {original.N}", letter.ErrorMessage?[^$"poison {original.N}".Length..]);
             Assert.Equal("fulfilment", letter.Group);
