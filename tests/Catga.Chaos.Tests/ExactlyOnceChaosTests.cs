@@ -142,7 +142,11 @@ public sealed class ExactlyOnceChaosTests(ITestOutputHelper output)
             async Task<int> KillAtAsync(string what, double fraction, Func<Task> kill, Func<Task> restart)
             {
                 int threshold = (int)(Count * fraction);
-                await Eventually.TrueAsync(() => audit.Completed >= threshold, $"{threshold} WorkDone before killing {what}", TimeSpan.FromSeconds(60));
+                // Kill only with a backlog: Work sent and not yet done somewhere between the outbox and the auditor.
+                await Eventually.TrueAsync(
+                    () => audit.Completed >= threshold && Volatile.Read(ref sent) - audit.Completed >= 50,
+                    $"{threshold} WorkDone and a backlog of 50 before killing {what}",
+                    TimeSpan.FromSeconds(60));
                 int atKill = audit.Completed;
                 int sentAtKill = Volatile.Read(ref sent);
                 var down = Stopwatch.StartNew();
