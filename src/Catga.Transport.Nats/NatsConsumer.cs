@@ -6,8 +6,10 @@ namespace Catga.Transport.Nats;
 /// <summary>
 /// One running subscription. JetStream mode: a fetch loop over the group's durable pull consumer; core mode: a
 /// queue-group subscription on the destination's subject. Both modes also answer requests on the request subject.
-/// At most <see cref="TransportSubscription.MaxConcurrency"/> handlers run at once (slots); a fetched message waits
-/// for a slot and is kept alive with +WPI meanwhile, so it counts as delivered only once a handler has it.
+/// At most <see cref="TransportSubscription.MaxConcurrency"/> handlers run at once (slots). A fetch asks for no more
+/// messages than there are free slots, and each fetched message starts the moment it arrives: none waits
+/// unacknowledged for the fetch to end or for a handler, so its ack wait cannot run out before a handler has it (a
+/// redelivery caused by waiting would count as a failed attempt without the handler having run).
 /// </summary>
 internal sealed class NatsConsumer : ITransportConsumer
 {
@@ -31,7 +33,6 @@ internal sealed class NatsConsumer : ITransportConsumer
     private Task _requestPump = Task.CompletedTask;
     private Task? _stopTask;
     private volatile bool _needEnsure;
-    private long _keepAliveDue;
     private DateTimeOffset _streamCreated;
     private int _inFlight;
     private int _stopping;
@@ -251,9 +252,6 @@ internal sealed class NatsConsumer : ITransportConsumer
         var abort = _abortHandlers.Token;
         var retryDelay = TimeSpan.FromMilliseconds(100);
         var expires = Subscription.BatchWait < MinFetchWait ? MinFetchWait : Subscription.BatchWait;
-        var keepAlive = TimeSpan.FromTicks(Math.Max(Subscription.AckTimeout.Ticks / 3, TimeSpan.FromMilliseconds(50).Ticks));
-        var fetchOptions = new FetchOptions { MaxMessages = Subscription.BatchSize, Expires = expires };
-        var batch = new List<JetStreamMsg>(Subscription.BatchSize);
         while (!stop.IsCancellationRequested)
         {
             if (_needEnsure)
@@ -282,19 +280,61 @@ internal sealed class NatsConsumer : ITransportConsumer
                 }
             }
 
-            batch.Clear();
+            // A slot for every message this fetch may bring: wait for one, take the other free ones.
+            try
+            {
+                await _slots.WaitAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            int slots = 1;
+            while (slots < Subscription.BatchSize && _slots.Wait(0))
+            {
+                slots++;
+            }
+
+            int started = 0;
             long fetchStarted = Environment.TickCount64;
             try
             {
                 // Not cancelled by a graceful stop: the fetch ends by itself within BatchWait, and every message it
-                // brings is returned below, so none is left waiting for its ack timeout.
+                // brings after the stop began is returned at once.
+                var fetchOptions = new FetchOptions { MaxMessages = slots, Expires = expires };
                 await foreach (var msg in _transport.JetStream.FetchAsync(_transport.Settings.StreamName, _durable, fetchOptions, abort).ConfigureAwait(false))
                 {
-                    batch.Add(msg);
+                    if (stop.IsCancellationRequested)
+                    {
+                        await SettleAsync(msg, DeliveryOutcome.Retry(TimeSpan.Zero)).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    NatsIncomingMessage incoming;
+                    try
+                    {
+                        incoming = new NatsIncomingMessage(
+                            Connection,
+                            Subscription.Destination,
+                            new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
+                            DeliveryCount(msg),
+                            null);
+                    }
+                    catch (NatsException ex)
+                    {
+                        // A malformed ack subject: the message cannot be settled normally, so it is not handed out.
+                        NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, "malformed");
+                        continue;
+                    }
+
+                    // The handler releases this slot when it has settled the message.
+                    started++;
+                    Start(incoming, msg);
                 }
 
                 retryDelay = TimeSpan.FromMilliseconds(100);
-                if (batch.Count == 0 && Environment.TickCount64 - fetchStarted > (long)expires.TotalMilliseconds + 2000)
+                if (started == 0 && Environment.TickCount64 - fetchStarted > (long)expires.TotalMilliseconds + 2000)
                 {
                     // The server never ended the pull request (the client gave up): check the consumer still exists.
                     _needEnsure = true;
@@ -302,12 +342,10 @@ internal sealed class NatsConsumer : ITransportConsumer
             }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
-                await NakAllAsync(batch, 0).ConfigureAwait(false);
                 break;
             }
             catch (Exception ex)
             {
-                await NakAllAsync(batch, 0).ConfigureAwait(false);
                 if (stop.IsCancellationRequested)
                 {
                     break;
@@ -324,86 +362,12 @@ internal sealed class NatsConsumer : ITransportConsumer
                 retryDelay = Grow(retryDelay);
                 continue;
             }
-
-            _keepAliveDue = Environment.TickCount64 + (long)keepAlive.TotalMilliseconds;
-            for (int i = 0; i < batch.Count; i++)
+            finally
             {
-                if (!await WaitForSlotAsync(batch, i, keepAlive, stop).ConfigureAwait(false))
+                if (slots > started)
                 {
-                    // Stopping: what was fetched but not handed to a handler goes back at once.
-                    await NakAllAsync(batch, i).ConfigureAwait(false);
-                    break;
+                    _slots.Release(slots - started);
                 }
-
-                var msg = batch[i];
-                NatsIncomingMessage incoming;
-                try
-                {
-                    incoming = new NatsIncomingMessage(
-                        Connection,
-                        Subscription.Destination,
-                        new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
-                        DeliveryCount(msg),
-                        null);
-                }
-                catch (NatsException ex)
-                {
-                    // A malformed ack subject: the message cannot be settled normally, so it is not handed out.
-                    _slots.Release();
-                    NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, "malformed");
-                    continue;
-                }
-
-                Start(incoming, msg);
-            }
-        }
-    }
-
-    private async Task<bool> WaitForSlotAsync(List<JetStreamMsg> batch, int next, TimeSpan keepAlive, CancellationToken stop)
-    {
-        while (true)
-        {
-            if (stop.IsCancellationRequested)
-            {
-                return false;
-            }
-
-            long wait = _keepAliveDue - Environment.TickCount64;
-            if (wait <= 0)
-            {
-                // Every handler is still busy: the messages still waiting are not delivered yet, so restart their ack wait.
-                for (int i = next; i < batch.Count; i++)
-                {
-                    try
-                    {
-                        await batch[i].InProgressAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (NatsException)
-                    {
-                        // Redelivered after the ack timeout instead.
-                    }
-                }
-
-                _keepAliveDue = Environment.TickCount64 + (long)keepAlive.TotalMilliseconds;
-                continue;
-            }
-
-            try
-            {
-                if (await _slots.WaitAsync(TimeSpan.FromMilliseconds(wait), stop).ConfigureAwait(false))
-                {
-                    if (!stop.IsCancellationRequested)
-                    {
-                        return true;
-                    }
-
-                    _slots.Release();
-                    return false;
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
             }
         }
     }
@@ -472,14 +436,6 @@ internal sealed class NatsConsumer : ITransportConsumer
         catch (Exception ex) when (ex is NatsException or ObjectDisposedException)
         {
             NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, outcome.ToString());
-        }
-    }
-
-    private async Task NakAllAsync(List<JetStreamMsg> batch, int from)
-    {
-        for (int i = from; i < batch.Count; i++)
-        {
-            await SettleAsync(batch[i], DeliveryOutcome.Retry(TimeSpan.Zero)).ConfigureAwait(false);
         }
     }
 
