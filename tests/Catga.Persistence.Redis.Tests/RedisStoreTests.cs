@@ -1,3 +1,4 @@
+using Catga.Redis.Tests.Infrastructure;
 using Catga.DeadLetters;
 using Catga.Inbox;
 using Catga.Locking;
@@ -10,7 +11,7 @@ namespace Catga.Persistence.Redis.Tests;
 
 /// <summary>What the Redis stores promise beyond the conformance suites: the documented key layout and TTLs,
 /// registration and option checks.</summary>
-public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisFixture>
+public sealed class RedisStoreTests(RedisServerFixture fixture) : IClassFixture<RedisServerFixture>
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
@@ -19,7 +20,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Inbox_records_use_the_documented_keys_and_ttls()
     {
-        RedisPersistenceOptions options = RedisFixture.UniqueOptions();
+        RedisPersistenceOptions options = StoreOptions.Unique();
         string p = options.KeyPrefix;
         var inbox = new RedisInboxStore(Redis, options);
         InboxClaim claim = await inbox.TryClaimAsync("order-7", TimeSpan.FromSeconds(30), None);
@@ -39,7 +40,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Outbox_entries_use_the_documented_keys_and_the_fence_is_stored()
     {
-        RedisPersistenceOptions options = RedisFixture.UniqueOptions();
+        RedisPersistenceOptions options = StoreOptions.Unique();
         string p = options.KeyPrefix;
         var outbox = new RedisOutboxStore(Redis, options);
         await outbox.AddAsync([Entry("a"), Entry("b")], None);
@@ -59,7 +60,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task A_corrupt_outbox_entry_fails_with_a_message_naming_it()
     {
-        RedisPersistenceOptions options = RedisFixture.UniqueOptions();
+        RedisPersistenceOptions options = StoreOptions.Unique();
         var outbox = new RedisOutboxStore(Redis, options);
         await outbox.AddAsync([Entry("bad")], None);
         await Redis.HashSetAsync(options.KeyPrefix + "outbox:entries", "bad", new byte[] { 1, 200 });
@@ -70,7 +71,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Locks_use_an_owner_key_with_the_lease_as_ttl_and_a_fence_counter_that_never_expires()
     {
-        RedisPersistenceOptions options = RedisFixture.UniqueOptions();
+        RedisPersistenceOptions options = StoreOptions.Unique();
         string p = options.KeyPrefix;
         var locks = new RedisDistributedLock(Redis, options);
         ILockLease lease = (await locks.TryAcquireAsync("relay", TimeSpan.FromSeconds(20), None))!;
@@ -85,7 +86,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Dead_letters_are_a_hash_each_indexed_by_failure_time()
     {
-        RedisPersistenceOptions options = RedisFixture.UniqueOptions();
+        RedisPersistenceOptions options = StoreOptions.Unique();
         string p = options.KeyPrefix;
         var store = new RedisDeadLetterStore(Redis, options);
         var failedAt = new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(10);
@@ -101,7 +102,7 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Purge_deletes_more_letters_than_one_chunk()
     {
-        var store = new RedisDeadLetterStore(Redis, RedisFixture.UniqueOptions());
+        var store = new RedisDeadLetterStore(Redis, StoreOptions.Unique());
         var at = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         await Task.WhenAll(Enumerable.Range(0, 600).Select(i =>
             store.AddAsync(new DeadLetter($"l-{i}", "d", "g", new TransportMessage(new MessageHeaders(), new byte[] { (byte)i }), "r", 1, at.AddSeconds(i)), None).AsTask()));
@@ -113,8 +114,8 @@ public sealed class RedisStoreTests(RedisFixture fixture) : IClassFixture<RedisF
     [Fact(Timeout = 30_000)]
     public async Task Stores_with_different_prefixes_do_not_see_each_other()
     {
-        var first = new RedisOutboxStore(Redis, RedisFixture.UniqueOptions());
-        var second = new RedisOutboxStore(Redis, RedisFixture.UniqueOptions());
+        var first = new RedisOutboxStore(Redis, StoreOptions.Unique());
+        var second = new RedisOutboxStore(Redis, StoreOptions.Unique());
         await first.AddAsync([Entry("a")], None);
         await first.ReadPendingAsync(1, 100, None);
         Assert.Equal(0, await second.CountPendingAsync(None));
