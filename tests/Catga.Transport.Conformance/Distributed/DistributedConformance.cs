@@ -356,6 +356,92 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Handler_that_exceeds_its_timeout_is_cancelled_and_dead_lettered_as_a_timeout()
+    {
+        var worker = await StartServiceAsync(Unique("worker"), configure: o =>
+        {
+            OnlyConsume<Sleep>(o);
+            o.Configure<Sleep>(c =>
+            {
+                c.HandlerTimeout = TimeSpan.FromMilliseconds(200);
+                c.Retry = RetryPolicy.Fixed(2, TimeSpan.FromMilliseconds(50));
+            });
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        Assert.True((await shop.Bus.SendAsync(new Sleep("too-slow", 10_000))).IsSuccess);
+        Assert.True((await shop.Bus.SendAsync(new Sleep("fast", 10))).IsSuccess);
+
+        await Eventually.TrueAsync(() => worker.DeadLetters.CountAsync().AsTask().Result == 1, "the timed-out message dead-lettered");
+        var letter = (await worker.DeadLetters.ListAsync()).Single();
+        Assert.Equal(CatgaErrorCodes.Timeout, letter.Reason);
+        Assert.Contains("200 ms", letter.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(2, worker.Recorder.Attempts["too-slow"]);
+        await Eventually.TrueAsync(() => worker.Recorder.Count("sleep") == 1, "the fast message handled");
+        Assert.Equal("fast", worker.Recorder.Handled.Single().Key);
+    }
+
+    [Fact]
+    public async Task Open_circuit_stops_calling_a_failing_handler_until_the_break_ends()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: o =>
+        {
+            OnlyConsume<Ship>(o);
+            o.Configure<Ship>(c =>
+            {
+                c.Retry = RetryPolicy.Fixed(50, TimeSpan.FromMilliseconds(20));
+                c.CircuitBreaker = new CircuitBreakerOptions { FailureThreshold = 3, BreakDuration = TimeSpan.FromSeconds(2) };
+                c.MaxConcurrency = 1;
+            });
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        fulfilment.Recorder.Failing["order-cb"] = true;
+        Assert.True((await shop.Bus.SendAsync(new Ship("order-cb"))).IsSuccess);
+
+        await Eventually.TrueAsync(() => fulfilment.Recorder.Attempts.GetValueOrDefault("order-cb") >= 3, "three failures");
+        var report = await fulfilment.Health.CheckAsync();
+        Assert.Contains(report.Entries, e => e.Name == "consumer:" + Ship.MessageTypeName && !e.IsHealthy);
+        await Task.Delay(1000);
+        Assert.Equal(3, fulfilment.Recorder.Attempts["order-cb"]);
+
+        // After the break one trial runs; the handler works again, so the circuit closes and the message is handled.
+        fulfilment.Recorder.Failing.TryRemove("order-cb", out _);
+        await Eventually.TrueAsync(() => fulfilment.Recorder.Count("ship") == 1, "the message handled after the break");
+        Assert.Equal(4, fulfilment.Recorder.Attempts["order-cb"]);
+        Assert.True((await fulfilment.Health.CheckAsync()).IsHealthy);
+    }
+
+    [Fact]
+    public async Task Rate_limiter_spaces_out_handler_runs()
+    {
+        var worker = await StartServiceAsync(Unique("worker"), configure: o =>
+        {
+            OnlyConsume<SlowWork>(o);
+            o.Configure<SlowWork>(c =>
+            {
+                c.MaxConcurrency = 4;
+                c.RateLimiter = () => new System.Threading.RateLimiting.TokenBucketRateLimiter(new()
+                {
+                    TokenLimit = 5,
+                    TokensPerPeriod = 5,
+                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(500),
+                    QueueLimit = 100,
+                    AutoReplenishment = true,
+                });
+            });
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        var watch = Stopwatch.StartNew();
+        for (int i = 0; i < 25; i++)
+        {
+            Assert.True((await shop.Bus.SendAsync(new SlowWork("r" + i, 0))).IsSuccess);
+        }
+
+        await Eventually.TrueAsync(() => worker.Recorder.Count("slow") == 25, "25 handled");
+        // 5 at once, then 5 more every 500 ms: the last 5 cannot start before 2 s.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1900), $"25 messages at 10/s took only {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Misconfiguration_fails_startup_naming_the_setting()
     {
         var bad = await StartServiceAsync("", start: false);

@@ -73,3 +73,14 @@ public sealed class SlowWorkHandler(DistributedRecorder recorder) : ICommandHand
         return CatgaResult.Success;
     }
 }
+
+public sealed class SleepHandler(DistributedRecorder recorder) : ICommandHandler<Sleep>
+{
+    public async ValueTask<CatgaResult> HandleAsync(Sleep command, CancellationToken cancellationToken)
+    {
+        recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
+        await Task.Delay(command.Milliseconds, cancellationToken);
+        recorder.Record("sleep", command.Id, command);
+        return CatgaResult.Success;
+    }
+}

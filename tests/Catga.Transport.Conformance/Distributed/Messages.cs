@@ -25,3 +25,7 @@ public sealed partial record OrderShipped(string OrderId);
 /// <summary>Takes a while; for shutdown tests.</summary>
 [CatgaCommand, Distributed, Idempotent]
 public sealed partial record SlowWork(string Id, int Milliseconds);
+
+/// <summary>Waits, honouring cancellation; for handler timeouts.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record Sleep(string Id, int Milliseconds);
