@@ -17,7 +17,8 @@ internal sealed record RunResult(
     double ToolCpu,
     double NatsCpu,
     double RedisCpu,
-    double MachineCpu)
+    double MachineCpu,
+    string Profile)
 {
     public double ProducedRate => Produced / Seconds;
 
@@ -26,7 +27,8 @@ internal sealed record RunResult(
     public string Line() =>
         $"{Layer,-28} produced {ProducedRate,9:N0}/s  consumed {ConsumedRate,9:N0}/s  errors {Errors}  " +
         $"latency ms p50 {P50 / 1000,8:0.000} p90 {P90 / 1000,8:0.000} p99 {P99 / 1000,8:0.000} p99.9 {P999 / 1000,8:0.000} max {Max / 1000,8:0.0}  " +
-        $"cpu% tool {ToolCpu,5:0} nats {NatsCpu,4:0} redis {RedisCpu,4:0} machine {MachineCpu,4:0}";
+        $"cpu% tool {ToolCpu,5:0} nats {NatsCpu,4:0} redis {RedisCpu,4:0} machine {MachineCpu,4:0}" + Environment.NewLine +
+        $"{"",-28} profile: {Profile}";
 }
 
 /// <summary>Takes the counters and CPU times at the start and end of the measured window.</summary>
@@ -34,6 +36,12 @@ internal sealed class Window
 {
     private readonly int? _natsPid;
     private readonly int? _redisPid;
+    private readonly InboxTimings _inbox;
+    private (long Claims, long ClaimTicks, long Completes, long CompleteTicks) _inbox0;
+    private long _allocated0;
+    private TimeSpan _pause0;
+    private int _gen0;
+    private int _gen2;
     private long _start;
     private long _produced0;
     private long _consumed0;
@@ -42,8 +50,9 @@ internal sealed class Window
     private double _redis0;
     private double _machine0;
 
-    public Window(int? natsPid, int? redisPid)
+    public Window(int? natsPid, int? redisPid, InboxTimings inbox)
     {
+        _inbox = inbox;
         _natsPid = natsPid;
         _redisPid = redisPid;
     }
@@ -58,6 +67,11 @@ internal sealed class Window
         _nats0 = _natsPid is { } n ? ProcessCpu.Seconds(n) : double.NaN;
         _redis0 = _redisPid is { } r ? ProcessCpu.Seconds(r) : double.NaN;
         _machine0 = ProcessCpu.MachineBusySeconds();
+        _inbox0 = _inbox.Snapshot();
+        _allocated0 = GC.GetTotalAllocatedBytes(precise: false);
+        _pause0 = GC.GetTotalPauseDuration();
+        _gen0 = GC.CollectionCount(0);
+        _gen2 = GC.CollectionCount(2);
     }
 
     public RunResult End(string layer, LoadStats stats, long produced, long errors)
@@ -67,6 +81,18 @@ internal sealed class Window
         stats.Measuring = false;
         double Pct(double cpu0, int? pid) => pid is { } p ? (ProcessCpu.Seconds(p) - cpu0) / seconds * 100 : double.NaN;
         var latency = stats.Latency;
+        var inbox = _inbox.Snapshot();
+        long claims = inbox.Claims - _inbox0.Claims;
+        long completes = inbox.Completes - _inbox0.Completes;
+        double allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocated0;
+        string profile = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"alloc {allocated / Math.Max(1, consumed):N0} B/msg, GC pause {(GC.GetTotalPauseDuration() - _pause0).TotalMilliseconds / seconds / 10:0.0}% of wall, gen0 {GC.CollectionCount(0) - _gen0}, gen2 {GC.CollectionCount(2) - _gen2}");
+        if (claims > 0)
+        {
+            profile += string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"; inbox claims {claims / Math.Max(1.0, consumed):0.00}/msg avg {Stopwatch.GetElapsedTime(0, (inbox.ClaimTicks - _inbox0.ClaimTicks) / claims).TotalMilliseconds:0.000} ms, completes {completes / Math.Max(1.0, consumed):0.00}/msg avg {Stopwatch.GetElapsedTime(0, (inbox.CompleteTicks - _inbox0.CompleteTicks) / Math.Max(1, completes)).TotalMilliseconds:0.000} ms");
+        }
+
         return new RunResult(
             layer,
             seconds,
@@ -81,6 +107,7 @@ internal sealed class Window
             Pct(_tool0, Environment.ProcessId),
             Pct(_nats0, _natsPid),
             Pct(_redis0, _redisPid),
-            (ProcessCpu.MachineBusySeconds() - _machine0) / seconds * 100);
+            (ProcessCpu.MachineBusySeconds() - _machine0) / seconds * 100,
+            profile);
     }
 }

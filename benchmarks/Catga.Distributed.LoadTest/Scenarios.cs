@@ -6,7 +6,9 @@ using Catga.Persistence.Redis;
 using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.Nats;
+using Catga.Inbox;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Catga.Distributed.LoadTest;
@@ -15,6 +17,7 @@ namespace Catga.Distributed.LoadTest;
 internal sealed class Scenarios(Settings settings, string natsUrl, string redisHost, int redisPort, int? natsPid, int? redisPid)
 {
     private static int s_run;
+    private readonly InboxTimings _inboxTimings = new();
 
     private NatsOptions NatsOptions() => new() { Servers = [natsUrl], Name = "catga-load" };
 
@@ -63,6 +66,11 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
                     }
                     catch (OperationCanceledException) when (stop.IsCancellationRequested)
                     {
+                    }
+                    catch (Exception ex)
+                    {
+                        Console.Error.WriteLine(ex);
+                        throw;
                     }
                 }
             }));
@@ -237,6 +245,10 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         if (redis is not null)
         {
             builder.UseRedisPersistence(redis, options => options.KeyPrefix = prefix + ":");
+            // Time every claim and completion (the Redis round trips of the inbox) around the registered store.
+            var registered = services.Last(d => d.ServiceType == typeof(IInboxStore));
+            var store = (IInboxStore)registered.ImplementationInstance!;
+            services.Replace(ServiceDescriptor.Singleton<IInboxStore>(new TimedInboxStore(store, _inboxTimings)));
         }
 
         builder.AddDistributedMessaging(options =>
@@ -351,7 +363,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
             });
         }
 
-        var window = new Window(natsPid, redisPid);
+        var window = new Window(natsPid, redisPid, _inboxTimings);
         await Task.Delay(settings.Warmup);
         window.Begin(stats, Volatile.Read(ref produced));
         await Task.Delay(settings.Duration);
@@ -374,7 +386,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         long errors = 0;
         long inFlight = 0;
         long frequency = Stopwatch.Frequency;
-        var window = new Window(natsPid, redisPid);
+        var window = new Window(natsPid, redisPid, _inboxTimings);
         long start = Stopwatch.GetTimestamp();
         long warmupEnd = start + (long)(settings.Warmup.TotalSeconds * frequency);
         long end = warmupEnd + (long)(settings.Duration.TotalSeconds * frequency);
