@@ -24,11 +24,16 @@ internal sealed record RunResult(
 
     public double ConsumedRate => Consumed / Seconds;
 
+    /// <summary>CPU time of the tool, nats-server and redis-server per consumed message, in microseconds: the cost
+    /// of a message that does not depend on how much of the machine other processes take.</summary>
+    public double CpuMicrosPerMessage => Consumed == 0 ? double.NaN
+        : (ToolCpu + (double.IsNaN(NatsCpu) ? 0 : NatsCpu) + (double.IsNaN(RedisCpu) ? 0 : RedisCpu)) / 100 * Seconds / Consumed * 1e6;
+
     public string Line() =>
         $"{Layer,-28} produced {ProducedRate,9:N0}/s  consumed {ConsumedRate,9:N0}/s  errors {Errors}  " +
         $"latency ms p50 {P50 / 1000,8:0.000} p90 {P90 / 1000,8:0.000} p99 {P99 / 1000,8:0.000} p99.9 {P999 / 1000,8:0.000} max {Max / 1000,8:0.0}  " +
         $"cpu% tool {ToolCpu,5:0} nats {NatsCpu,4:0} redis {RedisCpu,4:0} machine {MachineCpu,4:0}" + Environment.NewLine +
-        $"{"",-28} profile: {Profile}";
+        $"{"",-28} profile: cpu {CpuMicrosPerMessage:0.0} us/msg (tool {ToolCpu / 100 * Seconds / Math.Max(1, Consumed) * 1e6:0.0}, nats {NatsCpu / 100 * Seconds / Math.Max(1, Consumed) * 1e6:0.0}, redis {RedisCpu / 100 * Seconds / Math.Max(1, Consumed) * 1e6:0.0}), {Profile}";
 }
 
 /// <summary>Takes the counters and CPU times at the start and end of the measured window.</summary>

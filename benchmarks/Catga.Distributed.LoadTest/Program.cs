@@ -71,14 +71,14 @@ try
     Console.WriteLine();
     Console.WriteLine($"## medians over {settings.Runs} run(s) (load average at the end {LoadAverage()})");
     Console.WriteLine();
-    Console.WriteLine("| layer | offered/produced per s | consumed per s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | cpu% tool / nats / redis / machine |");
-    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    Console.WriteLine("| layer | offered/produced per s | consumed per s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | cpu% tool / nats / redis / machine | cpu us/msg |");
+    Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |");
     foreach (var group in all.GroupBy(r => r.Layer))
     {
         var runs = group.ToList();
         double M(Func<RunResult, double> f) => Median(runs.Select(f));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {group.Key} | {M(r => r.ProducedRate):N0} | {M(r => r.ConsumedRate):N0} | {M(r => r.P50) / 1000:0.00} | {M(r => r.P90) / 1000:0.00} | {M(r => r.P99) / 1000:0.00} | {M(r => r.P999) / 1000:0.00} | {M(r => r.Errors):0} | {M(r => r.ToolCpu):0} / {M(r => r.NatsCpu):0} / {M(r => r.RedisCpu):0} / {M(r => r.MachineCpu):0} |"));
+            $"| {group.Key} | {M(r => r.ProducedRate):N0} | {M(r => r.ConsumedRate):N0} | {M(r => r.P50) / 1000:0.00} | {M(r => r.P90) / 1000:0.00} | {M(r => r.P99) / 1000:0.00} | {M(r => r.P999) / 1000:0.00} | {M(r => r.Errors):0} | {M(r => r.ToolCpu):0} / {M(r => r.NatsCpu):0} / {M(r => r.RedisCpu):0} / {M(r => r.MachineCpu):0} | {M(r => r.CpuMicrosPerMessage):0.0} |"));
     }
 
     void Report(RunResult result)
