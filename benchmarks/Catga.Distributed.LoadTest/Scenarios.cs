@@ -393,8 +393,16 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         bool begun = false;
         RunResult? result = null;
 
+        var lag = new Histogram();
+
         async Task FireAsync(long intended)
         {
+            if (stats.Measuring)
+            {
+                // How late the pacer started this request: scheduling delay of the tool itself, part of the latency.
+                lag.RecordMicros((long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds);
+            }
+
             try
             {
                 await request(intended);
@@ -425,6 +433,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
             if (now >= end)
             {
                 result = window.End(layer, stats, Volatile.Read(ref issued), Volatile.Read(ref errors));
+                result = result with { Profile = result.Profile + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; pacer start lag ms p50 {lag.Percentile(0.5) / 1000:0.000} p99 {lag.Percentile(0.99) / 1000:0.000}") };
                 break;
             }
 
