@@ -252,7 +252,17 @@ internal sealed class NatsConsumer : ITransportConsumer
                 // brings is returned below, so none is left waiting for its ack timeout.
                 await foreach (var msg in _transport.JetStream.FetchAsync(_transport.Settings.StreamName, _durable, fetchOptions, abort).ConfigureAwait(false))
                 {
-                    batch.Add(msg);
+                    // A message that arrives while a handler is free starts at once instead of waiting for the rest of
+                    // the batch (up to BatchWait). Once one message waits, the later ones queue behind it (order), and
+                    // none starts once stopping; the queued ones are handed out below, after the fetch.
+                    if (batch.Count == 0 && !stop.IsCancellationRequested && _slots.Wait(0))
+                    {
+                        StartFetched(msg);
+                    }
+                    else
+                    {
+                        batch.Add(msg);
+                    }
                 }
 
                 retryDelay = TimeSpan.FromMilliseconds(100);
@@ -292,28 +302,33 @@ internal sealed class NatsConsumer : ITransportConsumer
                     break;
                 }
 
-                var msg = batch[i];
-                NatsIncomingMessage incoming;
-                try
-                {
-                    incoming = new NatsIncomingMessage(
-                        Connection,
-                        Subscription.Destination,
-                        new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
-                        DeliveryCount(msg),
-                        null);
-                }
-                catch (NatsException ex)
-                {
-                    // A malformed ack subject: the message cannot be settled normally, so it is not handed out.
-                    _slots.Release();
-                    NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, "malformed");
-                    continue;
-                }
-
-                Start(incoming, msg);
+                StartFetched(batch[i]);
             }
         }
+    }
+
+    /// <summary>Hands a fetched JetStream message to a handler; the caller holds a handler slot for it.</summary>
+    private void StartFetched(JetStreamMsg msg)
+    {
+        NatsIncomingMessage incoming;
+        try
+        {
+            incoming = new NatsIncomingMessage(
+                Connection,
+                Subscription.Destination,
+                new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data),
+                DeliveryCount(msg),
+                null);
+        }
+        catch (NatsException ex)
+        {
+            // A malformed ack subject: the message cannot be settled normally, so it is not handed out.
+            _slots.Release();
+            NatsTransportLog.SettleFailed(_transport.Logger, ex, Subscription.Destination, "malformed");
+            return;
+        }
+
+        Start(incoming, msg);
     }
 
     private async Task<bool> WaitForSlotAsync(List<JetStreamMsg> batch, int next, TimeSpan keepAlive, CancellationToken stop)
