@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Catga.Inbox;
+using Catga.Outbox;
+
+namespace Catga.Distributed.LoadTest;
+
+/// <summary>Time spent in the inbox store's calls, summed over every consumer (the per-stage profile of the inbox layer).</summary>
+internal sealed class InboxTimings
+{
+    public long Claims;
+    public long ClaimTicks;
+    public long Completes;
+    public long CompleteTicks;
+
+    public (long Claims, long ClaimTicks, long Completes, long CompleteTicks) Snapshot()
+        => (Volatile.Read(ref Claims), Volatile.Read(ref ClaimTicks), Volatile.Read(ref Completes), Volatile.Read(ref CompleteTicks));
+}
+
+/// <summary>Wraps the Redis inbox store and measures each claim and completion (one Redis round trip each).</summary>
+internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) : IInboxStore
+{
+    public async ValueTask<InboxClaim> TryClaimAsync(string messageId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var claim = await inner.TryClaimAsync(messageId, lease, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref timings.ClaimTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref timings.Claims);
+        return claim;
+    }
+
+    public async ValueTask<bool> CompleteAsync(string messageId, long claimToken, ReadOnlyMemory<byte> result, IReadOnlyList<OutboxMessage> outbox, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        bool stored = await inner.CompleteAsync(messageId, claimToken, result, outbox, retention, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref timings.CompleteTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Increment(ref timings.Completes);
+        return stored;
+    }
+
+    public ValueTask ReleaseAsync(string messageId, long claimToken, CancellationToken cancellationToken) => inner.ReleaseAsync(messageId, claimToken, cancellationToken);
+
+    public ValueTask<long> CleanupAsync(CancellationToken cancellationToken) => inner.CleanupAsync(cancellationToken);
+}

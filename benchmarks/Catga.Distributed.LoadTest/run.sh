@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Reproduces docs/benchmarks/distributed.md: the durable scenario (raw JetStream, Catga without inbox, Catga with the
+# Redis inbox), unlimited and at 8,000 messages/s, and the rpc scenario (raw Catga.Nats request/reply, Catga mediator.SendAsync) at 10,000 requests/s,
+# RUNS runs each (layers alternate within a run), medians printed at the end of each scenario.
+# Needs nats-server and redis-server on the PATH (apt-get install -y nats-server redis-server) and the .NET SDK.
+# The tool starts its own servers on free loopback ports in temp dirs. Extra arguments go to every invocation,
+# e.g. ./run.sh --duration 5 for a shorter run, or --nats nats://host:4222 --redis host:6379 for existing servers.
+set -euo pipefail
+cd "$(dirname "$0")"
+RUNS="${RUNS:-3}"
+dotnet build -c Release Catga.Distributed.LoadTest.csproj -v q -nologo
+tool() { dotnet run -c Release --no-build --project Catga.Distributed.LoadTest.csproj -- "$@"; }
+echo "uptime: $(uptime)"
+tool --scenario durable --runs "$RUNS" --duration 10 --warmup 3 --producers 64 --consumers 1 --concurrency 64 --batch 256 --payload 128 "$@"
+echo
+echo "uptime: $(uptime)"
+# The same layers at a fixed offered rate every layer sustains: latency and CPU per message at equal load.
+tool --scenario durable --runs "$RUNS" --duration 10 --warmup 3 --rate 8000 --producers 64 --consumers 1 --concurrency 64 --batch 256 --payload 128 "$@"
+echo
+echo "uptime: $(uptime)"
+tool --scenario rpc --runs "$RUNS" --duration 10 --warmup 3 --rate 10000 --consumers 1 --concurrency 64 --payload 128 "$@"
+echo "uptime: $(uptime)"
