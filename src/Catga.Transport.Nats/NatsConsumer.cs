@@ -23,6 +23,10 @@ internal sealed class NatsConsumer : ITransportConsumer
     private readonly string _requestSubject;
     private readonly string _durable;
     private readonly SemaphoreSlim _slots;
+
+    // Requests get their own handler slots: the JetStream fetch loop holds every free stored-message slot while its
+    // pull request waits (up to BatchWait), and a request must not wait behind that.
+    private readonly SemaphoreSlim _requestSlots;
     private readonly CancellationTokenSource _stopFetching = new();
     private readonly CancellationTokenSource _abortHandlers = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -47,6 +51,7 @@ internal sealed class NatsConsumer : ITransportConsumer
         _requestSubject = requestSubject;
         _durable = NatsNames.DurableName(subscription.Group, subscription.Destination);
         _slots = new SemaphoreSlim(subscription.MaxConcurrency, subscription.MaxConcurrency);
+        _requestSlots = new SemaphoreSlim(subscription.MaxConcurrency, subscription.MaxConcurrency);
     }
 
     public TransportSubscription Subscription { get; }
@@ -115,6 +120,7 @@ internal sealed class NatsConsumer : ITransportConsumer
         _stopFetching.Dispose();
         _abortHandlers.Dispose();
         _slots.Dispose();
+        _requestSlots.Dispose();
     }
 
     private static async Task AwaitAndUnregister(Task task, CancellationTokenRegistration registration)
@@ -233,10 +239,11 @@ internal sealed class NatsConsumer : ITransportConsumer
                 {
                     // Core messages and requests cannot be returned to the server: once stopping, they are dropped
                     // (at-most-once; a requester times out and may retry).
-                    await _slots.WaitAsync(stop).ConfigureAwait(false);
+                    var slots = isRequest ? _requestSlots : _slots;
+                    await slots.WaitAsync(stop).ConfigureAwait(false);
                     var replyTo = isRequest ? msg.ReplyTo : null;
                     var incoming = new NatsIncomingMessage(Connection, Subscription.Destination, new TransportMessage(NatsHeaderCodec.FromNats(msg.Headers), msg.Data), 1, replyTo);
-                    Start(incoming, null);
+                    Start(incoming, null, slots);
                 }
             }
         }
@@ -330,7 +337,7 @@ internal sealed class NatsConsumer : ITransportConsumer
 
                     // The handler releases this slot when it has settled the message.
                     started++;
-                    Start(incoming, msg);
+                    Start(incoming, msg, _slots);
                 }
 
                 retryDelay = TimeSpan.FromMilliseconds(100);
@@ -378,13 +385,13 @@ internal sealed class NatsConsumer : ITransportConsumer
         return delivered < 1 ? 1 : delivered > int.MaxValue ? int.MaxValue : (int)delivered;
     }
 
-    private void Start(NatsIncomingMessage incoming, JetStreamMsg? jetStreamMsg)
+    private void Start(NatsIncomingMessage incoming, JetStreamMsg? jetStreamMsg, SemaphoreSlim slots)
     {
         Interlocked.Increment(ref _inFlight);
-        _ = Task.Run(() => RunAsync(incoming, jetStreamMsg), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(incoming, jetStreamMsg, slots), CancellationToken.None);
     }
 
-    private async Task RunAsync(NatsIncomingMessage incoming, JetStreamMsg? jetStreamMsg)
+    private async Task RunAsync(NatsIncomingMessage incoming, JetStreamMsg? jetStreamMsg, SemaphoreSlim slots)
     {
         try
         {
@@ -408,7 +415,7 @@ internal sealed class NatsConsumer : ITransportConsumer
         }
         finally
         {
-            _slots.Release();
+            slots.Release();
             if (Interlocked.Decrement(ref _inFlight) == 0 && Volatile.Read(ref _stopping) != 0)
             {
                 _idle.TrySetResult();

@@ -22,6 +22,30 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Requests_do_not_wait_for_an_idle_fetch_that_holds_the_message_slots()
+    {
+        // An idle JetStream fetch holds every free message slot for up to BatchWait; requests have slots of their own.
+        var server = await TransportAsync();
+        var client = await TransportAsync();
+        string destination = TestMessages.Destination("rpc-slots");
+        TransportMessageHandler echo = async (message, ct) =>
+        {
+            await message.ReplyAsync(new TransportMessage(new MessageHeaders(), message.Message.Body), ct);
+            return DeliveryOutcome.Ack;
+        };
+        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, BatchWait = TimeSpan.FromSeconds(5) }, echo);
+        await Task.Delay(300);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 5; i++)
+        {
+            await client.RequestAsync(destination, TestMessages.Create(i), TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"5 requests took {watch.Elapsed} behind an idle 5 s fetch");
+    }
+
+    [Fact]
     public async Task A_duplicate_message_id_is_stored_and_delivered_once()
     {
         var transport = await TransportAsync();
