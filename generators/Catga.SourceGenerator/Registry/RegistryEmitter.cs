@@ -14,7 +14,7 @@ namespace Catga.SourceGenerator.Registry
         public static RegistrySpec Build(IEnumerable<SerializableMessageSpec> messages, string assemblyName, EquatableArray<string> referencedLists)
         {
             var entries = messages
-                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName, m.Kind, m.IsDistributed, m.ResponseType))
+                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName, m.Kind, m.IsDistributed, m.ResponseType, m.RetryPolicy))
                 .Distinct()
                 .OrderBy(e => e.WireName, System.StringComparer.Ordinal)
                 .ThenBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
@@ -61,9 +61,20 @@ namespace Catga.SourceGenerator.Registry
                     w.WriteLine($"    // {entry.WireName}");
                     string kind = "global::Catga.Serialization.MessageKind." + entry.Kind;
                     string distributed = entry.IsDistributed ? "true" : "false";
-                    w.WriteLine(entry.ResponseType is null
-                        ? $"    global::Catga.Serialization.MessageTypeInfo.Create<{entry.FullyQualifiedName}>({kind}, isDistributed: {distributed}),"
-                        : $"    new global::Catga.Serialization.RequestTypeInfo<{entry.FullyQualifiedName}, {entry.ResponseType}>({kind}, isDistributed: {distributed}),");
+                    if (entry.ResponseType is null && entry.RetryPolicy is null)
+                    {
+                        w.WriteLine($"    global::Catga.Serialization.MessageTypeInfo.Create<{entry.FullyQualifiedName}>({kind}, isDistributed: {distributed}),");
+                    }
+                    else if (entry.ResponseType is null)
+                    {
+                        // Create<T> returns the base type; the retry policy is an init property of the concrete entry.
+                        w.WriteLine($"    new global::Catga.Serialization.MessageTypeInfo<{entry.FullyQualifiedName}> {{ Kind = {kind}, IsDistributed = {distributed}, Retry = {entry.RetryPolicy} }},");
+                    }
+                    else
+                    {
+                        string retry = entry.RetryPolicy is null ? string.Empty : $" {{ Retry = {entry.RetryPolicy} }}";
+                        w.WriteLine($"    new global::Catga.Serialization.RequestTypeInfo<{entry.FullyQualifiedName}, {entry.ResponseType}>({kind}, isDistributed: {distributed}){retry},");
+                    }
                 }
 
                 w.WriteLine("];");

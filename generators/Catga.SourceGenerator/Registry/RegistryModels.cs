@@ -4,7 +4,7 @@ namespace Catga.SourceGenerator.Registry
 {
     /// <summary>One entry of the generated message-type list: the type, its wire name, its kind, whether it is marked
     /// [Distributed], and the result type when the result can be serialized.</summary>
-    internal sealed record RegistryEntrySpec(string FullyQualifiedName, string WireName, string Kind, bool IsDistributed, string? ResponseType);
+    internal sealed record RegistryEntrySpec(string FullyQualifiedName, string WireName, string Kind, bool IsDistributed, string? ResponseType, string? RetryPolicy);
 
     /// <summary>
     /// Everything the message-type registry of one assembly contains. Equal when the generated list and registry would be

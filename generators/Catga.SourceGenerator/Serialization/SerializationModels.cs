@@ -65,7 +65,8 @@ namespace Catga.SourceGenerator.Serialization
         string Kind,
         bool IsDistributed,
         string? ResponseType,
-        WireType? ResponseWire);
+        WireType? ResponseWire,
+        string? RetryPolicy);
 
     /// <summary>The wire name of one message, with where it is declared, for the duplicate-name check.</summary>
     internal sealed record MessageNameInfo(string WireName, string DisplayName, LocationInfo? Location);

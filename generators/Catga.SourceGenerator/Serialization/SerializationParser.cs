@@ -62,6 +62,7 @@ namespace Catga.SourceGenerator.Serialization
             // (most requests never leave the process), and the runtime names the type if someone tries.
             string kind = KindOf(context);
             bool distributed = type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, KnownTypes.DistributedAttribute));
+            string? retry = RetryExpression(type);
             string? responseType = null;
             WireType? responseWire = null;
             var responseObjects = new List<ObjectSpec>();
@@ -114,8 +115,38 @@ namespace Catga.SourceGenerator.Serialization
                 kind,
                 distributed,
                 responseType,
-                responseWire);
+                responseWire,
+                retry);
             return new SerializationParseResult(message, collector.Objects.Concat(responseObjects).ToEquatableArray(), name, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        /// <summary>The expression that builds the retry policy declared with [CatgaRetry], or null.</summary>
+        private static string? RetryExpression(INamedTypeSymbol type)
+        {
+            var attribute = type.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, KnownTypes.RetryAttribute));
+            if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int attempts)
+            {
+                return null;
+            }
+
+            int backoff = 2, delay = 200, maxDelay = 30_000;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Value.Value is not int value)
+                {
+                    continue;
+                }
+
+                switch (named.Key)
+                {
+                    case "Backoff": backoff = value; break;
+                    case "DelayMilliseconds": delay = value; break;
+                    case "MaxDelayMilliseconds": maxDelay = value; break;
+                }
+            }
+
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            return string.Format(inv, "global::Catga.Distributed.RetryPolicy.FromAttribute({0}, (global::Catga.Distributed.RetryBackoff){1}, {2}, {3})", attempts, backoff, delay, maxDelay);
         }
 
         private static string KindOf(GeneratorAttributeSyntaxContext context)

@@ -11,6 +11,7 @@ namespace Catga.SourceGenerator.Shared
         public const string BehaviorAttribute = "Catga.PipelineBehaviorAttribute";
         public const string ModuleAttribute = "Catga.Runtime.CatgaModuleAttribute";
         public const string DistributedAttribute = "Catga.DistributedAttribute";
+        public const string RetryAttribute = "Catga.Distributed.CatgaRetryAttribute";
         public const string MessageNameAttribute = "Catga.Serialization.CatgaMessageNameAttribute";
         public const string MessageTypesAttribute = "Catga.Serialization.CatgaMessageTypesAttribute";
 

@@ -115,7 +115,8 @@ public sealed class DistributedMessagingOptions
     {
         var merged = new ConsumerOptions
         {
-            Retry = Consumers.Retry,
+            // Configure<T> wins over the attribute on the message, which wins over the defaults for every type.
+            Retry = type.Retry ?? Consumers.Retry,
             HandlerTimeout = Consumers.HandlerTimeout,
             CircuitBreaker = Consumers.CircuitBreaker,
             MaxConcurrency = Consumers.MaxConcurrency,

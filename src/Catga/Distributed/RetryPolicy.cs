@@ -56,6 +56,27 @@ public sealed class RetryPolicy
     /// <returns>The policy.</returns>
     public static RetryPolicy Exponential(int maxAttempts, TimeSpan initialDelay, TimeSpan maxDelay) => new(RetryBackoff.Exponential, maxAttempts, initialDelay, maxDelay);
 
+    /// <summary>The policy a <see cref="CatgaRetryAttribute"/> declares; called by the generated registry. Values the
+    /// policy cannot hold (fewer than 1 attempt, negative delays, a maximum below the first delay) are raised to the
+    /// nearest valid value, so a registry never fails to load.</summary>
+    /// <param name="maxAttempts">The total number of attempts.</param>
+    /// <param name="backoff">How the delay grows.</param>
+    /// <param name="delayMilliseconds">The first delay.</param>
+    /// <param name="maxDelayMilliseconds">The largest delay.</param>
+    /// <returns>The policy.</returns>
+    public static RetryPolicy FromAttribute(int maxAttempts, RetryBackoff backoff, int delayMilliseconds, int maxDelayMilliseconds)
+    {
+        int attempts = Math.Max(1, maxAttempts);
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, delayMilliseconds));
+        var max = TimeSpan.FromMilliseconds(Math.Max(Math.Max(0, delayMilliseconds), maxDelayMilliseconds));
+        return backoff switch
+        {
+            RetryBackoff.Immediate => Immediate(attempts),
+            RetryBackoff.Fixed => Fixed(attempts, delay),
+            _ => Exponential(attempts, delay, max),
+        };
+    }
+
     /// <summary>The delay before the attempt after <paramref name="failedAttempt"/>.</summary>
     /// <param name="failedAttempt">The attempt that failed, 1 for the first.</param>
     /// <returns>The delay.</returns>

@@ -49,6 +49,9 @@ public abstract class MessageTypeInfo
     /// <summary>Whether the type is marked <see cref="DistributedAttribute"/>: it crosses process boundaries.</summary>
     public bool IsDistributed { get; init; }
 
+    /// <summary>The retry policy declared with <see cref="Distributed.CatgaRetryAttribute"/>, or <see langword="null"/>.</summary>
+    public Distributed.RetryPolicy? Retry { get; init; }
+
     /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
     public virtual Type? ResponseType => null;
 

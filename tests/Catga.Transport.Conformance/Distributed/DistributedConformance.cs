@@ -442,6 +442,32 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retry_attribute_on_the_message_sets_its_attempts_and_configuration_overrides_it()
+    {
+        var declared = await StartServiceAsync(Unique("audit"), configure: OnlyConsume<Audit>);
+        var configured = await StartServiceAsync(Unique("audit"), configure: o =>
+        {
+            OnlyConsume<Audit>(o);
+            o.Configure<Audit>(c => c.Retry = RetryPolicy.Immediate(4));
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        Assert.Equal(2, Catga.Generated.CatgaMessageTypes.Registry.GetByName(Audit.MessageTypeName).Retry!.MaxAttempts);
+        declared.Recorder.Failing["a-1"] = true;
+        configured.Recorder.Failing["a-1"] = true;
+
+        Assert.True((await shop.Bus.SendAsync(new Audit("a-1"))).IsSuccess);
+
+        // Both services get the command (each is its own group); each gives up after its own number of attempts.
+        await Eventually.TrueAsync(
+            () => declared.Recorder.Attempts.GetValueOrDefault("a-1") == 2 && configured.Recorder.Attempts.GetValueOrDefault("a-1") == 4,
+            "two attempts in the service that uses the attribute, four in the one configured otherwise");
+        await Eventually.TrueAsync(() => declared.DeadLetters.CountAsync().AsTask().Result >= 1, "the dead letter");
+        await Task.Delay(500);
+        Assert.Equal(2, declared.Recorder.Attempts["a-1"]);
+        Assert.Equal(4, configured.Recorder.Attempts["a-1"]);
+    }
+
+    [Fact]
     public async Task Misconfiguration_fails_startup_naming_the_setting()
     {
         var bad = await StartServiceAsync("", start: false);

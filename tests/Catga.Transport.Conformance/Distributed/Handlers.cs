@@ -84,3 +84,18 @@ public sealed class SleepHandler(DistributedRecorder recorder) : ICommandHandler
         return CatgaResult.Success;
     }
 }
+
+public sealed class AuditHandler(DistributedRecorder recorder) : ICommandHandler<Audit>
+{
+    public ValueTask<CatgaResult> HandleAsync(Audit command, CancellationToken cancellationToken)
+    {
+        recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
+        if (recorder.Failing.ContainsKey(command.Id))
+        {
+            throw new InvalidOperationException($"audit log unavailable for {command.Id}");
+        }
+
+        recorder.Record("audit", command.Id, command);
+        return new(CatgaResult.Success);
+    }
+}

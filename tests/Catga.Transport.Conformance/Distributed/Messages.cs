@@ -29,3 +29,8 @@ public sealed partial record SlowWork(string Id, int Milliseconds);
 /// <summary>Waits, honouring cancellation; for handler timeouts.</summary>
 [CatgaCommand, Distributed, Idempotent]
 public sealed partial record Sleep(string Id, int Milliseconds);
+
+/// <summary>Declares its own retry policy: two attempts, 20 ms apart (the suite's default is three).</summary>
+[CatgaCommand, Distributed, Idempotent]
+[Catga.Distributed.CatgaRetry(2, Backoff = Catga.Distributed.RetryBackoff.Fixed, DelayMilliseconds = 20)]
+public sealed partial record Audit(string Id);
