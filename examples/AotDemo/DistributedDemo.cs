@@ -2,6 +2,7 @@ using Catga;
 using Catga.Distributed;
 using Catga.Generated;
 using Catga.Nats;
+using Catga.Outbox;
 using Catga.Persistence.Redis;
 using Catga.Redis;
 using Catga.Serialization;
@@ -80,7 +81,8 @@ public static class DistributedDemo
             await Task.Delay(50);
         }
 
-        while (DateTime.UtcNow < deadline && !(await health.CheckAsync()).Entries.Any(e => e.Name == "outbox" && e.Description.StartsWith("0 pending", StringComparison.Ordinal)))
+        var outbox = running.Services.GetRequiredService<IOutboxStore>();
+        while (DateTime.UtcNow < deadline && await outbox.CountPendingAsync(CancellationToken.None) > 0)
         {
             await Task.Delay(50);
         }

@@ -130,15 +130,35 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         }
 
         _lagStop = new CancellationTokenSource();
-        _lagTask = Task.Run(() => PollLagAsync(time, _lagStop.Token), CancellationToken.None);
+        _lagTask = Task.Run(() => MaintainAsync(inbox, time, _lagStop.Token), CancellationToken.None);
         CatgaInstrumentation.TrackHost(this);
         Volatile.Write(ref _started, 1);
     }
 
-    private async Task PollLagAsync(TimeProvider time, CancellationToken stopping)
+    /// <summary>Reads consumer lag every <see cref="DistributedMessagingOptions.LagPollInterval"/> and removes expired
+    /// inbox records every <see cref="DistributedMessagingOptions.InboxCleanupInterval"/>.</summary>
+    private async Task MaintainAsync(IInboxStore? inbox, TimeProvider time, CancellationToken stopping)
     {
+        long cleanupDue = time.GetTimestamp();
         while (!stopping.IsCancellationRequested)
         {
+            if (inbox is not null && time.GetTimestamp() >= cleanupDue)
+            {
+                cleanupDue = time.GetTimestamp() + (long)(_options.InboxCleanupInterval.TotalSeconds * time.TimestampFrequency);
+                try
+                {
+                    await inbox.CleanupAsync(stopping).ConfigureAwait(false);
+                }
+                catch (Exception) when (!stopping.IsCancellationRequested)
+                {
+                    // The store is unreachable: the health check reports that; try again next time.
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             foreach (var (consumer, running) in _consumers.ToArray())
             {
                 try
@@ -157,7 +177,8 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
 
             try
             {
-                await Task.Delay(_options.LagPollInterval, time, stopping).ConfigureAwait(false);
+                var wait = _options.LagPollInterval < _options.InboxCleanupInterval ? _options.LagPollInterval : _options.InboxCleanupInterval;
+                await Task.Delay(wait, time, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

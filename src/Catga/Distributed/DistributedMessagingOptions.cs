@@ -30,6 +30,10 @@ public sealed class DistributedMessagingOptions
     /// <summary>How long a handled message id is remembered: a duplicate arriving later is handled again (default 7 days).</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How often the host asks the inbox store to remove records past their retention (default 1 min; stores
+    /// whose server expires records itself, like Redis, do nothing).</summary>
+    public TimeSpan InboxCleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Whether handled messages are recorded in the inbox, when an inbox store is registered (default true).</summary>
     public bool UseInbox { get; set; } = true;
 
@@ -168,6 +172,11 @@ public sealed class DistributedMessagingOptions
         if (InboxRetention <= TimeSpan.Zero)
         {
             problems.Add($"InboxRetention must be positive (it is {InboxRetention}).");
+        }
+
+        if (InboxCleanupInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"InboxCleanupInterval must be positive (it is {InboxCleanupInterval}).");
         }
 
         if (LagPollInterval <= TimeSpan.Zero)

@@ -141,7 +141,7 @@ internal sealed class MessageConsumer
             await DeadLetterAsync(incoming, messageId, error, stopping).ConfigureAwait(false);
             if (incoming.ExpectsReply)
             {
-                await ReplyFailureAsync(incoming, type: null, error, stopping).ConfigureAwait(false);
+                await ReplyFailureAsync(incoming, error, stopping).ConfigureAwait(false);
             }
 
             return DeliveryOutcome.Reject;
@@ -157,7 +157,7 @@ internal sealed class MessageConsumer
         {
             if (incoming.ExpectsReply)
             {
-                await ReplyFailureAsync(incoming, type, new CatgaError(CatgaErrorCodes.CircuitOpen, $"The handler of {type.Name} is failing; its circuit is open for another {wait.TotalMilliseconds:0} ms."), stopping).ConfigureAwait(false);
+                await ReplyFailureAsync(incoming, new CatgaError(CatgaErrorCodes.CircuitOpen, $"The handler of {type.Name} is failing; its circuit is open for another {wait.TotalMilliseconds:0} ms."), stopping).ConfigureAwait(false);
                 return DeliveryOutcome.Ack;
             }
 
@@ -385,12 +385,11 @@ internal sealed class MessageConsumer
         CatgaLog.DeadLettered(_logger, incoming.Message.MessageType ?? "(unknown)", letter.Id, letter.Attempts, error.Code, error.Message);
     }
 
-    private ValueTask ReplyFailureAsync(IncomingMessage incoming, MessageTypeInfo? type, CatgaError error, CancellationToken stopping)
+    private static ValueTask ReplyFailureAsync(IncomingMessage incoming, CatgaError error, CancellationToken stopping)
     {
         // The failure is written with the shape every result reader understands: status 0, then the error.
         var buffer = new ArrayBufferWriter<byte>(128);
         ResultCodec.WriteFailure(error, buffer);
-        _ = type;
         return incoming.ReplyAsync(Reply(false, buffer.WrittenMemory), stopping);
     }
 
