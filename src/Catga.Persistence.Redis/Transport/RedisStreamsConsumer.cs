@@ -392,7 +392,7 @@ internal sealed class RedisStreamsConsumer : ITransportConsumer
         {
             try
             {
-                if (outcome.Kind == DeliveryOutcomeKind.Retry)
+                if (outcome.Kind is DeliveryOutcomeKind.Retry or DeliveryOutcomeKind.Defer)
                 {
                     await _client.EvaluateAsync(
                         RedisStreamsScripts.Retry,

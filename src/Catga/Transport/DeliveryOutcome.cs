@@ -31,6 +31,16 @@ public readonly struct DeliveryOutcome : IEquatable<DeliveryOutcome>
         return new(DeliveryOutcomeKind.Retry, delay);
     }
 
+    /// <summary>Deliver it again after <paramref name="delay"/> without counting a delivery attempt: the message was
+    /// not handled for a reason that is not its fault (open circuit, rate limit, an inbox claim held elsewhere).</summary>
+    /// <param name="delay">Zero or more.</param>
+    /// <returns>The outcome.</returns>
+    public static DeliveryOutcome Defer(TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        return new(DeliveryOutcomeKind.Defer, delay);
+    }
+
     /// <inheritdoc/>
     public bool Equals(DeliveryOutcome other) => Kind == other.Kind && Delay == other.Delay;
 
@@ -41,7 +51,7 @@ public readonly struct DeliveryOutcome : IEquatable<DeliveryOutcome>
     public override int GetHashCode() => HashCode.Combine(Kind, Delay);
 
     /// <inheritdoc/>
-    public override string ToString() => Kind == DeliveryOutcomeKind.Retry ? $"Retry({Delay})" : Kind.ToString();
+    public override string ToString() => Kind is DeliveryOutcomeKind.Retry or DeliveryOutcomeKind.Defer ? $"{Kind}({Delay})" : Kind.ToString();
 
     /// <summary>Compares two outcomes.</summary>
     /// <param name="left">The first.</param>

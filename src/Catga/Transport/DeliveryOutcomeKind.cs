@@ -11,4 +11,8 @@ public enum DeliveryOutcomeKind
 
     /// <summary>Remove it unhandled (already dead-lettered).</summary>
     Reject,
+
+    /// <summary>Not handled now for a reason that is not the message's fault (open circuit, rate limit, an inbox claim
+    /// held by another consumer): deliver it again after the delay. Costs no delivery attempt.</summary>
+    Defer,
 }

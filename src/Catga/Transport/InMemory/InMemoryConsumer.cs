@@ -85,7 +85,7 @@ internal sealed class InMemoryConsumer : ITransportConsumer
             outcome = DeliveryOutcome.Retry(TimeSpan.Zero);
         }
 
-        if (outcome.Kind != DeliveryOutcomeKind.Retry || delivery.Reply is not null)
+        if (outcome.Kind is not (DeliveryOutcomeKind.Retry or DeliveryOutcomeKind.Defer) || delivery.Reply is not null)
         {
             // Requests are not redelivered: the requester is waiting and will time out or retry itself.
             return;
