@@ -69,8 +69,13 @@ namespace Catga.SourceGenerator.Handlers
         int Lifetime,
         bool IsOpen);
 
-    /// <summary>A hand-written validator class and the message type it validates.</summary>
-    internal sealed record ValidatorSpec(string MessageType, string ValidatorType, int Lifetime);
+    /// <summary>A hand-written validator class and the message type it validates; <paramref name="IsMessage"/> tells
+    /// whether that type is a Catga message (validators of other types are only services).</summary>
+    internal sealed record ValidatorSpec(string MessageType, string ValidatorType, int Lifetime, bool IsMessage = true);
+
+    /// <summary>One validator the module registers for a message: generated rules (a stateless instance) or a
+    /// hand-written class resolved from the container.</summary>
+    internal sealed record ValidatorRegistrationSpec(string MessageType, string ValidatorType, bool IsGenerated, bool IsSingleton);
 
     /// <summary>What one class declaration contributes: handled messages, its service registration, behaviors,
     /// validators, diagnostics.</summary>
@@ -87,8 +92,8 @@ namespace Catga.SourceGenerator.Handlers
     /// <summary>One behavior closed over one request, as it appears in a pipeline.</summary>
     internal sealed record PipelineStepSpec(string BehaviorType, int Order);
 
-    /// <summary>The pipeline of one request type: behaviors outermost first, then validation (when the request has
-    /// validators: the generated one first, then hand-written ones), then the handler.</summary>
+    /// <summary>The pipeline of one request type: behaviors outermost first, then validation (the validators every
+    /// project registered for the request, if any), then the handler.</summary>
     internal sealed record PipelineSpec(
         HandlerKind Kind,
         string MessageType,
@@ -97,9 +102,7 @@ namespace Catga.SourceGenerator.Handlers
         string HandlerType,
         string HandlerDisplay,
         bool IsSingleton,
-        EquatableArray<PipelineStepSpec> Steps,
-        string? GeneratedValidator = null,
-        EquatableArray<string> Validators = default);
+        EquatableArray<PipelineStepSpec> Steps);
 
     /// <summary>One event handler registration.</summary>
     internal sealed record EventRegistrationSpec(string MessageType, string MessageDisplay, string HandlerType, string HandlerDisplay, bool IsSingleton, int Order);
@@ -113,8 +116,11 @@ namespace Catga.SourceGenerator.Handlers
         EquatableArray<ServiceSpec> Services,
         EquatableArray<PipelineSpec> Pipelines,
         EquatableArray<EventRegistrationSpec> Events,
-        EquatableArray<StreamRegistrationSpec> Streams)
+        EquatableArray<StreamRegistrationSpec> Streams,
+        EquatableArray<ValidatorRegistrationSpec> Validators)
     {
-        public bool HasOwnModule => !Services.IsEmpty;
+        /// <summary>Whether the assembly registers anything itself. A contracts project whose messages have validation
+        /// rules has a module too, so its rules apply wherever the messages are handled.</summary>
+        public bool HasOwnModule => !Services.IsEmpty || !Validators.IsEmpty;
     }
 }
