@@ -31,3 +31,7 @@ public enum Priority
     /// <summary>High.</summary>
     High,
 }
+
+/// <summary>A captured payment, as release 1 sends it: the amount in cents.</summary>
+[CatgaEvent, CatgaMessageName("shop.payment-captured")]
+public partial record PaymentCaptured(string OrderId, int AmountCents) : IEvent;

@@ -33,3 +33,16 @@ public enum Urgency
     /// <summary>High.</summary>
     High,
 }
+
+/// <summary>Version 1 of a captured payment, kept so payloads written by release 1 can still be read.</summary>
+[CatgaEvent, CatgaMessageName("shop.payment-captured")]
+public partial record PaymentCapturedV1(string OrderId, int AmountCents) : IEvent;
+
+/// <summary>Version 2: the amount is a decimal with a currency. A breaking change, so it is a new wire name with a
+/// conversion from version 1; consumers on this release handle both as this type.</summary>
+[CatgaEvent, CatgaMessageName("shop.payment-captured.v2")]
+public partial record PaymentCaptured(string OrderId, decimal Amount, string Currency) : IEvent, Catga.Versioning.IUpcastFrom<PaymentCapturedV1, PaymentCaptured>
+{
+    /// <inheritdoc/>
+    public static PaymentCaptured UpcastFrom(PaymentCapturedV1 previous) => new(previous.OrderId, previous.AmountCents / 100m, "EUR");
+}
