@@ -13,12 +13,18 @@ public sealed class CatgaHealthCheck
     private readonly IMessageTransport _transport;
     private readonly CatgaMessagingHost _host;
     private readonly IOutboxStore? _outbox;
+    private readonly Scheduling.MessageScheduler? _scheduler;
+    private readonly Scheduling.IScheduleStore? _schedules;
+    private readonly TimeProvider _time;
 
-    internal CatgaHealthCheck(IMessageTransport transport, CatgaMessagingHost host, IOutboxStore? outbox)
+    internal CatgaHealthCheck(IMessageTransport transport, CatgaMessagingHost host, IOutboxStore? outbox, Scheduling.MessageScheduler? scheduler = null, Scheduling.IScheduleStore? schedules = null, TimeProvider? time = null)
     {
         _transport = transport;
         _host = host;
         _outbox = outbox;
+        _scheduler = scheduler;
+        _schedules = schedules;
+        _time = time ?? TimeProvider.System;
     }
 
     /// <summary>The outbox backlog above which the outbox is reported unhealthy (default 100,000).</summary>
@@ -65,6 +71,31 @@ public sealed class CatgaHealthCheck
             }
         }
 
+        if (_scheduler is not null && _schedules is not null)
+        {
+            entries.Add(await CheckSchedulerAsync(_scheduler, _schedules, cancellationToken).ConfigureAwait(false));
+        }
+
         return new CatgaHealthReport(entries);
+    }
+
+    /// <summary>The scheduler entry: the store answers, and the oldest pending message is not more than
+    /// <see cref="Scheduling.SchedulerOptions.MaxOverdue"/> past due (otherwise no node is firing).</summary>
+    private async Task<CatgaHealthEntry> CheckSchedulerAsync(Scheduling.MessageScheduler scheduler, Scheduling.IScheduleStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            long pending = await store.CountPendingAsync(cancellationToken).ConfigureAwait(false);
+            var oldest = await store.ListPendingAsync(0, 1, cancellationToken).ConfigureAwait(false);
+            TimeSpan overdue = oldest.Count == 0 ? TimeSpan.Zero : _time.GetUtcNow() - oldest[0].DueAt;
+            string who = scheduler.IsLeader ? "this node fires" : "another node fires (or none yet)";
+            bool healthy = overdue <= scheduler.Options.MaxOverdue;
+            string overdueText = overdue > TimeSpan.Zero ? $", oldest {overdue.TotalSeconds:0.#} s overdue" : string.Empty;
+            return new CatgaHealthEntry("scheduler", healthy, $"{pending} pending{overdueText}; {who}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new CatgaHealthEntry("scheduler", false, "schedule store unreachable: " + ex.Message);
+        }
     }
 }

@@ -52,6 +52,9 @@ public abstract class MessageTypeInfo
     /// <summary>The retry policy declared with <see cref="Distributed.CatgaRetryAttribute"/>, or <see langword="null"/>.</summary>
     public Distributed.RetryPolicy? Retry { get; init; }
 
+    /// <summary>The schedule declared with <see cref="Scheduling.RecurringAttribute"/>, or <see langword="null"/>.</summary>
+    public Scheduling.RecurringSchedule? Recurring { get; init; }
+
     /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
     public virtual Type? ResponseType => null;
 
