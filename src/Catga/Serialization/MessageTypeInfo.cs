@@ -59,6 +59,9 @@ public abstract class MessageTypeInfo
     /// <summary>Converts a received message of this type to its current version (the message itself when it is current).</summary>
     internal virtual object ToCurrentVersion(object message) => message;
 
+    /// <summary>The schedule declared with <see cref="Scheduling.RecurringAttribute"/>, or <see langword="null"/>.</summary>
+    public Scheduling.RecurringSchedule? Recurring { get; init; }
+
     /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
     public virtual Type? ResponseType => null;
 
