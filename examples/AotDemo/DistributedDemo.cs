@@ -9,6 +9,7 @@ using Catga.Serialization;
 using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace AotDemo;
@@ -74,7 +75,7 @@ public static class DistributedDemo
 
         // Shipping: handle `count` orders, wait until the outbox has relayed their events, then stop gracefully.
         var log = running.Services.GetRequiredService<ShipmentLog>();
-        var health = running.Services.GetRequiredService<CatgaHealthCheck>();
+        var health = running.Services.GetRequiredService<HealthCheckService>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (log.Booked.Count < count && DateTime.UtcNow < deadline)
         {
@@ -87,7 +88,8 @@ public static class DistributedDemo
             await Task.Delay(50);
         }
 
-        Console.WriteLine($"[shipping] booked {log.Booked.Count} shipment(s); {(await health.CheckAsync())}");
+        var report = await health.CheckHealthAsync();
+        Console.WriteLine($"[shipping] booked {log.Booked.Count} shipment(s); health {report.Status}: {string.Join("; ", report.Entries.Select(e => $"{e.Key} {e.Value.Status} ({e.Value.Description})"))}");
         return log.Booked.Count >= count ? 0 : 1;
     }
 

@@ -185,7 +185,7 @@ internal sealed class SagaRunner<TSaga, TState>
     {
         SagaInstrumentation.Ignored.Add(1, _sagaTag);
         SagaLog.Ignored(_logger, _definition.Name, key, messageType, why);
-        return CatgaResult.Success;
+        return CatgaResult.Success();
     }
 
     /// <summary>Carries out the pending effects caused by <paramref name="cause"/>, then removes them from the instance.
@@ -195,7 +195,7 @@ internal sealed class SagaRunner<TSaga, TState>
         var pending = record.Pending.Where(p => p.Cause == cause).ToList();
         if (pending.Count == 0)
         {
-            return CatgaResult.Success;
+            return CatgaResult.Success();
         }
 
         var mediator = (ICatgaMediator?)_services.GetService(typeof(ICatgaMediator))
@@ -226,18 +226,18 @@ internal sealed class SagaRunner<TSaga, TState>
             var current = attempt == 0 ? record : await _store.LoadAsync(_definition.Name, record.Key, cancellationToken).ConfigureAwait(false);
             if (current is null || !current.Pending.Any(p => p.Cause == cause && done.Contains(p.Id)))
             {
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
 
             var cleared = SagaTransition.WithoutPending(current, cause, done, _time.GetUtcNow());
             if (await _store.TryCommitAsync(cleared, current.Revision, _options.CompletedRetention, cancellationToken).ConfigureAwait(false))
             {
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
         }
 
         // Carried out but still listed: a redelivery would repeat them with the same ids, which receivers deduplicate.
-        return CatgaResult.Success;
+        return CatgaResult.Success();
     }
 
     private async ValueTask<CatgaResult> CarryOutAsync(ICatgaMediator mediator, SagaRecord record, SagaStoredMessage effect, SagaStep? step, CancellationToken cancellationToken)
@@ -246,7 +246,7 @@ internal sealed class SagaRunner<TSaga, TState>
         if (effect.Kind == SagaEffectKind.Cancel)
         {
             await _scheduler!.CancelAsync(scheduleId, cancellationToken).ConfigureAwait(false);
-            return CatgaResult.Success;
+            return CatgaResult.Success();
         }
 
         var message = Materialize(effect, step).WithEnvelope(effect.Id, null, effect.Cause);
@@ -258,9 +258,9 @@ internal sealed class SagaRunner<TSaga, TState>
                 return await mediator.PublishAsync((IEvent)message, cancellationToken).ConfigureAwait(false);
             case SagaEffectKind.Schedule:
                 await _scheduler!.ScheduleAsync(scheduleId, message, effect.DueAt, cancellationToken).ConfigureAwait(false);
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             default:
-                return CatgaResult.Success;
+                return CatgaResult.Success();
         }
     }
 
