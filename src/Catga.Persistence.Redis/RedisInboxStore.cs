@@ -31,6 +31,58 @@ public sealed class RedisInboxStore : IInboxStore
         redis.call('pexpire', KEYS[1], ARGV[3])
         """ + "\n" + OutboxScripts.Append(firstArgument: 4, firstKey: 2) + "\nreturn 1");
 
+    private static readonly RedisScript s_claimBatch = new("""
+        local out = {}
+        for i = 2, #KEYS do
+          local state = redis.call('hget', KEYS[i], 's')
+          if state == 'd' then
+            out[#out + 1] = 2
+            out[#out + 1] = redis.call('hget', KEYS[i], 'r') or ''
+          elseif state == 'c' then
+            out[#out + 1] = 1
+            out[#out + 1] = 0
+          else
+            local token = redis.call('incr', KEYS[1])
+            redis.call('del', KEYS[i])
+            redis.call('hset', KEYS[i], 's', 'c', 't', string.format('%d', token))
+            redis.call('pexpire', KEYS[i], ARGV[1])
+            out[#out + 1] = 0
+            out[#out + 1] = token
+          end
+        end
+        return out
+        """);
+
+    private static readonly RedisScript s_completeBatch = new("""
+        local out = {}
+        local a = 2
+        for k = 4, #KEYS do
+          local token, result, count = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+          local first = a + 3
+          a = first + 2 * count
+          if redis.call('hget', KEYS[k], 's') == 'c' and redis.call('hget', KEYS[k], 't') == token then
+            redis.call('hset', KEYS[k], 's', 'd', 'r', result)
+            redis.call('pexpire', KEYS[k], ARGV[1])
+            for i = first, a - 1, 2 do
+              if redis.call('hsetnx', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+                redis.call('zadd', KEYS[1], redis.call('incr', KEYS[3]), ARGV[i])
+              end
+            end
+            out[#out + 1] = 1
+          else
+            out[#out + 1] = 0
+          end
+        end
+        return out
+        """);
+
+    private static readonly RedisScript s_extend = new("""
+        if redis.call('hget', KEYS[1], 's') == 'c' and redis.call('hget', KEYS[1], 't') == ARGV[1] then
+          return redis.call('pexpire', KEYS[1], ARGV[2])
+        end
+        return 0
+        """);
+
     private static readonly RedisScript s_release = new("""
         if redis.call('hget', KEYS[1], 's') == 'c' and redis.call('hget', KEYS[1], 't') == ARGV[1] then
           return redis.call('del', KEYS[1])
@@ -82,6 +134,81 @@ public sealed class RedisInboxStore : IInboxStore
             arguments,
             cancellationToken).ConfigureAwait(false);
         return reply.AsInt64() == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> ExtendClaimAsync(string messageId, long claimToken, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        RedisReply reply = await _client.EvaluateAsync(
+            s_extend, [_keys.InboxRecord(messageId)], [claimToken, Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
+        return reply.AsInt64() == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<InboxClaim>> TryClaimBatchAsync(IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        if (messageIds.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = new List<string>(messageIds.Count + 1) { _keys.InboxTokenCounter };
+        for (int i = 0; i < messageIds.Count; i++)
+        {
+            keys.Add(string.IsNullOrEmpty(messageIds[i])
+                ? throw new ArgumentException($"The message id at index {i} is null or empty.", nameof(messageIds))
+                : _keys.InboxRecord(messageIds[i]));
+        }
+
+        RedisReply reply = await _client.EvaluateAsync(s_claimBatch, keys, [Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
+        var claims = new InboxClaim[messageIds.Count];
+        for (int i = 0; i < claims.Length; i++)
+        {
+            claims[i] = reply[2 * i].AsInt64() switch
+            {
+                0 => InboxClaim.Claimed(reply[(2 * i) + 1].AsInt64()),
+                1 => InboxClaim.Busy,
+                _ => InboxClaim.Completed(reply[(2 * i) + 1].AsBytes() ?? []),
+            };
+        }
+
+        return claims;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        if (completions.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = new List<string>(completions.Count + 3) { _keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence };
+        var arguments = new List<RedisValue>(1 + (completions.Count * 5)) { Milliseconds(retention) };
+        for (int i = 0; i < completions.Count; i++)
+        {
+            InboxCompletion completion = completions[i] ?? throw new ArgumentException($"The completion at index {i} is null.", nameof(completions));
+            keys.Add(_keys.InboxRecord(completion.MessageId));
+            arguments.Add(completion.ClaimToken);
+            arguments.Add(completion.Result);
+            arguments.Add(completion.Outbox.Count);
+            OutboxScripts.AddEntries(arguments, completion.Outbox);
+        }
+
+        RedisReply reply = await _client.EvaluateAsync(s_completeBatch, keys, arguments, cancellationToken).ConfigureAwait(false);
+        var stored = new bool[completions.Count];
+        for (int i = 0; i < stored.Length; i++)
+        {
+            stored[i] = reply[i].AsInt64() == 1;
+        }
+
+        return stored;
     }
 
     /// <inheritdoc/>

@@ -220,7 +220,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     {
         if (errors is null)
         {
-            return CatgaResult.Success;
+            return CatgaResult.Success();
         }
 
         var exception = errors.Count == 1

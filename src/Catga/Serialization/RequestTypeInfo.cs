@@ -54,7 +54,7 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     {
         var outcome = await dispatcher.SendAsync((TRequest)message, cancellationToken).ConfigureAwait(false);
         WriteResult(outcome, result);
-        return outcome.IsSuccess ? CatgaResult.Success : CatgaResult.Failure(outcome.Error!);
+        return outcome.IsSuccess ? CatgaResult.Success() : CatgaResult.Failure(outcome.Error!);
     }
 
     CatgaResult<TResponse> IResultReader<TResponse>.ReadResult(ReadOnlySpan<byte> data) => ReadResult(data);
