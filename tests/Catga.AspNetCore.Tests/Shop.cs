@@ -56,7 +56,7 @@ public sealed class CancelOrderHandler(Orders orders) : ICommandHandler<CancelOr
         }
 
         orders.All[view.OrderId] = view with { Status = "cancelled" };
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 
