@@ -87,6 +87,12 @@ public abstract class MessageTypeInfo
     /// <exception cref="CatgaSerializationException">The data is not a valid message of this type.</exception>
     public abstract object ReadBinary(in ReadOnlySequence<byte> data);
 
+    /// <summary>Calls <paramref name="visitor"/> with this entry's static types when it is a command or query whose
+    /// result can be serialized.</summary>
+    /// <param name="visitor">The visitor.</param>
+    /// <returns>Whether the visitor was called.</returns>
+    public virtual bool TryAccept(IRequestTypeVisitor visitor) => false;
+
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Type.FullName})";
 }
