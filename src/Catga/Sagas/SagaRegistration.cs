@@ -133,7 +133,7 @@ public static class SagaRegistration
             : base(messageDisplay, sagaDisplay, isSingleton: true)
             => _route = route;
 
-        public override PipelineNext<TCommand, Unit> Compose(IServiceProvider services)
+        public override PipelineNext<TCommand, Unit> Compose(IServiceProvider services, MessageValidators<TCommand>? validators)
             => new Step(services.GetRequiredService<SagaRunner<TSaga, TState>>(), _route);
 
         private sealed class Step : PipelineNext<TCommand, Unit>
