@@ -223,6 +223,17 @@ public sealed class NatsTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
+    public ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return PushDeliverySource.OpenAsync(subscription, GetCapabilities(subscription.Destination), SubscribeAsync, cancellationToken);
+    }
+
+    /// <summary>Starts this transport's own push consumer (used under <see cref="OpenAsync"/>).</summary>
+    /// <param name="subscription">What to consume.</param>
+    /// <param name="handler">Called for each message; its outcome settles the message.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>The running consumer.</returns>
     public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);

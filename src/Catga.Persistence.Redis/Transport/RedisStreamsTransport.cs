@@ -41,7 +41,7 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     /// <inheritdoc/>
     public string Name => "redis";
 
-    /// <inheritdoc/>
+    /// <summary>What every subscription of this transport guarantees.</summary>
     public TransportCapabilities Capabilities
         => TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.OrderedPerDestination;
 
@@ -191,6 +191,17 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
+    public ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return PushDeliverySource.OpenAsync(subscription, Capabilities, SubscribeAsync, cancellationToken);
+    }
+
+    /// <summary>Starts this transport's own push consumer (used under <see cref="OpenAsync"/>).</summary>
+    /// <param name="subscription">What to consume.</param>
+    /// <param name="handler">Called for each message; its outcome settles the message.</param>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>The running consumer.</returns>
     public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);

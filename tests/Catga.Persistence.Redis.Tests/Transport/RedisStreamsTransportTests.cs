@@ -42,7 +42,7 @@ public sealed class RedisStreamsTransportTests(StreamsRedisFixture fixture) : IC
 
     private async Task<ITransportConsumer> SubscribeAsync(IMessageTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
     {
-        var consumer = await transport.SubscribeAsync(subscription, handler, CancellationToken.None);
+        var consumer = await ((RedisStreamsTransport)transport).SubscribeAsync(subscription, handler, CancellationToken.None);
         _consumers.Add(consumer);
         return consumer;
     }
