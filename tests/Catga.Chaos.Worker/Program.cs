@@ -5,7 +5,7 @@ using Catga;
 using Catga.Chaos;
 using Catga.Chaos.Worker;
 using Catga.Distributed;
-using Catga.Nats;
+using NATS.Client.Core;
 using Catga.Persistence.Redis;
 using Catga.Redis;
 using Catga.Serialization;
@@ -35,7 +35,7 @@ var builder = services.AddCatga();
 builder.AddGeneratedHandlers();
 builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
 builder.UseNatsTransport(
-    _ => new NatsConnection(new NatsOptions { Servers = [nats], ReconnectWaitMax = TimeSpan.FromMilliseconds(500) }),
+    new NatsOpts { Url = nats, ReconnectWaitMin = TimeSpan.FromMilliseconds(100), ReconnectWaitMax = TimeSpan.FromMilliseconds(500) },
     o =>
     {
         o.SubjectPrefix = ChaosNames.Subjects(prefix);
