@@ -26,6 +26,9 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     public override Type? ResponseType => typeof(TResponse);
 
     /// <inheritdoc/>
+    public override Security.MessageProtection Protection => TRequest.Protection;
+
+    /// <inheritdoc/>
     public override void WriteBinary(object message, IBufferWriter<byte> output)
     {
         if (message is not TRequest typed)
