@@ -44,7 +44,7 @@ public sealed class LoadMessageHandler(LoadStats stats) : ICommandHandler<LoadMe
     public ValueTask<CatgaResult> HandleAsync(LoadMessage command, CancellationToken cancellationToken)
     {
         stats.OnConsumed(command.SentTimestamp);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 

@@ -30,7 +30,7 @@ public sealed class CancelOrderHandler(OrderStore store) : ICommandHandler<Cance
         }
 
         store.Save(order with { Status = "cancelled" });
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 

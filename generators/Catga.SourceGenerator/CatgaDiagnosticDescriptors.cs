@@ -156,5 +156,15 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "The scheduler creates each occurrence with a parameterless constructor and stores it serialized, so a recurring message must be a Catga message that can be created without arguments, with exactly one of a cron expression and an interval.",
             helpLinkUri: HelpLinkBase + "CATGA333.md");
+
+        public static readonly DiagnosticDescriptor InvalidSaga = new(
+            id: "CATGA340",
+            title: "Saga cannot be generated",
+            messageFormat: "Saga '{0}' cannot be generated: {1}",
+            category: "Catga.Sagas",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A [Saga] class must be a concrete, non-generic partial class deriving from Saga<TState>, with a parameterless constructor, and its state must be creatable without arguments and serializable by Catga's binary format.",
+            helpLinkUri: HelpLinkBase + "CATGA340.md");
     }
 }

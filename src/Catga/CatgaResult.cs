@@ -10,8 +10,10 @@ public readonly struct CatgaResult
 {
     private CatgaResult(CatgaError? error) => Error = error;
 
-    /// <summary>A successful result.</summary>
-    public static CatgaResult Success => default;
+    /// <summary>Creates a successful result. A method, like <see cref="Success{T}(T)"/> and
+    /// <see cref="CatgaResult{T}.Success(T)"/>, so every success is written the same way.</summary>
+    /// <returns>The successful result.</returns>
+    public static CatgaResult Success() => default;
 
     /// <summary>Whether the call succeeded.</summary>
     [MemberNotNullWhen(false, nameof(Error))]
@@ -43,7 +45,7 @@ public readonly struct CatgaResult
     /// <typeparam name="T">The type of the value.</typeparam>
     /// <param name="value">The value.</param>
     /// <returns>The successful result.</returns>
-    public static CatgaResult<T> Ok<T>(T value) => CatgaResult<T>.Success(value);
+    public static CatgaResult<T> Success<T>(T value) => CatgaResult<T>.Success(value);
 
     /// <summary>Converts a failed or successful result of <see cref="Unit"/> to a result without a value.</summary>
     /// <param name="result">The result to convert.</param>

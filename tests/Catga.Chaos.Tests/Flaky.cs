@@ -43,6 +43,6 @@ public sealed class FlakyHandler(FlakyRecorder recorder) : ICommandHandler<Flaky
         }
 
         recorder.Successes.AddOrUpdate(command.N, 1, static (_, s) => s + 1);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }

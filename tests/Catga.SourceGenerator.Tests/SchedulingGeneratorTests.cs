@@ -76,7 +76,7 @@ public sealed class SchedulingGeneratorTests
             [CatgaEvent, Distributed, Recurring("0 */15 * * * *", TimeZone = "Europe/Berlin")] public partial record ReconcileLedger;
             [CatgaCommand, Distributed, Recurring(IntervalSeconds = 30, CatchUp = RecurringCatchUp.Skip)] public partial record Heartbeat;
             public sealed class Ledger : IEventHandler<ReconcileLedger> { public ValueTask HandleAsync(ReconcileLedger e, CancellationToken ct) => default; }
-            public sealed class Beat : ICommandHandler<Heartbeat> { public ValueTask<CatgaResult> HandleAsync(Heartbeat c, CancellationToken ct) => new(CatgaResult.Success); }
+            public sealed class Beat : ICommandHandler<Heartbeat> { public ValueTask<CatgaResult> HandleAsync(Heartbeat c, CancellationToken ct) => new(CatgaResult.Success()); }
             """));
         Assert.Empty(result.Diagnostics);
         Assert.Empty(GeneratorHarness.CompilerProblems(output));

@@ -53,7 +53,7 @@ internal static class Sources
 
         public sealed class CancelOrderHandler : ICommandHandler<CancelOrder>
         {
-            public ValueTask<CatgaResult> HandleAsync(CancelOrder command, CancellationToken cancellationToken) => new(CatgaResult.Success);
+            public ValueTask<CatgaResult> HandleAsync(CancelOrder command, CancellationToken cancellationToken) => new(CatgaResult.Success());
         }
 
         [CatgaHandler(Lifetime = ServiceLifetime.Scoped)]

@@ -1,4 +1,5 @@
 using Catga.DeadLetters;
+using Catga.Health;
 using Catga.Inbox;
 using Catga.Locking;
 using Catga.Outbox;
@@ -22,6 +23,8 @@ public static class CatgaDistributedBuilderExtensions
     /// Sends requests that have no local handler to the service that has one, publishes distributed events to the
     /// transport, and consumes the distributed messages this process handles (as a hosted service). Choose a transport
     /// (<see cref="UseInMemoryTransport"/>, NATS or Redis Streams) and a serializer; add stores for exactly-once effect.
+    /// Also registers Catga's health checks with <c>AddHealthChecks()</c>, tagged <see cref="CatgaHealthTags.Live"/> or
+    /// <see cref="CatgaHealthTags.Ready"/>.
     /// </summary>
     /// <param name="builder">The Catga builder.</param>
     /// <param name="configure">Sets at least <see cref="DistributedMessagingOptions.ServiceName"/>.</param>
@@ -62,13 +65,7 @@ public static class CatgaDistributedBuilderExtensions
         services.TryAddSingleton<ICatgaBus>(static sp => new CatgaBus(sp.GetRequiredService<OutboundRouter>(), sp.GetRequiredService<ScheduleWriter>()));
         services.TryAddSingleton(static sp => new DeadLetterManager(sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<IMessageTransport>()));
         services.TryAddSingleton(static sp => new CatgaMessagingHost(sp, sp.GetRequiredService<DistributedMessagingOptions>()));
-        services.TryAddSingleton(static sp => new CatgaHealthCheck(
-            sp.GetRequiredService<IMessageTransport>(),
-            sp.GetRequiredService<CatgaMessagingHost>(),
-            sp.GetRequiredService<DistributedMessagingOptions>().UseOutbox ? sp.GetService<IOutboxStore>() : null,
-            sp.GetRequiredService<MessageScheduler>(),
-            sp.GetRequiredService<IScheduleStore>(),
-            sp.GetRequiredService<TimeProvider>()));
+        CatgaHealthChecks.Register(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CatgaMessagingHostService>(static sp => new CatgaMessagingHostService(sp.GetRequiredService<CatgaMessagingHost>())));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageSchedulerService>(static sp => new MessageSchedulerService(sp.GetRequiredService<MessageScheduler>())));
         return builder;

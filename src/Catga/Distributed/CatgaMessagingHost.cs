@@ -62,7 +62,9 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         var selected = new List<(MessageTypeInfo Type, ResolvedConsumerOptions Options)>();
         foreach (var type in registry.Types)
         {
-            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(type.Type) : runtime.HasRequestHandler(type.Type);
+            // An older version is consumed when its current version is handled here: its payloads are converted on arrival.
+            var handled = type.CurrentVersion ?? type.Type;
+            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(handled) : runtime.HasRequestHandler(handled);
             bool named = _options.ExplicitConsume.Contains(type.Name);
             if (named && !handledHere)
             {

@@ -125,18 +125,18 @@ internal sealed class OutboundRouter
             if (inbound is { CaptureOutbox: true })
             {
                 inbound.Outbox.Add(new OutboxMessage(transportMessage.MessageId!, destination, transportMessage));
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
 
             if (_outbox is not null)
             {
                 await _outbox.AddAsync([new OutboxMessage(transportMessage.MessageId!, destination, transportMessage)], cancellationToken).ConfigureAwait(false);
                 OutboxWritten?.Invoke();
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
 
             await _transport.SendAsync(destination, transportMessage, cancellationToken).ConfigureAwait(false);
-            return CatgaResult.Success;
+            return CatgaResult.Success();
         }
         catch (OperationCanceledException ex)
         {
@@ -171,14 +171,14 @@ internal sealed class OutboundRouter
             if (InboundContext.Current is { CaptureOutbox: true } inbound)
             {
                 inbound.Outbox.AddRange(entries);
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
 
             if (_outbox is not null)
             {
                 await _outbox.AddAsync(entries, cancellationToken).ConfigureAwait(false);
                 OutboxWritten?.Invoke();
-                return CatgaResult.Success;
+                return CatgaResult.Success();
             }
 
             foreach (var group in entries.GroupBy(e => e.Destination, StringComparer.Ordinal))
@@ -186,7 +186,7 @@ internal sealed class OutboundRouter
                 await _transport.SendBatchAsync(group.Key, group.Select(e => e.Message).ToList(), cancellationToken).ConfigureAwait(false);
             }
 
-            return CatgaResult.Success;
+            return CatgaResult.Success();
         }
         catch (OperationCanceledException ex)
         {

@@ -123,7 +123,7 @@ public sealed class CatgaDispatcher : ICatgaMediator
 
         // This service's own handlers run when its copy comes back from the transport, not here as well.
         var localResult = local is null || _outbound.IsConsumedHere(typeof(TEvent))
-            ? CatgaResult.Success
+            ? CatgaResult.Success()
             : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
 
         var remote = await _outbound.ForwardAsync(@event, cancellationToken).ConfigureAwait(false);

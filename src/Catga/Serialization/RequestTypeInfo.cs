@@ -26,6 +26,14 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     public override Type? ResponseType => typeof(TResponse);
 
     /// <inheritdoc/>
+    public override bool TryAccept(IRequestTypeVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        visitor.Visit(this);
+        return true;
+    }
+
+    /// <inheritdoc/>
     public override void WriteBinary(object message, IBufferWriter<byte> output)
     {
         if (message is not TRequest typed)
@@ -46,7 +54,7 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     {
         var outcome = await dispatcher.SendAsync((TRequest)message, cancellationToken).ConfigureAwait(false);
         WriteResult(outcome, result);
-        return outcome.IsSuccess ? CatgaResult.Success : CatgaResult.Failure(outcome.Error!);
+        return outcome.IsSuccess ? CatgaResult.Success() : CatgaResult.Failure(outcome.Error!);
     }
 
     CatgaResult<TResponse> IResultReader<TResponse>.ReadResult(ReadOnlySpan<byte> data) => ReadResult(data);

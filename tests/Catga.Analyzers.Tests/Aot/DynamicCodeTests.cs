@@ -32,7 +32,7 @@ public sealed class DynamicCodeTests
                     _ = {|CATGA105:expression.Compile()|};
                     dynamic d = carrier!;
                     {|CATGA105:d.Book(command.Kind).Confirm()|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
 
@@ -61,7 +61,7 @@ public sealed class DynamicCodeTests
                     var carrier = Activator.CreateInstance<Carrier>();
                     Type type = command.GetType();
                     string name = typeof(Carrier).Name + type.Name + carrier;
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
 

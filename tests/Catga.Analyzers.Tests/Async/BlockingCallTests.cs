@@ -42,7 +42,7 @@ public sealed class BlockingCallTests
                 public ValueTask<CatgaResult> HandleAsync(Stop command, CancellationToken ct)
                 {
                     Func<int> read = () => {|CATGA100:Task.FromResult(1).Result|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
 
                 private static void Helper(Task t) => {|CATGA100:t.Wait()|};
@@ -132,7 +132,7 @@ public sealed class BlockingCallTests
                 public ValueTask<CatgaResult> HandleAsync(Stop command, CancellationToken ct)
                 {
                     {|CATGA100:Thread.Sleep(100)|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
             """, Messages + """
@@ -141,7 +141,7 @@ public sealed class BlockingCallTests
                 public async ValueTask<CatgaResult> HandleAsync(Stop command, CancellationToken ct)
                 {
                     await Task.Delay(100, ct);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);

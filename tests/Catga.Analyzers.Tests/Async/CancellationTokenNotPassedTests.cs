@@ -41,7 +41,7 @@ public sealed class CancellationTokenNotPassedTests
                     await {|CATGA104:mediator.PublishAsync(new Shipped(command.Id))|};
                     Func<CancellationToken, Task> later = token => {|CATGA104:Task.Delay(n)|};
                     await later(ct);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);
@@ -64,7 +64,7 @@ public sealed class CancellationTokenNotPassedTests
                     }
 
                     await Helper();
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
 
                 private static Task Helper() => Task.Delay(1);
@@ -84,7 +84,7 @@ public sealed class CancellationTokenNotPassedTests
                 public async ValueTask<CatgaResult> HandleAsync(Ship command, CancellationToken ct)
                 {
                     int n = await {|CATGA104:warehouse.CountAsync("a")|};
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """, Messages + """
@@ -93,7 +93,7 @@ public sealed class CancellationTokenNotPassedTests
                 public async ValueTask<CatgaResult> HandleAsync(Ship command, CancellationToken ct)
                 {
                     int n = await warehouse.CountAsync("a", ct);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);
@@ -108,7 +108,7 @@ public sealed class CancellationTokenNotPassedTests
                     await {|CATGA104:Task.Delay(1)|};
                     await {|CATGA104:warehouse.ReserveAsync("a")|};
                     await {|CATGA104:warehouse.ReserveAsync("a", 2, urgent: true)|};
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """, Messages + """
@@ -119,7 +119,7 @@ public sealed class CancellationTokenNotPassedTests
                     await Task.Delay(1, cancellationToken);
                     await warehouse.ReserveAsync("a", ct: cancellationToken);
                     await warehouse.ReserveAsync("a", 2, urgent: true, ct: cancellationToken);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);

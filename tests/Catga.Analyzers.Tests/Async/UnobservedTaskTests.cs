@@ -22,7 +22,7 @@ public sealed class UnobservedTaskTests
                     {|CATGA102:mediator.PublishAsync(new Shipped(command.Id), ct)|};
                     {|CATGA102:Task.Run(() => 1)|};
                     {|CATGA102:Task.Delay(1, ct)|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
             """);
@@ -44,7 +44,7 @@ public sealed class UnobservedTaskTests
                     var pending = Task.Delay(1, ct);
                     await pending;
                     Console.WriteLine("shipped");
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);
@@ -57,7 +57,7 @@ public sealed class UnobservedTaskTests
                 public ValueTask<CatgaResult> HandleAsync(Ship command, CancellationToken ct)
                 {
                     {|CATGA102:mediator.PublishAsync(new Shipped(command.Id), ct)|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
             """, Messages + """
@@ -66,7 +66,7 @@ public sealed class UnobservedTaskTests
                 public async ValueTask<CatgaResult> HandleAsync(Ship command, CancellationToken ct)
                 {
                     await mediator.PublishAsync(new Shipped(command.Id), ct);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);
@@ -116,7 +116,7 @@ public sealed class UnobservedTaskTests
                 {
                     {|CATGA102:mediator.PublishAsync(new Shipped(command.Id), ct)|};
                     {|CATGA102:Task.Delay(1, ct)|};
-                    return new(CatgaResult.Success);
+                    return new(CatgaResult.Success());
                 }
             }
             """, Messages + """
@@ -126,7 +126,7 @@ public sealed class UnobservedTaskTests
                 {
                     await mediator.PublishAsync(new Shipped(command.Id), ct);
                     await Task.Delay(1, ct);
-                    return CatgaResult.Success;
+                    return CatgaResult.Success();
                 }
             }
             """);

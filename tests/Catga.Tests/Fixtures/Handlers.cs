@@ -40,7 +40,7 @@ public sealed class TouchHandler(Probe probe) : ICommandHandler<Touch>
         {
             Mode.ThrowSync => throw new FormatException("bad touch"),
             Mode.ReturnFailure => new(CatgaResult.Failure("Touch.Refused", "no")),
-            _ => new(CatgaResult.Success),
+            _ => new(CatgaResult.Success()),
         };
     }
 }

@@ -70,7 +70,7 @@ public sealed class SlowWorkHandler(DistributedRecorder recorder) : ICommandHand
         recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
         await Task.Delay(command.Milliseconds, CancellationToken.None);
         recorder.Record("slow", command.Id, command);
-        return CatgaResult.Success;
+        return CatgaResult.Success();
     }
 }
 
@@ -81,7 +81,7 @@ public sealed class SleepHandler(DistributedRecorder recorder) : ICommandHandler
         recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
         await Task.Delay(command.Milliseconds, cancellationToken);
         recorder.Record("sleep", command.Id, command);
-        return CatgaResult.Success;
+        return CatgaResult.Success();
     }
 }
 
@@ -96,6 +96,6 @@ public sealed class AuditHandler(DistributedRecorder recorder) : ICommandHandler
         }
 
         recorder.Record("audit", command.Id, command);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
