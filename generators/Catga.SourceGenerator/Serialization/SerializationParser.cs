@@ -72,6 +72,7 @@ namespace Catga.SourceGenerator.Serialization
             string kind = KindOf(context);
             bool distributed = type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, KnownTypes.DistributedAttribute));
             string? retry = RetryExpression(type);
+            string? recurring = Scheduling.RecurringParser.RegistryExpression(type);
             string? responseType = null;
             WireType? responseWire = null;
             var responseObjects = new List<ObjectSpec>();
@@ -125,7 +126,8 @@ namespace Catga.SourceGenerator.Serialization
                 distributed,
                 responseType,
                 responseWire,
-                retry);
+                retry,
+                recurring);
             return new SerializationParseResult(message, collector.Objects.Concat(responseObjects).ToEquatableArray(), name, EquatableArray<DiagnosticInfo>.Empty);
         }
 
