@@ -46,3 +46,16 @@ public sealed class InMemoryDeadLetterStoreConformanceTests : DeadLetterStoreCon
 {
     protected override ValueTask<IDeadLetterStore> CreateAsync() => new(new InMemoryDeadLetterStore());
 }
+
+public sealed class InMemorySagaStoreConformanceTests : SagaStoreConformance
+{
+    private readonly FakeTimeProvider _time = new();
+
+    protected override Task LetTimePassAsync(TimeSpan duration)
+    {
+        _time.Advance(duration);
+        return Task.CompletedTask;
+    }
+
+    protected override ValueTask<Catga.Sagas.ISagaStore> CreateAsync() => new(new Catga.Sagas.InMemorySagaStore(_time));
+}
