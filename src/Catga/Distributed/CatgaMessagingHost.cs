@@ -62,7 +62,9 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         var selected = new List<(MessageTypeInfo Type, ResolvedConsumerOptions Options)>();
         foreach (var type in registry.Types)
         {
-            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(type.Type) : runtime.HasRequestHandler(type.Type);
+            // An older version is consumed when its current version is handled here: its payloads are converted on arrival.
+            var handled = type.CurrentVersion ?? type.Type;
+            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(handled) : runtime.HasRequestHandler(handled);
             bool named = _options.ExplicitConsume.Contains(type.Name);
             if (named && !handledHere)
             {
@@ -123,7 +125,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         if (outbox is not null && _options.OutboxRelay.Enabled)
         {
             var @lock = _services.GetRequiredService<IDistributedLock>();
-            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger);
+            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger, _services.GetService<Scheduling.IScheduleStore>());
             router.OutboxWritten += Relay.Signal;
             _relayStop = new CancellationTokenSource();
             _relayTask = Task.Run(() => Relay.RunAsync(_relayStop.Token), CancellationToken.None);

@@ -133,7 +133,7 @@ internal sealed class MessageConsumer
                 throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
             }
 
-            message = MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers);
+            message = type.ToCurrentVersion(MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {

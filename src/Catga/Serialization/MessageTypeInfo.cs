@@ -52,6 +52,16 @@ public abstract class MessageTypeInfo
     /// <summary>The retry policy declared with <see cref="Distributed.CatgaRetryAttribute"/>, or <see langword="null"/>.</summary>
     public Distributed.RetryPolicy? Retry { get; init; }
 
+    /// <summary>For an older version of a message: the type of its current version, whose handlers run when a payload
+    /// of this version arrives (see <see cref="Versioning.IUpcastFrom{TPrevious, TSelf}"/>); otherwise <see langword="null"/>.</summary>
+    public virtual Type? CurrentVersion => null;
+
+    /// <summary>Converts a received message of this type to its current version (the message itself when it is current).</summary>
+    internal virtual object ToCurrentVersion(object message) => message;
+
+    /// <summary>The schedule declared with <see cref="Scheduling.RecurringAttribute"/>, or <see langword="null"/>.</summary>
+    public Scheduling.RecurringSchedule? Recurring { get; init; }
+
     /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
     public virtual Type? ResponseType => null;
 
