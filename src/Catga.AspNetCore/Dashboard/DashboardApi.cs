@@ -7,6 +7,7 @@ using Catga.Distributed;
 using Catga.Outbox;
 using Catga.Runtime;
 using Catga.Sagas;
+using Catga.Scheduling;
 using Catga.Serialization;
 using Catga.Transport;
 using Microsoft.AspNetCore.Http;
@@ -259,6 +260,58 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
             record.Timeouts.Count,
             [.. record.History.Select(static h => new SagaHistoryModel(h.At, h.MessageType, h.MessageId.ToString(), h.From, h.To, h.Note))]),
             DashboardJsonContext.Default.SagaModel).ConfigureAwait(false);
+    }
+
+    public async Task SchedulesAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<IScheduleStore>() is not { } store)
+        {
+            await NotAvailableAsync(context, "No schedule store is registered (scheduling is not enabled).").ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        int skip = int.TryParse(query["skip"], out int s) && s >= 0 ? s : 0;
+        int take = int.TryParse(query["take"], out int t) && t is > 0 and <= 500 ? t : 100;
+        var ct = context.RequestAborted;
+        long total = await store.CountPendingAsync(ct).ConfigureAwait(false);
+        var items = await store.ListPendingAsync(skip, take, ct).ConfigureAwait(false);
+        await WriteAsync(context, new SchedulePageModel(
+            total,
+            [.. items.Select(static m => new ScheduleModel(m.Id, m.DueAt, m.Destination, m.MessageType, m.Message.MessageId, m.Recurrence))]),
+            DashboardJsonContext.Default.SchedulePageModel).ConfigureAwait(false);
+    }
+
+    public async Task CancelSchedulesAsync(HttpContext context)
+    {
+        if (await ReadActionAsync(context).ConfigureAwait(false) is not { } request)
+        {
+            return;
+        }
+
+        if (context.RequestServices.GetService<IScheduleStore>() is not { } store)
+        {
+            await NotAvailableAsync(context, "No schedule store is registered (scheduling is not enabled).").ConfigureAwait(false);
+            return;
+        }
+
+        var ids = request.Ids ?? [];
+        var missing = new List<string>();
+        int cancelled = 0;
+        foreach (string id in ids)
+        {
+            if (await store.CancelAsync(id, context.RequestAborted).ConfigureAwait(false))
+            {
+                cancelled++;
+            }
+            else
+            {
+                missing.Add(id);
+            }
+        }
+
+        DashboardLog.Action(logger, UserOf(context), "cancelled the schedules of", cancelled, string.Join(", ", ids.Except(missing, StringComparer.Ordinal)));
+        await WriteAsync(context, new ActionResultModel("cancel", cancelled, missing), DashboardJsonContext.Default.ActionResultModel).ConfigureAwait(false);
     }
 
     private static async Task<List<DeadLetter>> FindAsync(IDeadLetterStore store, string? type, string? reason, CancellationToken ct, int max = 10_000)

@@ -52,6 +52,10 @@ internal sealed record SagaHistoryModel(DateTimeOffset At, string MessageType, s
 
 internal sealed record ErrorModel(string Error);
 
+internal sealed record ScheduleModel(string Id, DateTimeOffset DueAt, string Destination, string? MessageType, string? MessageId, string? Recurrence);
+
+internal sealed record SchedulePageModel(long Total, IReadOnlyList<ScheduleModel> Items);
+
 /// <summary>Source-generated JSON for the dashboard API (Native AOT: no reflection-based serialization).</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(OverviewModel))]
@@ -63,6 +67,7 @@ internal sealed record ErrorModel(string Error);
 [JsonSerializable(typeof(TopologyModel))]
 [JsonSerializable(typeof(SagaModel))]
 [JsonSerializable(typeof(ErrorModel))]
+[JsonSerializable(typeof(SchedulePageModel))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext
 {
 }

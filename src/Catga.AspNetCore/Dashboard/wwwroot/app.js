@@ -3,7 +3,7 @@
 
 const api = (path) => 'api/' + path;
 const $ = (selector) => document.querySelector(selector);
-const views = ['overview', 'dead-letters', 'consumers', 'topology', 'sagas'];
+const views = ['overview', 'dead-letters', 'consumers', 'topology', 'schedules', 'sagas'];
 let selected = new Set();
 let currentLetter = null;
 
@@ -201,6 +201,26 @@ async function showTopology() {
   $('#topology-picture').replaceChildren(svg);
 }
 
+async function showSchedules() {
+  const page = await getJson('schedules?take=200');
+  $('#schedule-summary').textContent = `${page.total} pending scheduled message(s)`;
+  $('#schedule-table tbody').replaceChildren(...page.items.map((m) => {
+    const cancel = el('button', { type: 'button', class: 'danger' }, 'Cancel');
+    cancel.addEventListener('click', async () => {
+      if (!(await confirmAction(`Cancel scheduled message ${m.id}? It will not be sent.`))) return;
+      try {
+        const result = await postAction('schedules/cancel', { ids: [m.id] });
+        toast(`cancelled ${result.affected} schedule(s)`);
+      } catch (error) {
+        toast('Failed: ' + error.message);
+      }
+      await showSchedules();
+    });
+    return el('tr', { 'data-id': m.id }, el('td', {}, fmtTime(m.dueAt)), el('td', {}, m.messageType || ''), el('td', {}, m.destination),
+      el('td', {}, m.recurrence || ''), el('td', {}, m.id), el('td', {}, cancel));
+  }));
+}
+
 async function lookUpSaga(event) {
   event.preventDefault();
   const target = $('#saga-result');
@@ -217,7 +237,7 @@ async function lookUpSaga(event) {
   }
 }
 
-const loaders = { overview: showOverview, 'dead-letters': showDeadLetters, consumers: showConsumers, topology: showTopology, sagas: async () => {} };
+const loaders = { overview: showOverview, 'dead-letters': showDeadLetters, consumers: showConsumers, topology: showTopology, schedules: showSchedules, sagas: async () => {} };
 
 async function route() {
   const view = views.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'overview';
