@@ -251,6 +251,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     private ServiceProvider BuildService(string prefix, LoadStats stats, bool handlers, bool consume, IConnectionMultiplexer? redis, bool rpc = false)
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(stats);
         var builder = services.AddCatga();
         if (handlers)
