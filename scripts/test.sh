@@ -34,7 +34,7 @@ passed=$((passed + 1))
 
 echo "== Native AOT publish of examples/AotDemo (net10.0, linux-x64)"
 out=$(mktemp -d)
-dotnet publish examples/AotDemo -c Release -f net10.0 -r linux-x64 -o "$out" 2>&1 | tee "$log"
+dotnet publish examples/AotDemo -c Release -r linux-x64 -o "$out" 2>&1 | tee "$log"
 if grep -Eiq 'warning (IL|AOT|CS)[0-9]+' "$log"; then
   echo "The AOT publish reported warnings:" >&2
   grep -Ei 'warning (IL|AOT|CS)[0-9]+' "$log" >&2

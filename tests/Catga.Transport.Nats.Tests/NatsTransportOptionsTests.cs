@@ -109,7 +109,7 @@ public sealed class NatsTransportOptionsTests
         Assert.IsType<NatsTransport>(transport);
         Assert.Same(transport, provider.GetRequiredService<NatsTransport>());
         Assert.Equal("nats", transport.Name);
-        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
+        Assert.Equal(TransportCapabilities.None, ((NatsTransport)transport).Capabilities);
         Assert.Single(services, d => d.ServiceType == typeof(IMessageTransport));
     }
 
