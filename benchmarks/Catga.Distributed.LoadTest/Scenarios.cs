@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Catga.Nats;
 using Catga.Nats.JetStream;
 using Catga.Persistence.Redis;
-using Catga.Redis;
+using StackExchange.Redis;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Catga.Inbox;
@@ -104,17 +104,17 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     {
         string prefix = NewPrefix(inbox ? "inb" : "cat");
         var stats = new LoadStats();
-        var redisClients = new List<RedisClient>();
+        var redisClients = new List<ConnectionMultiplexer>();
         var consumers = new List<ServiceProvider>();
         ServiceProvider? producer = null;
         try
         {
             for (int c = 0; c < settings.Consumers; c++)
             {
-                RedisClient? redis = null;
+                ConnectionMultiplexer? redis = null;
                 if (inbox)
                 {
-                    redis = await RedisClient.ConnectAsync(new RedisOptions { Host = redisHost, Port = redisPort });
+                    redis = await ConnectionMultiplexer.ConnectAsync($"{redisHost}:{redisPort}");
                     redisClients.Add(redis);
                 }
 
@@ -225,7 +225,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    private ServiceProvider BuildService(string prefix, LoadStats stats, bool handlers, bool consume, RedisClient? redis, bool rpc = false)
+    private ServiceProvider BuildService(string prefix, LoadStats stats, bool handlers, bool consume, ConnectionMultiplexer? redis, bool rpc = false)
     {
         var services = new ServiceCollection();
         services.AddSingleton(stats);
@@ -244,11 +244,9 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         });
         if (redis is not null)
         {
-            builder.UseRedisPersistence(redis, options => options.KeyPrefix = prefix + ":");
+            builder.UseRedisPersistence(redis, options => options.KeyPrefix = prefix);
             // Time every claim and completion (the Redis round trips of the inbox) around the registered store.
-            var registered = services.Last(d => d.ServiceType == typeof(IInboxStore));
-            var store = (IInboxStore)registered.ImplementationInstance!;
-            services.Replace(ServiceDescriptor.Singleton<IInboxStore>(new TimedInboxStore(store, _inboxTimings)));
+            services.Replace(ServiceDescriptor.Singleton<IInboxStore>(sp => new TimedInboxStore(sp.GetRequiredService<RedisInboxStore>(), _inboxTimings)));
         }
 
         builder.AddDistributedMessaging(options =>

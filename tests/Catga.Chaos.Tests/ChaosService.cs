@@ -2,7 +2,7 @@ using Catga.Distributed;
 using Catga.Nats;
 using Catga.Nats.Tests;
 using Catga.Persistence.Redis;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Catga.Nats.Tests;
 using Catga.Outbox;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

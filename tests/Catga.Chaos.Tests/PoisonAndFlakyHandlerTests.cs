@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Catga.Distributed;
 using Catga.Nats.Tests;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
 using Catga.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
