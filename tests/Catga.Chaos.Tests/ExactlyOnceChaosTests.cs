@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Catga.Nats.Tests;
-using Catga.Outbox;
 using Catga.TestInfrastructure;
+using Catga.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Catga.Distributed;
-using Catga.Nats.Tests;
 using Catga.TestInfrastructure;
 using Catga.Transport;
 using Microsoft.Extensions.DependencyInjection;

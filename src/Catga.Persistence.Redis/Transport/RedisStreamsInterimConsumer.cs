@@ -4,7 +4,7 @@ using Catga.Transport;
 namespace Catga.Persistence.Redis.Transport;
 
 /// <summary>
-/// Drives a <see cref="RedisStreamsDeliverySource"/> for <see cref="IMessageTransport.SubscribeAsync"/> until the one
+/// Drives a <see cref="RedisStreamsDeliverySource"/> for <c>SubscribeAsync</c> until the one
 /// consumer engine of <c>Catga.Transport</c> replaces SubscribeAsync; then this class is deleted. Handlers run up to
 /// the subscription's concurrency; a stop waits for them and settles, an abort cancels them and leaves their messages
 /// to the delivery source's dispose (returned to the group with their delivery counts).

@@ -32,8 +32,19 @@ public static class SagaRegistration
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp,
             sp.GetService<ISagaTimeoutScheduler>(),
-            sp.GetService<MessageTypeRegistry>(),
+            sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
+    }
+
+    /// <summary>Gives the saga runtime the message types of the application (the generated registry), so effects stored
+    /// by an earlier transition (a compensation, an effect a crash left pending) can be read back by their wire name.</summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="registry">The generated message-type registry.</param>
+    public static void UseMessageTypes(CatgaBuilder builder, MessageTypeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(registry);
+        builder.Services.TryAddSingleton(new SagaMessageTypes(registry));
     }
 
     /// <summary>Routes an event to a saga.</summary>
@@ -84,6 +95,9 @@ public static class SagaRegistration
         services.TryAddSingleton(static sp => new SagaInspector(sp.GetRequiredService<ISagaStore>()));
     }
 
+    /// <summary>The generated registry handed over by <see cref="UseMessageTypes"/>.</summary>
+    internal sealed record SagaMessageTypes(MessageTypeRegistry Registry);
+
     private sealed class Invoker<TSaga, TState, TEvent> : EventHandlerInvoker<TEvent>
         where TSaga : Saga<TState>
         where TState : class
@@ -119,22 +133,36 @@ public static class SagaRegistration
             : base(messageDisplay, sagaDisplay, isSingleton: true)
             => _route = route;
 
-        public override PipelineNext<TCommand, Unit> Compose(IServiceProvider services)
-            => new Step(services.GetRequiredService<SagaRunner<TSaga, TState>>(), _route);
+        public override PipelineNext<TCommand, Unit> Compose(IServiceProvider services, MessageValidators<TCommand>? validators)
+            => new Step(services.GetRequiredService<SagaRunner<TSaga, TState>>(), _route, validators, services, MessageType);
 
         private sealed class Step : PipelineNext<TCommand, Unit>
         {
             private readonly SagaRunner<TSaga, TState> _runner;
             private readonly SagaRoute<TState, TCommand> _route;
+            private readonly MessageValidators<TCommand>? _validators;
+            private readonly IServiceProvider _services;
+            private readonly string _messageType;
 
-            public Step(SagaRunner<TSaga, TState> runner, SagaRoute<TState, TCommand> route)
+            public Step(SagaRunner<TSaga, TState> runner, SagaRoute<TState, TCommand> route, MessageValidators<TCommand>? validators, IServiceProvider services, string messageType)
             {
                 _runner = runner;
                 _route = route;
+                _validators = validators;
+                _services = services;
+                _messageType = messageType;
             }
 
             public override async ValueTask<CatgaResult<Unit>> InvokeAsync(TCommand request, CancellationToken cancellationToken)
-                => (await _runner.HandleAsync(_route, request, cancellationToken).ConfigureAwait(false)).ToUnitResult();
+            {
+                // A command that fails its rules never reaches the saga, as for any other handler.
+                if (_validators?.Validate(request, _services, _messageType) is { } invalid)
+                {
+                    return CatgaResult<Unit>.Failure(invalid);
+                }
+
+                return (await _runner.HandleAsync(_route, request, cancellationToken).ConfigureAwait(false)).ToUnitResult();
+            }
         }
     }
 }
