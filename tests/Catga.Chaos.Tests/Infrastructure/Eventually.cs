@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Catga.Redis.Tests.Infrastructure;
+namespace Catga.Chaos.Tests;
 
 /// <summary>Bounded polling on a condition, instead of sleeping a fixed time and hoping.</summary>
 public static class Eventually
