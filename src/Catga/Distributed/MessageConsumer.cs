@@ -165,7 +165,8 @@ internal sealed class MessageConsumer
                 return DeliveryOutcome.Ack;
             }
 
-            return DeliveryOutcome.Retry(wait);
+            // Not the message's fault: it waits for the break without spending an attempt.
+            return DeliveryOutcome.Defer(wait);
         }
 
         // 3. Rate limit.
@@ -176,7 +177,7 @@ internal sealed class MessageConsumer
             if (!permit.IsAcquired)
             {
                 permit.Dispose();
-                return DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(100));
+                return DeliveryOutcome.Defer(TimeSpan.FromMilliseconds(100));
             }
         }
 
@@ -211,8 +212,9 @@ internal sealed class MessageConsumer
 
             if (claim.Status == InboxClaimStatus.Busy)
             {
-                // Another consumer is running it right now; look again later (its claim expires if it died).
-                return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+                // Another consumer is running it right now; look again later (its claim expires if it died). Not an
+                // attempt: this delivery never ran the handler.
+                return DeliveryOutcome.Defer(TimeSpan.FromSeconds(1));
             }
 
             claimToken = claim.Token;

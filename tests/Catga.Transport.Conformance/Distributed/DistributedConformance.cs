@@ -417,6 +417,30 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deferrals_by_an_open_circuit_cost_no_attempt_so_the_dead_letter_counts_only_handler_failures()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: o =>
+        {
+            OnlyConsume<Ship>(o);
+            o.Configure<Ship>(c =>
+            {
+                c.Retry = RetryPolicy.Fixed(3, TimeSpan.FromMilliseconds(10));
+                c.CircuitBreaker = new CircuitBreakerOptions { FailureThreshold = 2, BreakDuration = TimeSpan.FromMilliseconds(400) };
+                c.MaxConcurrency = 1;
+            });
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        fulfilment.Recorder.Failing["order-deferred"] = true;
+        Assert.True((await shop.Bus.SendAsync(new Ship("order-deferred"))).IsSuccess);
+
+        // Two failures open the circuit; the third delivery waits for the break (deferred), then fails for real.
+        await Eventually.TrueAsync(() => fulfilment.DeadLetters.CountAsync().AsTask().Result == 1, "a dead letter");
+        var letter = (await fulfilment.DeadLetters.ListAsync()).Single();
+        Assert.Equal(3, fulfilment.Recorder.Attempts["order-deferred"]);
+        Assert.Equal(3, letter.Attempts);
+    }
+
+    [Fact]
     public async Task Rate_limiter_spaces_out_handler_runs()
     {
         var worker = await StartServiceAsync(Unique("worker"), configure: o =>
