@@ -226,9 +226,10 @@ internal sealed class MessageConsumer
         int attempt = incoming.DeliveryCount;
         while (true)
         {
-            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox);
+            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox, $"{type.Name} {messageId}");
             var result = new ArrayBufferWriter<byte>(64);
             CatgaResult outcome = await RunAsync(type, message, result, context, stopping).ConfigureAwait(false);
+            var sent = context.Outbox.Seal();
             if (outcome.IsSuccess || !IsRetryable(outcome.Error!))
             {
                 _breaker?.OnSuccess();
@@ -243,15 +244,15 @@ internal sealed class MessageConsumer
 
                 if (_inbox is not null)
                 {
-                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, context.Outbox, _global.InboxRetention, stopping).ConfigureAwait(false);
-                    if (stored && context.Outbox.Count > 0)
+                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (stored && sent.Count > 0)
                     {
                         _router.NotifyOutboxWritten();
                     }
                 }
                 else
                 {
-                    foreach (var pending in context.Outbox)
+                    foreach (var pending in sent)
                     {
                         await _router.Transport.SendAsync(pending.Destination, pending.Message, stopping).ConfigureAwait(false);
                     }

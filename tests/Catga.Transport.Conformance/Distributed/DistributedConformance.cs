@@ -441,6 +441,34 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_sends_of_one_handler_run_all_reach_its_outbox()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<FanOut>);
+        var tracking = await StartServiceAsync(Unique("tracking"), configure: OnlyConsume<OrderShipped>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        Assert.True((await shop.Bus.SendAsync(new FanOut("fan", 200))).IsSuccess);
+        await Eventually.TrueAsync(() => tracking.Recorder.Count("shipped") >= 200, "200 events");
+        await Task.Delay(300);
+        Assert.Equal(1, fulfilment.Recorder.Count("fanout"));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"fan-{i}").Order(), tracking.Recorder.Handled.Where(h => h.Kind == "shipped").Select(h => h.Key).Order());
+    }
+
+    [Fact]
+    public async Task Send_after_the_handler_run_completed_fails_loudly_instead_of_being_lost()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<LateSend>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        Assert.True((await shop.Bus.SendAsync(new LateSend("late"))).IsSuccess);
+        await Eventually.TrueAsync(() => fulfilment.Recorder.Count("late") == 1, "the handler run");
+        fulfilment.Recorder.Gate.SetResult();
+        string outcome = await fulfilment.Recorder.LateSendOutcome.Task.WaitAsync(Eventually.DefaultTimeout);
+        Assert.StartsWith("threw " + nameof(OutboxSessionSealedException), outcome, StringComparison.Ordinal);
+        Assert.Contains(LateSend.MessageTypeName, outcome, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rate_limiter_spaces_out_handler_runs()
     {
         var worker = await StartServiceAsync(Unique("worker"), configure: o =>
