@@ -39,5 +39,25 @@ internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) :
 
     public ValueTask ReleaseAsync(string messageId, long claimToken, CancellationToken cancellationToken) => inner.ReleaseAsync(messageId, claimToken, cancellationToken);
 
+    public ValueTask<bool> ExtendClaimAsync(string messageId, long claimToken, TimeSpan lease, CancellationToken cancellationToken) => inner.ExtendClaimAsync(messageId, claimToken, lease, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<InboxClaim>> TryClaimBatchAsync(IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var claims = await inner.TryClaimBatchAsync(messageIds, lease, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref timings.ClaimTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Add(ref timings.Claims, messageIds.Count);
+        return claims;
+    }
+
+    public async ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var stored = await inner.CompleteBatchAsync(completions, retention, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref timings.CompleteTicks, Stopwatch.GetTimestamp() - start);
+        Interlocked.Add(ref timings.Completes, completions.Count);
+        return stored;
+    }
+
     public ValueTask<long> CleanupAsync(CancellationToken cancellationToken) => inner.CleanupAsync(cancellationToken);
 }

@@ -1,14 +1,14 @@
 using Catga;
 using Catga.Distributed;
 using Catga.Generated;
-using Catga.Nats;
 using Catga.Outbox;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
+using NATS.Client.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace AotDemo;
@@ -62,10 +62,16 @@ public static class DistributedDemo
             return 2;
         }
 
-        await using var redisClient = await RedisClient.ConnectAsync(new RedisOptions { Host = hostPort[0], Port = port, ClientName = "aotdemo-" + role });
+        await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+            $"{hostPort[0]}:{port},name=aotdemo-{role},abortConnect=false");
         await using var running = await StartRoleAsync(role, b => b
-            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
+<<<<<<< HEAD
+            .UseNatsTransport(new NatsOpts { Url = natsUrl, Name = "aotdemo-" + role }, o => o.StreamName = "AOTDEMO")
             .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo:"));
+=======
+            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
+            .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo"));
+>>>>>>> main
         Console.WriteLine($"[{role}] connected to {natsUrl} and {redis}");
         if (role == "orders")
         {
@@ -74,7 +80,7 @@ public static class DistributedDemo
 
         // Shipping: handle `count` orders, wait until the outbox has relayed their events, then stop gracefully.
         var log = running.Services.GetRequiredService<ShipmentLog>();
-        var health = running.Services.GetRequiredService<CatgaHealthCheck>();
+        var health = running.Services.GetRequiredService<HealthCheckService>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (log.Booked.Count < count && DateTime.UtcNow < deadline)
         {
@@ -87,7 +93,8 @@ public static class DistributedDemo
             await Task.Delay(50);
         }
 
-        Console.WriteLine($"[shipping] booked {log.Booked.Count} shipment(s); {(await health.CheckAsync())}");
+        var report = await health.CheckHealthAsync();
+        Console.WriteLine($"[shipping] booked {log.Booked.Count} shipment(s); health {report.Status}: {string.Join("; ", report.Entries.Select(e => $"{e.Key} {e.Value.Status} ({e.Value.Description})"))}");
         return log.Booked.Count >= count ? 0 : 1;
     }
 

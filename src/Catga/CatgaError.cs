@@ -50,6 +50,12 @@ public sealed class CatgaError
     public static CatgaError FromException(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is Sagas.SagaMessageRejectedException rejected)
+        {
+            // A saga's own refusal keeps its code, so a non-retryable one is dead-lettered at once.
+            return rejected.Error;
+        }
+
         return exception is OperationCanceledException
             ? new CatgaError(CatgaErrorCodes.Cancelled, "The operation was cancelled.", exception)
             : new CatgaError(CatgaErrorCodes.HandlerException, $"{exception.GetType().Name}: {exception.Message}", exception);

@@ -274,4 +274,169 @@ public abstract class InboxStoreConformance : StoreConformance
         await inbox.CleanupAsync(None);
         Assert.Equal([9], (await inbox.TryClaimAsync("m-1", LongTime, None)).Result.ToArray());
     }
+
+    [Fact(Timeout = Timeout)]
+    public async Task An_extended_claim_outlives_its_first_lease_and_can_be_completed()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        InboxClaim claim = await inbox.TryClaimAsync("m-1", ShortTime, None);
+        Assert.True(await inbox.ExtendClaimAsync("m-1", claim.Token, LongTime, None));
+        await LetTimePassAsync(ShortTime);
+
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+        Assert.True(await inbox.CompleteAsync("m-1", claim.Token, new byte[] { 3 }, [Message("out")], LongTime, None));
+        Assert.Equal(1, await outbox.CountPendingAsync(None));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Extending_a_lost_claim_fails_and_leaves_the_new_holder_alone()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim stale = await inbox.TryClaimAsync("m-1", ShortTime, None);
+        await LetTimePassAsync(ShortTime);
+
+        // Expired and not yet taken: the heartbeat came too late, the claim is lost.
+        Assert.False(await inbox.ExtendClaimAsync("m-1", stale.Token, LongTime, None));
+
+        InboxClaim fresh = await inbox.TryClaimAsync("m-1", ShortTime, None);
+        Assert.Equal(InboxClaimStatus.Claimed, fresh.Status);
+        Assert.False(await inbox.ExtendClaimAsync("m-1", stale.Token, LongTime, None));
+
+        // The stale extension did not lengthen the fresh claim: it still expires after its own short lease.
+        await LetTimePassAsync(ShortTime);
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Completed_released_wrong_token_and_unknown_claims_are_not_extended()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim done = await inbox.TryClaimAsync("done", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("done", done.Token, new byte[] { 1 }, [], LongTime, None));
+        Assert.False(await inbox.ExtendClaimAsync("done", done.Token, LongTime, None));
+        Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync("done", LongTime, None)).Status);
+
+        InboxClaim released = await inbox.TryClaimAsync("released", LongTime, None);
+        await inbox.ReleaseAsync("released", released.Token, None);
+        Assert.False(await inbox.ExtendClaimAsync("released", released.Token, LongTime, None));
+
+        InboxClaim held = await inbox.TryClaimAsync("held", LongTime, None);
+        Assert.False(await inbox.ExtendClaimAsync("held", held.Token + 1000, LongTime, None));
+        Assert.True(await inbox.ExtendClaimAsync("held", held.Token, LongTime, None));
+
+        Assert.False(await inbox.ExtendClaimAsync("unknown", held.Token, LongTime, None));
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("unknown", LongTime, None)).Status);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_batch_claim_answers_each_id_in_order_like_single_claims()
+    {
+        var (inbox, _) = await CreateAsync();
+        InboxClaim done = await inbox.TryClaimAsync("done", LongTime, None);
+        Assert.True(await inbox.CompleteAsync("done", done.Token, new byte[] { 0xFF, 0x00 }, [], LongTime, None));
+        InboxClaim busy = await inbox.TryClaimAsync("busy", LongTime, None);
+
+        IReadOnlyList<InboxClaim> claims = await inbox.TryClaimBatchAsync(["new-1", "done", "busy", "new-2", "new-1"], LongTime, None);
+
+        Assert.Equal(
+            [InboxClaimStatus.Claimed, InboxClaimStatus.Completed, InboxClaimStatus.Busy, InboxClaimStatus.Claimed, InboxClaimStatus.Busy],
+            claims.Select(c => c.Status));
+        Assert.Equal([0xFF, 0x00], claims[1].Result.ToArray());
+        Assert.True(claims[0].Token > busy.Token, $"{claims[0].Token} <= {busy.Token}");
+        Assert.NotEqual(claims[0].Token, claims[3].Token);
+
+        // Each claim of the batch is an ordinary claim: it completes, and only with its own token.
+        Assert.False(await inbox.CompleteAsync("new-2", claims[0].Token, new byte[] { 1 }, [], LongTime, None));
+        Assert.True(await inbox.CompleteAsync("new-1", claims[0].Token, new byte[] { 1 }, [], LongTime, None));
+        Assert.True(await inbox.CompleteAsync("new-2", claims[3].Token, new byte[] { 2 }, [], LongTime, None));
+        Assert.Empty(await inbox.TryClaimBatchAsync([], LongTime, None));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Batch_claims_expire_after_their_lease()
+    {
+        var (inbox, _) = await CreateAsync();
+        IReadOnlyList<InboxClaim> first = await inbox.TryClaimBatchAsync(["a", "b"], ShortTime, None);
+        await LetTimePassAsync(ShortTime);
+        IReadOnlyList<InboxClaim> second = await inbox.TryClaimBatchAsync(["a", "b"], LongTime, None);
+        Assert.All(second, c => Assert.Equal(InboxClaimStatus.Claimed, c.Status));
+        Assert.True(second[0].Token > first[1].Token);
+        Assert.False(await inbox.CompleteAsync("a", first[0].Token, new byte[] { 1 }, [], LongTime, None));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Of_concurrent_overlapping_batch_claims_each_id_is_won_exactly_once()
+    {
+        var (inbox, _) = await CreateAsync();
+        string[] ids = [.. Enumerable.Range(0, 20).Select(i => $"m-{i}")];
+        using var start = new ManualResetEventSlim();
+        Task<IReadOnlyList<InboxClaim>>[] attempts = Enumerable.Range(0, 8)
+            .Select(n => Task.Run(async () =>
+            {
+                start.Wait();
+
+                // Each batch walks the ids in its own order.
+                string[] order = [.. ids.Skip(n).Concat(ids.Take(n))];
+                IReadOnlyList<InboxClaim> claims = await inbox.TryClaimBatchAsync(order, LongTime, None);
+                return (IReadOnlyList<InboxClaim>)[.. order.Zip(claims).OrderBy(p => p.First, StringComparer.Ordinal).Select(p => p.Second)];
+            }))
+            .ToArray();
+        start.Set();
+        IReadOnlyList<InboxClaim>[] results = await Task.WhenAll(attempts);
+        for (int id = 0; id < ids.Length; id++)
+        {
+            Assert.Single(results, r => r[id].Status == InboxClaimStatus.Claimed);
+        }
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_batch_completion_writes_exactly_the_completions_whose_claims_hold()
+    {
+        var (inbox, outbox) = await CreateAsync();
+        IReadOnlyList<InboxClaim> claims = await inbox.TryClaimBatchAsync(["ok-1", "stale", "ok-2"], LongTime, None);
+        InboxClaim expiring = await inbox.TryClaimAsync("expired", ShortTime, None);
+        await LetTimePassAsync(ShortTime);
+
+        OutboxMessage[] first = [Message("ok-1-a", "billing"), Message("ok-1-b")];
+        InboxCompletion[] completions =
+        [
+            new("ok-1", claims[0].Token, new byte[] { 1 }, first),
+            new("stale", claims[1].Token + 1000, new byte[] { 2 }, [Message("stale-a")]),
+            new("never-claimed", claims[0].Token, new byte[] { 3 }, [Message("never-a")]),
+            new("expired", expiring.Token, new byte[] { 4 }, [Message("expired-a")]),
+            new("ok-2", claims[2].Token, ReadOnlyMemory<byte>.Empty, [Message("ok-2-a")]),
+            new("ok-1", claims[0].Token, new byte[] { 5 }, [Message("twice-a")]),
+        ];
+
+        IReadOnlyList<bool> stored = await inbox.CompleteBatchAsync(completions, LongTime, None);
+
+        Assert.Equal([true, false, false, false, true, false], stored);
+        IReadOnlyList<OutboxMessage> pending = await outbox.ReadPendingAsync(10, 1, None);
+        Assert.Equal(["ok-1-a", "ok-1-b", "ok-2-a"], pending.Select(m => m.Id));
+        AssertSame(first[0], pending[0]);
+        AssertSame(first[1], pending[1]);
+
+        InboxClaim ok1 = await inbox.TryClaimAsync("ok-1", LongTime, None);
+        Assert.Equal(InboxClaimStatus.Completed, ok1.Status);
+        Assert.Equal([1], ok1.Result.ToArray());
+        Assert.Equal(InboxClaimStatus.Completed, (await inbox.TryClaimAsync("ok-2", LongTime, None)).Status);
+        Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("stale", LongTime, None)).Status);
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("never-claimed", LongTime, None)).Status);
+        Assert.Equal(InboxClaimStatus.Claimed, (await inbox.TryClaimAsync("expired", LongTime, None)).Status);
+        Assert.Empty(await inbox.CompleteBatchAsync([], LongTime, None));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_batch_completion_keeps_its_records_for_the_retention_only()
+    {
+        var (inbox, _) = await CreateAsync();
+        IReadOnlyList<InboxClaim> claims = await inbox.TryClaimBatchAsync(["a", "b"], LongTime, None);
+        IReadOnlyList<bool> stored = await inbox.CompleteBatchAsync(
+            [new("a", claims[0].Token, new byte[] { 1 }, []), new("b", claims[1].Token, new byte[] { 2 }, [])], ShortTime, None);
+        Assert.Equal([true, true], stored);
+        await LetTimePassAsync(ShortTime);
+        await inbox.CleanupAsync(None);
+        IReadOnlyList<InboxClaim> again = await inbox.TryClaimBatchAsync(["a", "b"], LongTime, None);
+        Assert.All(again, c => Assert.Equal(InboxClaimStatus.Claimed, c.Status));
+    }
 }

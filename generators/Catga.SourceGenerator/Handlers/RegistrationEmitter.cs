@@ -114,8 +114,21 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
+            if (spec.HasSagas)
+            {
+                w.WriteLine();
+                w.WriteLine("// Sagas (implemented in Catga.Sagas.Registration.g.cs).");
+                w.WriteLine("RegisterSagas(builder);");
+            }
+
             w.CloseBlock();
             w.WriteLine();
+            if (spec.HasSagas)
+            {
+                w.WriteLine("static partial void RegisterSagas(global::Catga.CatgaBuilder builder);");
+                w.WriteLine();
+            }
+
             foreach (var e in spec.Events)
             {
                 // Like a pipeline's handler step: the handler is called from code that names the event type.

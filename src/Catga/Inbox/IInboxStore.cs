@@ -30,6 +30,36 @@ public interface IInboxStore
     /// <returns><see langword="false"/> when the claim had expired and another run took it: nothing was written.</returns>
     ValueTask<bool> CompleteAsync(string messageId, long claimToken, ReadOnlyMemory<byte> result, IReadOnlyList<OutboxMessage> outbox, TimeSpan retention, CancellationToken cancellationToken);
 
+    /// <summary>Extends a held claim so it lasts <paramref name="lease"/> from now: the heartbeat of a handler that runs
+    /// longer than its lease. A claim that already expired, was taken by another run, was released or completed is not
+    /// extended.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="claimToken">The token from the claim.</param>
+    /// <param name="lease">The new lease, counted from now.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when the claim was lost: the run must not complete (its completion would be
+    /// refused) and the message must be redelivered.</returns>
+    ValueTask<bool> ExtendClaimAsync(string messageId, long claimToken, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Claims the messages of a fetched batch in one call (one round trip for a remote store). Each id is
+    /// claimed exactly as by <see cref="TryClaimAsync"/>, in order; an id repeated in the batch is busy after its first
+    /// occurrence.</summary>
+    /// <param name="messageIds">The message ids.</param>
+    /// <param name="lease">How long each claim holds if its claimer dies without completing or releasing it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One claim per id, in the order of <paramref name="messageIds"/>.</returns>
+    ValueTask<IReadOnlyList<InboxClaim>> TryClaimBatchAsync(IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>Completes several messages in one call (one round trip for a remote store). Each completion is
+    /// atomic exactly as <see cref="CompleteAsync"/>: its mark, its result and its outbox entries are written together,
+    /// and only while its claim token still holds the claim; a completion whose claim was lost writes nothing and does
+    /// not stop the others.</summary>
+    /// <param name="completions">The completions, applied in order (their outbox entries keep this order).</param>
+    /// <param name="retention">How long each record is kept.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One flag per completion, in order: <see langword="false"/> where the claim was lost.</returns>
+    ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken);
+
     /// <summary>Gives up a claim after a failed run, so a redelivery may run the handler again.</summary>
     /// <param name="messageId">The message id.</param>
     /// <param name="claimToken">The token from <see cref="TryClaimAsync"/>; a stale token releases nothing.</param>

@@ -33,15 +33,53 @@ public sealed class InMemoryInboxStore : IInboxStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_outbox.SyncRoot)
         {
-            DateTimeOffset now = _time.GetUtcNow();
-            if (_records.TryGetValue(messageId, out Record? record) && record.ExpiresAt > now)
+            return new(ClaimLocked(messageId, lease, _time.GetUtcNow()));
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<InboxClaim>> TryClaimBatchAsync(IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        for (int i = 0; i < messageIds.Count; i++)
+        {
+            if (string.IsNullOrEmpty(messageIds[i]))
             {
-                return new(record.Done ? InboxClaim.Completed(record.Result) : InboxClaim.Busy);
+                throw new ArgumentException($"The message id at index {i} is null or empty.", nameof(messageIds));
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var claims = new InboxClaim[messageIds.Count];
+        lock (_outbox.SyncRoot)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            for (int i = 0; i < claims.Length; i++)
+            {
+                claims[i] = ClaimLocked(messageIds[i], lease, now);
+            }
+        }
+
+        return new(claims);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> ExtendClaimAsync(string messageId, long claimToken, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_outbox.SyncRoot)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            if (!HoldsClaim(messageId, claimToken, now))
+            {
+                return new(false);
             }
 
-            long token = ++_lastToken;
-            _records[messageId] = new Record(done: false, token, default, now + lease);
-            return new(InboxClaim.Claimed(token));
+            _records[messageId] = new Record(done: false, claimToken, default, now + lease);
+            return new(true);
         }
     }
 
@@ -67,6 +105,40 @@ public sealed class InMemoryInboxStore : IInboxStore
             _outbox.AppendLocked(entries);
             return new(true);
         }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        var entries = new OutboxMessage[completions.Count][];
+        var results = new byte[completions.Count][];
+        for (int i = 0; i < completions.Count; i++)
+        {
+            InboxCompletion completion = completions[i] ?? throw new ArgumentException($"The completion at index {i} is null.", nameof(completions));
+            entries[i] = InMemoryOutboxStore.Copy(completion.Outbox);
+            results[i] = completion.Result.ToArray();
+        }
+
+        var done = new bool[completions.Count];
+        lock (_outbox.SyncRoot)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            for (int i = 0; i < done.Length; i++)
+            {
+                InboxCompletion completion = completions[i];
+                if (HoldsClaim(completion.MessageId, completion.ClaimToken, now))
+                {
+                    _records[completion.MessageId] = new Record(done: true, completion.ClaimToken, results[i], now + retention);
+                    _outbox.AppendLocked(entries[i]);
+                    done[i] = true;
+                }
+            }
+        }
+
+        return new(done);
     }
 
     /// <inheritdoc/>
@@ -106,6 +178,18 @@ public sealed class InMemoryInboxStore : IInboxStore
 
             return new(removed);
         }
+    }
+
+    private InboxClaim ClaimLocked(string messageId, TimeSpan lease, DateTimeOffset now)
+    {
+        if (_records.TryGetValue(messageId, out Record? record) && record.ExpiresAt > now)
+        {
+            return record.Done ? InboxClaim.Completed(record.Result) : InboxClaim.Busy;
+        }
+
+        long token = ++_lastToken;
+        _records[messageId] = new Record(done: false, token, default, now + lease);
+        return InboxClaim.Claimed(token);
     }
 
     private bool HoldsClaim(string messageId, long claimToken, DateTimeOffset now) =>

@@ -24,6 +24,12 @@ public sealed class InboxCleanupTests
 
         public ValueTask ReleaseAsync(string messageId, long claimToken, CancellationToken cancellationToken) => inner.ReleaseAsync(messageId, claimToken, cancellationToken);
 
+        public ValueTask<bool> ExtendClaimAsync(string messageId, long claimToken, TimeSpan lease, CancellationToken cancellationToken) => inner.ExtendClaimAsync(messageId, claimToken, lease, cancellationToken);
+
+        public ValueTask<IReadOnlyList<InboxClaim>> TryClaimBatchAsync(IReadOnlyList<string> messageIds, TimeSpan lease, CancellationToken cancellationToken) => inner.TryClaimBatchAsync(messageIds, lease, cancellationToken);
+
+        public ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken) => inner.CompleteBatchAsync(completions, retention, cancellationToken);
+
         public async ValueTask<long> CleanupAsync(CancellationToken cancellationToken)
         {
             long removed = await inner.CleanupAsync(cancellationToken);

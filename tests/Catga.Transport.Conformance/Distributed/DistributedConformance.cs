@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Catga.Distributed;
+using Catga.Health;
 using Catga.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Catga.Transport.Conformance.Distributed;
 
@@ -398,8 +400,11 @@ public abstract class DistributedConformance : IAsyncLifetime
         Assert.True((await shop.Bus.SendAsync(new Ship("order-cb"))).IsSuccess);
 
         await Eventually.TrueAsync(() => fulfilment.Recorder.Attempts.GetValueOrDefault("order-cb") >= 3, "three failures");
-        var report = await fulfilment.Health.CheckAsync();
-        Assert.Contains(report.Entries, e => e.Name == "consumer:" + Ship.MessageTypeName && !e.IsHealthy);
+        var report = await fulfilment.CheckHealthAsync(CatgaHealthTags.Ready);
+        var consumers = report.Entries[CatgaHealthCheckNames.Consumers];
+        Assert.Equal(HealthStatus.Unhealthy, consumers.Status);
+        Assert.Contains(Ship.MessageTypeName, consumers.Description, StringComparison.Ordinal);
+        Assert.Contains("circuit open", (string)consumers.Data[Ship.MessageTypeName], StringComparison.Ordinal);
         await Task.Delay(1000);
         Assert.Equal(3, fulfilment.Recorder.Attempts["order-cb"]);
 
@@ -407,7 +412,8 @@ public abstract class DistributedConformance : IAsyncLifetime
         fulfilment.Recorder.Failing.TryRemove("order-cb", out _);
         await Eventually.TrueAsync(() => fulfilment.Recorder.Count("ship") == 1, "the message handled after the break");
         Assert.Equal(4, fulfilment.Recorder.Attempts["order-cb"]);
-        Assert.True((await fulfilment.Health.CheckAsync()).IsHealthy);
+        var healed = await fulfilment.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, healed.Status);
     }
 
     [Fact]
@@ -480,15 +486,21 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Health_check_reports_transport_consumers_and_outbox()
+    public async Task Health_checks_report_transport_consumers_and_outbox_with_liveness_and_readiness_tags()
     {
         var server = await StartServiceAsync(Unique("inventory"));
-        var report = await server.Health.CheckAsync();
-        Assert.True(report.IsHealthy, report.ToString());
-        Assert.Contains(report.Entries, e => e.Name.StartsWith("transport:", StringComparison.Ordinal));
-        Assert.Contains(report.Entries, e => e.Name == "consumer:" + Reserve.MessageTypeName);
+        var report = await server.CheckHealthAsync();
+        Assert.True(report.Status == HealthStatus.Healthy, string.Join("; ", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} {e.Value.Description}")));
+        Assert.Equal(
+            [CatgaHealthCheckNames.Consumers, CatgaHealthCheckNames.Host, CatgaHealthCheckNames.Outbox, CatgaHealthCheckNames.Transport],
+            report.Entries.Keys.Order(StringComparer.Ordinal));
+        Assert.True(report.Entries[CatgaHealthCheckNames.Consumers].Data.ContainsKey(Reserve.MessageTypeName));
+        Assert.Equal([CatgaHealthCheckNames.Host], (await server.CheckHealthAsync(CatgaHealthTags.Live)).Entries.Keys);
+        Assert.DoesNotContain(CatgaHealthCheckNames.Host, (await server.CheckHealthAsync(CatgaHealthTags.Ready)).Entries.Keys);
+
         await server.StopAsync();
-        var stopped = await server.Health.CheckAsync();
-        Assert.False(stopped.IsHealthy);
+        var stopped = await server.CheckHealthAsync();
+        Assert.Equal(HealthStatus.Unhealthy, stopped.Entries[CatgaHealthCheckNames.Host].Status);
+        Assert.Equal(HealthStatus.Unhealthy, stopped.Entries[CatgaHealthCheckNames.Consumers].Status);
     }
 }

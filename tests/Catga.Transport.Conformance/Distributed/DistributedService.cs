@@ -1,5 +1,6 @@
 using Catga.Distributed;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Catga.Transport.Conformance.Distributed;
@@ -19,7 +20,9 @@ public sealed class DistributedService(ServiceProvider provider, DistributedReco
 
     public DeadLetterManager DeadLetters => Provider.GetRequiredService<DeadLetterManager>();
 
-    public CatgaHealthCheck Health => Provider.GetRequiredService<CatgaHealthCheck>();
+    /// <summary>Runs the health checks registered with AddHealthChecks() (those with <paramref name="tag"/>, or all).</summary>
+    public Task<HealthReport> CheckHealthAsync(string? tag = null) =>
+        Provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => tag is null || c.Tags.Contains(tag));
 
     public async Task StartAsync()
     {
