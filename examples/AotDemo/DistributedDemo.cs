@@ -4,7 +4,6 @@ using Catga.Generated;
 using Catga.Nats;
 using Catga.Outbox;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
@@ -63,10 +62,11 @@ public static class DistributedDemo
             return 2;
         }
 
-        await using var redisClient = await RedisClient.ConnectAsync(new RedisOptions { Host = hostPort[0], Port = port, ClientName = "aotdemo-" + role });
+        await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+            $"{hostPort[0]}:{port},name=aotdemo-{role},abortConnect=false");
         await using var running = await StartRoleAsync(role, b => b
             .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
-            .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo:"));
+            .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo"));
         Console.WriteLine($"[{role}] connected to {natsUrl} and {redis}");
         if (role == "orders")
         {

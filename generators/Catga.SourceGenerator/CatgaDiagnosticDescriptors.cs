@@ -116,5 +116,15 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "Generated validators live in their own classes and call the cross-field Validate hook of a message or nested type; the hook must be accessible from the assembly.",
             helpLinkUri: HelpLinkBase + "CATGA211.md");
+
+        public static readonly DiagnosticDescriptor InvalidSaga = new(
+            id: "CATGA340",
+            title: "Saga cannot be generated",
+            messageFormat: "Saga '{0}' cannot be generated: {1}",
+            category: "Catga.Sagas",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A [Saga] class must be a concrete, non-generic partial class deriving from Saga<TState>, with a parameterless constructor, and its state must be creatable without arguments and serializable by Catga's binary format.",
+            helpLinkUri: HelpLinkBase + "CATGA340.md");
     }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using Catga.SourceGenerator.Handlers;
 using Catga.SourceGenerator.Messages;
 using Catga.SourceGenerator.Registry;
+using Catga.SourceGenerator.Sagas;
 using Catga.SourceGenerator.Serialization;
 using Catga.SourceGenerator.Shared;
 using Catga.SourceGenerator.Validation;
@@ -51,11 +52,13 @@ namespace Catga.SourceGenerator
                 .WithTrackingName(TrackingNames.AssemblyInfo);
 
             var generatedValidators = InitializeValidation(context);
+            var sagas = SagaGeneration.Initialize(context, assembly);
             var allCandidates = candidates.Collect();
             var registration = allCandidates
                 .Combine(assembly)
                 .Combine(generatedValidators)
-                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left.Left, pair.Left.Right, pair.Right))
+                .Combine(sagas.Select(static (all, _) => !all.IsEmpty))
+                .Select(static (pair, _) => RegistrationBuilder.Build(pair.Left.Left.Left, pair.Left.Left.Right, pair.Left.Right) with { HasSagas = pair.Right })
                 .WithTrackingName(TrackingNames.Registration);
             context.RegisterSourceOutput(registration, static (output, spec) =>
             {
@@ -74,13 +77,14 @@ namespace Catga.SourceGenerator
 
             var handlerDiagnostics = allCandidates
                 .Combine(messages)
-                .SelectMany(static (pair, _) => RegistrationBuilder.FindDiagnostics(pair.Left, pair.Right));
+                .Combine(SagaGeneration.HandledCommands(sagas))
+                .SelectMany(static (pair, _) => SagaGeneration.WithoutSagaHandled(RegistrationBuilder.FindDiagnostics(pair.Left.Left, pair.Left.Right), pair.Right));
             Report(context, handlerDiagnostics);
 
-            InitializeSerialization(context);
+            InitializeSerialization(context, sagas.Select(static (all, _) => all.SelectMany(s => s.StateObjects).ToEquatableArray()));
         }
 
-        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context)
+        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<ObjectSpec>> extraObjects)
         {
             var parsed = ForSerialization(context, KnownTypes.CommandAttribute).Collect()
                 .Combine(ForSerialization(context, KnownTypes.QueryAttribute).Collect())
@@ -98,7 +102,8 @@ namespace Catga.SourceGenerator
 
             // A type reachable from several messages gets one formatter: the specs are equal whichever message reached it.
             var formatters = parsed
-                .SelectMany(static (all, _) => all.SelectMany(r => r.Objects).GroupBy(o => o.FullyQualifiedName).Select(g => g.First()).OrderBy(o => o.FullyQualifiedName, System.StringComparer.Ordinal))
+                .Combine(extraObjects)
+                .SelectMany(static (pair, _) => pair.Left.SelectMany(r => r.Objects).Concat(pair.Right).GroupBy(o => o.FullyQualifiedName).Select(g => g.First()).OrderBy(o => o.FullyQualifiedName, System.StringComparer.Ordinal))
                 .WithTrackingName(TrackingNames.Formatters);
             context.RegisterSourceOutput(formatters, static (output, spec) => output.AddSource(FormatterEmitter.HintName(spec), FormatterEmitter.EmitFormatter(spec)));
 

@@ -20,6 +20,15 @@ namespace Catga.SourceGenerator.Serialization
             KnownTypes.CommandAttribute, KnownTypes.QueryAttribute, KnownTypes.EventAttribute, KnownTypes.StreamRequestAttribute,
         };
 
+        /// <summary>The formatter of a type that is not a message (a saga's state), with every object type it reaches.</summary>
+        public static (string Formatter, EquatableArray<ObjectSpec> Objects, EquatableArray<DiagnosticInfo> Diagnostics) ParseObject(INamedTypeSymbol type, Location location, CancellationToken cancellationToken)
+        {
+            var collector = new Collector(type, location, cancellationToken);
+            string formatter = collector.FormatterFor(type);
+            collector.Drain();
+            return (formatter, collector.Objects.ToEquatableArray(), collector.Diagnostics.ToEquatableArray());
+        }
+
         public static SerializationParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;

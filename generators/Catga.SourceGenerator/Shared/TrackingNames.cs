@@ -16,5 +16,7 @@ namespace Catga.SourceGenerator.Shared
         public const string ValidationMessages = nameof(ValidationMessages);
         public const string Validators = nameof(Validators);
         public const string MessageValidators = nameof(MessageValidators);
+        public const string Sagas = nameof(Sagas);
+        public const string SagaRegistration = nameof(SagaRegistration);
     }
 }

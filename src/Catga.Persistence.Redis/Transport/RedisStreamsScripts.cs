@@ -8,7 +8,7 @@ internal static class RedisStreamsScripts
 {
     /// <summary>Adds a request only when the stream has at least one consumer group; returns nil otherwise.
     /// KEYS[1] stream. ARGV: the XADD arguments after the key.</summary>
-    public static readonly RedisScript Request = new("""
+    public static readonly Catga.Redis.RedisScript Request = new("""
         local ok, groups = pcall(redis.call, 'XINFO', 'GROUPS', KEYS[1])
         if not ok or #groups == 0 then return false end
         return redis.call('XADD', KEYS[1], unpack(ARGV))
@@ -22,7 +22,7 @@ internal static class RedisStreamsScripts
     /// KEYS[1] source stream, KEYS[2] retry stream, KEYS[3] delayed set.
     /// ARGV[1] group, ARGV[2] id, ARGV[3] consumer, ARGV[4] delay ms, ARGV[5] deliveries so far, ARGV[6] '1' to XDEL.
     /// </summary>
-    public static readonly RedisScript Retry = new("""
+    public static readonly Catga.Redis.RedisScript Retry = new("""
         local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
         if #p == 0 or p[1][2] ~= ARGV[3] then return 0 end
         local e = redis.call('XRANGE', KEYS[1], ARGV[2], ARGV[2])
@@ -54,7 +54,7 @@ internal static class RedisStreamsScripts
     /// <summary>Moves delayed retries that are due (by server time) into the retry stream: XADD and ZREM in one step, so
     /// concurrent movers neither lose nor duplicate an entry. KEYS[1] delayed set, KEYS[2] retry stream. ARGV[1] limit.
     /// Returns the number moved.</summary>
-    public static readonly RedisScript MoveDue = new("""
+    public static readonly Catga.Redis.RedisScript MoveDue = new("""
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
@@ -70,7 +70,7 @@ internal static class RedisStreamsScripts
     /// <summary>XAUTOCLAIM plus each claimed entry's delivery count from the pending list, in one step.
     /// KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3] min idle ms, ARGV[4] cursor, ARGV[5] count.
     /// Returns {next cursor, {{id, fields, count}...}}.</summary>
-    public static readonly RedisScript Reclaim = new("""
+    public static readonly Catga.Redis.RedisScript Reclaim = new("""
         local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
         local out = {}
         for _, e in ipairs(r[2]) do
@@ -92,7 +92,7 @@ internal static class RedisStreamsScripts
     /// KEYS[1] stream. ARGV[1] group, ARGV[2] consumer, ARGV[3] placeholder consumer, ARGV[4..] handled ids.
     /// Returns the number of entries handed over.
     /// </summary>
-    public static readonly RedisScript Release = new("""
+    public static readonly Catga.Redis.RedisScript Release = new("""
         local ok, p = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], '-', '+', 10000, ARGV[2])
         if not ok then return -1 end
         local handled = {}
@@ -111,7 +111,7 @@ internal static class RedisStreamsScripts
     /// (consumers of processes that died; a live consumer that is deleted is created again by its next read, and
     /// with nothing pending nothing is lost). KEYS[1] stream. ARGV[1] group, ARGV[2] min idle ms, ARGV[3] this consumer.
     /// Returns the number deleted.</summary>
-    public static readonly RedisScript PruneConsumers = new("""
+    public static readonly Catga.Redis.RedisScript PruneConsumers = new("""
         local ok, cs = pcall(redis.call, 'XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
         if not ok then return 0 end
         local removed = 0

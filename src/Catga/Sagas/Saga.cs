@@ -15,7 +15,7 @@ public abstract class Saga<TState>
     private TState? _state;
 
     /// <summary>The key of the instance (what the correlation methods returned).</summary>
-    protected string Key { get; private set; } = string.Empty;
+    protected string InstanceKey { get; private set; } = string.Empty;
 
     /// <summary>The name of the state the instance is in.</summary>
     protected string StateName { get; private set; } = SagaStates.Initial;
@@ -33,7 +33,7 @@ public abstract class Saga<TState>
         ArgumentNullException.ThrowIfNull(key);
         ArgumentException.ThrowIfNullOrEmpty(stateName);
         ArgumentNullException.ThrowIfNull(state);
-        Key = key;
+        InstanceKey = key;
         StateName = stateName;
         _state = state;
     }

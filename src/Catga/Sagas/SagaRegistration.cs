@@ -32,8 +32,19 @@ public static class SagaRegistration
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp,
             sp.GetService<ISagaTimeoutScheduler>(),
-            sp.GetService<MessageTypeRegistry>(),
+            sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
+    }
+
+    /// <summary>Gives the saga runtime the message types of the application (the generated registry), so effects stored
+    /// by an earlier transition (a compensation, an effect a crash left pending) can be read back by their wire name.</summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="registry">The generated message-type registry.</param>
+    public static void UseMessageTypes(CatgaBuilder builder, MessageTypeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(registry);
+        builder.Services.TryAddSingleton(new SagaMessageTypes(registry));
     }
 
     /// <summary>Routes an event to a saga.</summary>
@@ -83,6 +94,9 @@ public static class SagaRegistration
         services.TryAddSingleton(static _ => new SagaOptions());
         services.TryAddSingleton(static sp => new SagaInspector(sp.GetRequiredService<ISagaStore>()));
     }
+
+    /// <summary>The generated registry handed over by <see cref="UseMessageTypes"/>.</summary>
+    internal sealed record SagaMessageTypes(MessageTypeRegistry Registry);
 
     private sealed class Invoker<TSaga, TState, TEvent> : EventHandlerInvoker<TEvent>
         where TSaga : Saga<TState>

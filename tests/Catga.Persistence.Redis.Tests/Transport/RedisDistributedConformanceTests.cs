@@ -10,6 +10,7 @@ public sealed class RedisDistributedConformanceTests(StreamsRedisFixture fixture
 {
     private readonly string _prefix = $"d{Guid.NewGuid():N}"[..9] + ":";
     private readonly List<RedisClient> _clients = [];
+    private readonly List<StackExchange.Redis.ConnectionMultiplexer> _connections = [];
 
     protected override async ValueTask UseTransportAsync(CatgaBuilder builder)
     {
@@ -20,9 +21,9 @@ public sealed class RedisDistributedConformanceTests(StreamsRedisFixture fixture
 
     protected override async ValueTask UsePersistenceAsync(CatgaBuilder builder)
     {
-        var client = await fixture.Server.ConnectAsync();
-        _clients.Add(client);
-        builder.UseRedisPersistence(client, options => options.KeyPrefix = _prefix + "p:");
+        var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{fixture.Server.Port}");
+        _connections.Add(connection);
+        builder.UseRedisPersistence(connection, options => options.KeyPrefix = _prefix + "p");
     }
 
     public override async Task DisposeAsync()
@@ -31,6 +32,11 @@ public sealed class RedisDistributedConformanceTests(StreamsRedisFixture fixture
         foreach (var client in _clients)
         {
             await client.DisposeAsync();
+        }
+
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
         }
     }
 }

@@ -47,6 +47,10 @@ namespace Catga.Generated
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
                 "Shop.OrderCreated", "Shop.AuditTrail", isSingleton: true, order: 2, static sp => new Shop_AuditTrail_Shop_OrderCreatedInvoker(Required<global::Shop.AuditTrail>(sp))));
 
+            // Validators, by message: they run before the handlers of the message in whichever project handles it.
+            builder.Registry.AddValidator(new global::Catga.Runtime.ValidatorDefinition<global::Shop.PlaceOrder>(
+                "Shop.PlaceOrder", "generated rules of Shop.PlaceOrder", isSingleton: true, static _ => global::Catga.Generated.Validation.Shop_PlaceOrderValidator.Instance));
+
             // Stream requests.
             builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<global::Shop.ListOrders, string>(
                 "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => Required<global::Shop.ListOrdersHandler>(sp)));
