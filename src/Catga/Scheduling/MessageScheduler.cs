@@ -49,6 +49,11 @@ internal sealed class MessageScheduler
 
     public bool IsLeader { get; private set; }
 
+    /// <summary>The recurring messages whose schedule cannot be used here, for the startup check.</summary>
+    public IEnumerable<string> Problems => _recurring
+        .Where(r => r.Schedule.Problem is not null)
+        .Select(r => $"The recurring message {r.Type.Name}: {r.Schedule.Problem}.");
+
     public long Fired { get; private set; }
 
     public SchedulerOptions Options => _options;
