@@ -127,8 +127,10 @@ public sealed class SchedulerTests
         var store = new ObservedScheduleStore(new InMemoryScheduleStore());
         var @lock = new InMemoryDistributedLock(time);
         var recorder = new ScheduleRecorder { Time = time };
-        await using var first = await SchedulingHost.StartAsync(time, broker, store, @lock, recorder);
-        await using var second = await SchedulingHost.StartAsync(time, broker, store, @lock, recorder);
+        var outbox = new Catga.Outbox.InMemoryOutboxStore();
+        (Catga.Outbox.IOutboxStore, Catga.Inbox.IInboxStore) shared = (outbox, new Catga.Inbox.InMemoryInboxStore(outbox, time));
+        await using var first = await SchedulingHost.StartAsync(time, broker, store, @lock, recorder, shared);
+        await using var second = await SchedulingHost.StartAsync(time, broker, store, @lock, recorder, shared);
         SchedulingHost leader = first.Scheduler.IsLeader ? first : second;
         SchedulingHost follower = leader == first ? second : first;
         Assert.True(leader.Scheduler.IsLeader);

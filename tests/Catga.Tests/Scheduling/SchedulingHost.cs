@@ -107,7 +107,8 @@ public sealed class SchedulingHost : IAsyncDisposable
         InMemoryBroker? broker = null,
         IScheduleStore? store = null,
         IDistributedLock? @lock = null,
-        ScheduleRecorder? recorder = null)
+        ScheduleRecorder? recorder = null,
+        (Catga.Outbox.IOutboxStore Outbox, Catga.Inbox.IInboxStore Inbox)? shared = null)
     {
         recorder ??= new ScheduleRecorder { Time = time };
         var observed = store as ObservedScheduleStore ?? new ObservedScheduleStore(store ?? new InMemoryScheduleStore());
@@ -136,6 +137,14 @@ public sealed class SchedulingHost : IAsyncDisposable
         if (@lock is not null)
         {
             services.AddSingleton(@lock);
+        }
+
+        // Nodes of one service share their stores (as they would share Redis): the relay that holds the lease relays
+        // what every node wrote.
+        if (shared is { } stores)
+        {
+            services.AddSingleton(stores.Outbox);
+            services.AddSingleton(stores.Inbox);
         }
 
         var host = new SchedulingHost(services.BuildServiceProvider(), time, recorder, observed, deadLetters);
