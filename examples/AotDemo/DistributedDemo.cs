@@ -1,13 +1,12 @@
 using Catga;
 using Catga.Distributed;
 using Catga.Generated;
-using Catga.Nats;
 using Catga.Outbox;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
+using NATS.Client.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -63,10 +62,16 @@ public static class DistributedDemo
             return 2;
         }
 
-        await using var redisClient = await RedisClient.ConnectAsync(new RedisOptions { Host = hostPort[0], Port = port, ClientName = "aotdemo-" + role });
+        await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+            $"{hostPort[0]}:{port},name=aotdemo-{role},abortConnect=false");
         await using var running = await StartRoleAsync(role, b => b
-            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
+<<<<<<< HEAD
+            .UseNatsTransport(new NatsOpts { Url = natsUrl, Name = "aotdemo-" + role }, o => o.StreamName = "AOTDEMO")
             .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo:"));
+=======
+            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
+            .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo"));
+>>>>>>> main
         Console.WriteLine($"[{role}] connected to {natsUrl} and {redis}");
         if (role == "orders")
         {

@@ -1,6 +1,6 @@
 using Catga.Locking;
 using Catga.Outbox;
-using Catga.Redis;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis;
 
@@ -38,12 +38,12 @@ internal static class OutboxScripts
     }
 
     /// <summary>Throws when a fenced script answered {0, fence}.</summary>
-    public static void ThrowIfStale(RedisReply reply, long fencingToken)
+    public static void ThrowIfStale(RedisResult[] reply, long fencingToken)
     {
-        if (reply.Count > 0 && reply[0].AsInt64() == 0)
+        if (reply.Length > 0 && (long)reply[0] == 0)
         {
             throw new StaleFencingTokenException(
-                $"The outbox refused fencing token {fencingToken}: a newer lease holder has used it with token {reply[1].AsInt64()}.");
+                $"The outbox refused fencing token {fencingToken}: a newer lease holder has used it with token {(long)reply[1]}.");
         }
     }
 }

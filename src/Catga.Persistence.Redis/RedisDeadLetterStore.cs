@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Catga.DeadLetters;
-using Catga.Redis;
+using StackExchange.Redis;
 using Catga.Transport;
 
 namespace Catga.Persistence.Redis;
@@ -32,16 +32,16 @@ public sealed class RedisDeadLetterStore : IDeadLetterStore
         return removed
         """);
 
-    private readonly RedisClient _client;
+    private readonly IDatabase _database;
     private readonly RedisKeys _keys;
 
     /// <summary>Creates the store.</summary>
-    /// <param name="client">The Redis client.</param>
+    /// <param name="connection">The application's Redis connection; not disposed here.</param>
     /// <param name="options">The key prefix; defaults when null.</param>
-    public RedisDeadLetterStore(RedisClient client, RedisPersistenceOptions? options = null)
+    public RedisDeadLetterStore(IConnectionMultiplexer connection, RedisPersistenceOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _client = client;
+        ArgumentNullException.ThrowIfNull(connection);
+        _database = connection.GetDatabase();
         _keys = new RedisKeys(options ?? new RedisPersistenceOptions());
     }
 
@@ -62,11 +62,12 @@ public sealed class RedisDeadLetterStore : IDeadLetterStore
             "h", PersistenceCodec.EncodeHeaders(letter.Message.Headers),
             "b", letter.Message.Body,
         };
+        cancellationToken.ThrowIfCancellationRequested();
         AddOptional(arguments, "em", letter.ErrorMessage);
         AddOptional(arguments, "et", letter.ExceptionType);
         AddOptional(arguments, "ed", letter.ExceptionDetails);
-        await _client.EvaluateAsync(s_add, [_keys.DeadLetterIndex, _keys.DeadLetter(letter.Id)], arguments, cancellationToken)
-            .ConfigureAwait(false);
+        await s_add.EvaluateAsync(_database, [_keys.DeadLetterIndex, _keys.DeadLetter(letter.Id)], [.. arguments])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -103,8 +104,19 @@ public sealed class RedisDeadLetterStore : IDeadLetterStore
     public async ValueTask<DeadLetter?> GetAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        Dictionary<string, byte[]> fields = await _client.HashGetAllAsync(_keys.DeadLetter(id), cancellationToken).ConfigureAwait(false);
-        return fields.Count == 0 ? null : Decode(id, fields);
+        HashEntry[] entries = await _database.HashGetAllAsync(_keys.DeadLetter(id)).WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (entries.Length == 0)
+        {
+            return null;
+        }
+
+        var fields = new Dictionary<string, byte[]>(entries.Length, StringComparer.Ordinal);
+        foreach (HashEntry entry in entries)
+        {
+            fields[(string)entry.Name!] = (byte[])entry.Value! ?? [];
+        }
+
+        return Decode(id, fields);
     }
 
     /// <inheritdoc/>
@@ -116,8 +128,7 @@ public sealed class RedisDeadLetterStore : IDeadLetterStore
 
     /// <inheritdoc/>
     public async ValueTask<long> CountAsync(CancellationToken cancellationToken) =>
-        (await _client.ExecuteAsync("ZCARD", [_keys.DeadLetterIndex], RedisCommandFlags.RetryOnReconnect, cancellationToken).ConfigureAwait(false))
-            .ThrowIfError().AsInt64();
+        await _database.SortedSetLengthAsync(_keys.DeadLetterIndex).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Deletes every dead letter, in chunks of 256 (each chunk atomic), until the index is empty.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -139,25 +150,26 @@ public sealed class RedisDeadLetterStore : IDeadLetterStore
 
     private async ValueTask<long> DeleteAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var keys = new List<string>(ids.Count + 1) { _keys.DeadLetterIndex };
-        var arguments = new List<RedisValue>(ids.Count);
-        foreach (string id in ids)
+        var keys = new RedisKey[ids.Count + 1];
+        var arguments = new RedisValue[ids.Count];
+        keys[0] = _keys.DeadLetterIndex;
+        for (int i = 0; i < ids.Count; i++)
         {
-            keys.Add(_keys.DeadLetter(id));
-            arguments.Add(id);
+            keys[i + 1] = _keys.DeadLetter(ids[i]);
+            arguments[i] = ids[i];
         }
 
-        return (await _client.EvaluateAsync(s_delete, keys, arguments, cancellationToken).ConfigureAwait(false)).AsInt64();
+        cancellationToken.ThrowIfCancellationRequested();
+        return (long)await s_delete.EvaluateAsync(_database, keys, arguments).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<string[]> RangeAsync(long start, long stop, CancellationToken cancellationToken)
     {
-        RedisReply reply = (await _client.ExecuteAsync("ZRANGE", [_keys.DeadLetterIndex, start, stop], RedisCommandFlags.RetryOnReconnect, cancellationToken)
-            .ConfigureAwait(false)).ThrowIfError();
-        var ids = new string[reply.Count];
+        RedisValue[] reply = await _database.SortedSetRangeByRankAsync(_keys.DeadLetterIndex, start, stop).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new string[reply.Length];
         for (int i = 0; i < ids.Length; i++)
         {
-            ids[i] = reply[i].ToString();
+            ids[i] = (string)reply[i]!;
         }
 
         return ids;

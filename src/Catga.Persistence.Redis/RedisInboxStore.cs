@@ -1,6 +1,6 @@
 using Catga.Inbox;
 using Catga.Outbox;
-using Catga.Redis;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis;
 
@@ -90,18 +90,24 @@ public sealed class RedisInboxStore : IInboxStore
         return 0
         """);
 
-    private readonly RedisClient _client;
+    private readonly IDatabase _database;
     private readonly RedisKeys _keys;
 
     /// <summary>Creates the store.</summary>
-    /// <param name="client">The Redis client.</param>
+    /// <param name="connection">The application's Redis connection (single server, Sentinel or Cluster); not disposed here.</param>
     /// <param name="options">The key prefix, shared with the <see cref="RedisOutboxStore"/> completions append to;
     /// defaults when null.</param>
-    public RedisInboxStore(RedisClient client, RedisPersistenceOptions? options = null)
+    public RedisInboxStore(IConnectionMultiplexer connection, RedisPersistenceOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _client = client;
+        ArgumentNullException.ThrowIfNull(connection);
+        _database = connection.GetDatabase();
         _keys = new RedisKeys(options ?? new RedisPersistenceOptions());
+    }
+
+    private async Task<RedisResult> RunAsync(RedisScript script, RedisKey[] keys, RedisValue[] values, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return await script.EvaluateAsync(_database, keys, values).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -109,14 +115,9 @@ public sealed class RedisInboxStore : IInboxStore
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        RedisReply reply = await _client.EvaluateAsync(
-            s_claim, [_keys.InboxRecord(messageId), _keys.InboxTokenCounter], [Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
-        return reply[0].AsInt64() switch
-        {
-            0 => InboxClaim.Claimed(reply[1].AsInt64()),
-            1 => InboxClaim.Busy,
-            _ => InboxClaim.Completed(reply[1].AsBytes() ?? []),
-        };
+        RedisResult[] reply = (RedisResult[])(await RunAsync(
+            s_claim, [_keys.InboxRecord(messageId), _keys.InboxTokenCounter], [Milliseconds(lease)], cancellationToken).ConfigureAwait(false))!;
+        return ToClaim(reply, 0);
     }
 
     /// <inheritdoc/>
@@ -128,12 +129,12 @@ public sealed class RedisInboxStore : IInboxStore
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
         var arguments = new List<RedisValue>(3 + (outbox.Count * 2)) { claimToken, result, Milliseconds(retention) };
         OutboxScripts.AddEntries(arguments, outbox);
-        RedisReply reply = await _client.EvaluateAsync(
+        RedisResult reply = await RunAsync(
             s_complete,
             [_keys.InboxRecord(messageId), _keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence],
-            arguments,
+            [.. arguments],
             cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
+        return (long)reply == 1;
     }
 
     /// <inheritdoc/>
@@ -141,9 +142,9 @@ public sealed class RedisInboxStore : IInboxStore
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
-        RedisReply reply = await _client.EvaluateAsync(
+        RedisResult reply = await RunAsync(
             s_extend, [_keys.InboxRecord(messageId)], [claimToken, Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
-        return reply.AsInt64() == 1;
+        return (long)reply == 1;
     }
 
     /// <inheritdoc/>
@@ -156,24 +157,20 @@ public sealed class RedisInboxStore : IInboxStore
             return [];
         }
 
-        var keys = new List<string>(messageIds.Count + 1) { _keys.InboxTokenCounter };
+        var keys = new RedisKey[messageIds.Count + 1];
+        keys[0] = _keys.InboxTokenCounter;
         for (int i = 0; i < messageIds.Count; i++)
         {
-            keys.Add(string.IsNullOrEmpty(messageIds[i])
+            keys[i + 1] = string.IsNullOrEmpty(messageIds[i])
                 ? throw new ArgumentException($"The message id at index {i} is null or empty.", nameof(messageIds))
-                : _keys.InboxRecord(messageIds[i]));
+                : _keys.InboxRecord(messageIds[i]);
         }
 
-        RedisReply reply = await _client.EvaluateAsync(s_claimBatch, keys, [Milliseconds(lease)], cancellationToken).ConfigureAwait(false);
+        RedisResult[] reply = (RedisResult[])(await RunAsync(s_claimBatch, keys, [Milliseconds(lease)], cancellationToken).ConfigureAwait(false))!;
         var claims = new InboxClaim[messageIds.Count];
         for (int i = 0; i < claims.Length; i++)
         {
-            claims[i] = reply[2 * i].AsInt64() switch
-            {
-                0 => InboxClaim.Claimed(reply[(2 * i) + 1].AsInt64()),
-                1 => InboxClaim.Busy,
-                _ => InboxClaim.Completed(reply[(2 * i) + 1].AsBytes() ?? []),
-            };
+            claims[i] = ToClaim(reply, 2 * i);
         }
 
         return claims;
@@ -189,7 +186,7 @@ public sealed class RedisInboxStore : IInboxStore
             return [];
         }
 
-        var keys = new List<string>(completions.Count + 3) { _keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence };
+        var keys = new List<RedisKey>(completions.Count + 3) { _keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence };
         var arguments = new List<RedisValue>(1 + (completions.Count * 5)) { Milliseconds(retention) };
         for (int i = 0; i < completions.Count; i++)
         {
@@ -201,11 +198,11 @@ public sealed class RedisInboxStore : IInboxStore
             OutboxScripts.AddEntries(arguments, completion.Outbox);
         }
 
-        RedisReply reply = await _client.EvaluateAsync(s_completeBatch, keys, arguments, cancellationToken).ConfigureAwait(false);
+        RedisResult[] reply = (RedisResult[])(await RunAsync(s_completeBatch, [.. keys], [.. arguments], cancellationToken).ConfigureAwait(false))!;
         var stored = new bool[completions.Count];
         for (int i = 0; i < stored.Length; i++)
         {
-            stored[i] = reply[i].AsInt64() == 1;
+            stored[i] = (long)reply[i] == 1;
         }
 
         return stored;
@@ -215,13 +212,20 @@ public sealed class RedisInboxStore : IInboxStore
     public async ValueTask ReleaseAsync(string messageId, long claimToken, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(messageId);
-        await _client.EvaluateAsync(s_release, [_keys.InboxRecord(messageId)], [claimToken], cancellationToken).ConfigureAwait(false);
+        await RunAsync(s_release, [_keys.InboxRecord(messageId)], [claimToken], cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Does nothing: Redis expires records itself when their retention passes.</summary>
     /// <param name="cancellationToken">Unused.</param>
     /// <returns>Zero.</returns>
     public ValueTask<long> CleanupAsync(CancellationToken cancellationToken) => new(0L);
+
+    private static InboxClaim ToClaim(RedisResult[] reply, int at) => (long)reply[at] switch
+    {
+        0 => InboxClaim.Claimed((long)reply[at + 1]),
+        1 => InboxClaim.Busy,
+        _ => InboxClaim.Completed((byte[]?)reply[at + 1] ?? []),
+    };
 
     internal static long Milliseconds(TimeSpan duration) => Math.Max(1, (long)Math.Ceiling(duration.TotalMilliseconds));
 }

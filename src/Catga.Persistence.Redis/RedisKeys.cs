@@ -1,14 +1,19 @@
 namespace Catga.Persistence.Redis;
 
-/// <summary>The key layout of the Redis stores (see docs/persistence-redis.md). Every sub-namespace ends in a
-/// fixed segment, so no message id, lock name or letter id can collide with a store's own keys.</summary>
+/// <summary>
+/// The key layout of the Redis stores (see docs/persistence-redis.md). Every key starts with the hash tag
+/// <c>{KeyPrefix}</c>, so on Redis Cluster all keys of one store live in one slot and the multi-key scripts (a
+/// completion writes the inbox record and the outbox together) stay atomic. Every sub-namespace ends in a fixed
+/// segment, so no message id, lock name or letter id can collide with a store's own keys; an id containing braces
+/// cannot move a key to another slot, because Redis hashes only the first <c>{...}</c>.
+/// </summary>
 internal sealed class RedisKeys
 {
     public RedisKeys(RedisPersistenceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        string p = options.KeyPrefix;
+        string p = "{" + options.KeyPrefix + "}:";
         Prefix = p;
         InboxTokenCounter = p + "inbox:seq";
         OutboxPending = p + "outbox:pending";
@@ -18,6 +23,7 @@ internal sealed class RedisKeys
         DeadLetterIndex = p + "dlq:index";
     }
 
+    /// <summary><c>{KeyPrefix}:</c>, the start of every key.</summary>
     public string Prefix { get; }
 
     /// <summary>INCR counter of inbox claim tokens.</summary>

@@ -1,5 +1,5 @@
 using Catga.Outbox;
-using Catga.Redis;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis;
 
@@ -34,16 +34,16 @@ public sealed class RedisOutboxStore : IOutboxStore
         return {1}
         """);
 
-    private readonly RedisClient _client;
+    private readonly IDatabase _database;
     private readonly RedisKeys _keys;
 
     /// <summary>Creates the store.</summary>
-    /// <param name="client">The Redis client.</param>
+    /// <param name="connection">The application's Redis connection (single server, Sentinel or Cluster); not disposed here.</param>
     /// <param name="options">The key prefix; defaults when null.</param>
-    public RedisOutboxStore(RedisClient client, RedisPersistenceOptions? options = null)
+    public RedisOutboxStore(IConnectionMultiplexer connection, RedisPersistenceOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        _client = client;
+        ArgumentNullException.ThrowIfNull(connection);
+        _database = connection.GetDatabase();
         _keys = new RedisKeys(options ?? new RedisPersistenceOptions());
     }
 
@@ -53,6 +53,7 @@ public sealed class RedisOutboxStore : IOutboxStore
     public async ValueTask AddAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        cancellationToken.ThrowIfCancellationRequested();
         if (messages.Count == 0)
         {
             return;
@@ -60,21 +61,22 @@ public sealed class RedisOutboxStore : IOutboxStore
 
         var arguments = new List<RedisValue>(messages.Count * 2);
         OutboxScripts.AddEntries(arguments, messages);
-        await _client.EvaluateAsync(s_add, [_keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence], arguments, cancellationToken)
-            .ConfigureAwait(false);
+        await s_add.EvaluateAsync(_database, [_keys.OutboxPending, _keys.OutboxEntries, _keys.OutboxSequence], [.. arguments])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int max, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        RedisReply reply = await _client.EvaluateAsync(
-            s_read, [_keys.OutboxFence, _keys.OutboxPending, _keys.OutboxEntries], [fencingToken, max], cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        RedisResult[] reply = (RedisResult[])(await s_read.EvaluateAsync(
+            _database, [_keys.OutboxFence, _keys.OutboxPending, _keys.OutboxEntries], [fencingToken, max]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         OutboxScripts.ThrowIfStale(reply, fencingToken);
-        var messages = new List<OutboxMessage>((reply.Count - 1) / 2);
-        for (int i = 1; i + 1 < reply.Count; i += 2)
+        var messages = new List<OutboxMessage>((reply.Length - 1) / 2);
+        for (int i = 1; i + 1 < reply.Length; i += 2)
         {
-            messages.Add(PersistenceCodec.DecodeOutbox(reply[i].ToString(), reply[i + 1].AsBytes() ?? []));
+            messages.Add(PersistenceCodec.DecodeOutbox((string)reply[i]!, (byte[])reply[i + 1]! ?? []));
         }
 
         return messages;
@@ -84,20 +86,21 @@ public sealed class RedisOutboxStore : IOutboxStore
     public async ValueTask MarkDispatchedAsync(IReadOnlyList<string> ids, long fencingToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var arguments = new List<RedisValue>(ids.Count + 1) { fencingToken };
-        foreach (string id in ids)
+        cancellationToken.ThrowIfCancellationRequested();
+        var arguments = new RedisValue[ids.Count + 1];
+        arguments[0] = fencingToken;
+        for (int i = 0; i < ids.Count; i++)
         {
-            ArgumentException.ThrowIfNullOrEmpty(id, nameof(ids));
-            arguments.Add(id);
+            ArgumentException.ThrowIfNullOrEmpty(ids[i], nameof(ids));
+            arguments[i + 1] = ids[i];
         }
 
-        RedisReply reply = await _client.EvaluateAsync(
-            s_mark, [_keys.OutboxFence, _keys.OutboxPending, _keys.OutboxEntries], arguments, cancellationToken).ConfigureAwait(false);
+        RedisResult[] reply = (RedisResult[])(await s_mark.EvaluateAsync(
+            _database, [_keys.OutboxFence, _keys.OutboxPending, _keys.OutboxEntries], arguments).WaitAsync(cancellationToken).ConfigureAwait(false))!;
         OutboxScripts.ThrowIfStale(reply, fencingToken);
     }
 
     /// <inheritdoc/>
     public async ValueTask<long> CountPendingAsync(CancellationToken cancellationToken) =>
-        (await _client.ExecuteAsync("ZCARD", [_keys.OutboxPending], RedisCommandFlags.RetryOnReconnect, cancellationToken).ConfigureAwait(false))
-            .ThrowIfError().AsInt64();
+        await _database.SortedSetLengthAsync(_keys.OutboxPending).WaitAsync(cancellationToken).ConfigureAwait(false);
 }

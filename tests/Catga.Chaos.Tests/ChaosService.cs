@@ -1,8 +1,6 @@
 using Catga.Distributed;
-using Catga.Nats;
-using Catga.Nats.Tests;
+using Catga.TestInfrastructure;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Redis.Tests.Infrastructure;
 using Catga.Serialization;
 using Catga.Transport.Nats;
@@ -14,10 +12,10 @@ namespace Catga.Chaos.Tests;
 /// <summary>One in-process Catga service over the run's nats-server, with Redis stores or none.</summary>
 public sealed class ChaosService : IAsyncDisposable
 {
-    private readonly RedisClient? _redis;
+    private readonly StackExchange.Redis.ConnectionMultiplexer? _redis;
     private bool _stopped;
 
-    private ChaosService(ServiceProvider provider, RedisClient? redis)
+    private ChaosService(ServiceProvider provider, StackExchange.Redis.ConnectionMultiplexer? redis)
     {
         Provider = provider;
         _redis = redis;
@@ -53,17 +51,19 @@ public sealed class ChaosService : IAsyncDisposable
 
         builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
         builder.UseNatsTransport(
-            _ => new NatsConnection(nats.Options(new NatsOptions { ReconnectWaitMax = TimeSpan.FromMilliseconds(500) })),
+            nats.Options(),
             o =>
             {
                 o.SubjectPrefix = ChaosNames.Subjects(prefix);
                 o.StreamName = ChaosNames.Stream(prefix);
                 o.RequestSubjectPrefix = "rpc-" + ChaosNames.Subjects(prefix);
             });
-        RedisClient? client = null;
+        StackExchange.Redis.ConnectionMultiplexer? client = null;
         if (redis is not null)
         {
-            client = await redis.ConnectAsync();
+            // Generous timeouts: commands issued while redis-server restarts wait for the reconnect.
+            client = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+                $"127.0.0.1:{redis.Port},abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000");
             builder.UseRedisPersistence(client, o => o.KeyPrefix = ChaosNames.Keys(prefix, name));
         }
 

@@ -5,9 +5,8 @@ using Catga;
 using Catga.Chaos;
 using Catga.Chaos.Worker;
 using Catga.Distributed;
-using Catga.Nats;
+using NATS.Client.Core;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,14 +17,9 @@ string[] redis = Argument("--redis").Split(':');
 string prefix = Argument("--prefix");
 int delayMs = int.Parse(Argument("--delay-ms", "2"), CultureInfo.InvariantCulture);
 
-var redisClient = await RedisClient.ConnectAsync(new RedisOptions
-{
-    Host = redis[0],
-    Port = int.Parse(redis[1], CultureInfo.InvariantCulture),
-    CommandTimeout = TimeSpan.FromSeconds(10),
-    ReconnectMinDelay = TimeSpan.FromMilliseconds(20),
-    ReconnectMaxDelay = TimeSpan.FromMilliseconds(250),
-});
+// Generous timeouts: commands issued while redis-server restarts wait for the reconnect.
+var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
+    $"{redis[0]}:{redis[1]},abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000");
 
 var settings = new WorkerSettings { HandlerDelay = TimeSpan.FromMilliseconds(delayMs) };
 var services = new ServiceCollection();
@@ -35,7 +29,7 @@ var builder = services.AddCatga();
 builder.AddGeneratedHandlers();
 builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
 builder.UseNatsTransport(
-    _ => new NatsConnection(new NatsOptions { Servers = [nats], ReconnectWaitMax = TimeSpan.FromMilliseconds(500) }),
+    new NatsOpts { Url = nats, ReconnectWaitMin = TimeSpan.FromMilliseconds(100), ReconnectWaitMax = TimeSpan.FromMilliseconds(500) },
     o =>
     {
         o.SubjectPrefix = ChaosNames.Subjects(prefix);

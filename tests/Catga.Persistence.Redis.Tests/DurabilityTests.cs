@@ -3,9 +3,9 @@ using Catga.DeadLetters;
 using Catga.Inbox;
 using Catga.Locking;
 using Catga.Outbox;
-using Catga.Redis;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
 using Catga.Transport;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis.Tests;
 
@@ -20,7 +20,7 @@ public sealed class DurabilityTests
     public async Task Acknowledged_writes_survive_a_kill_and_calls_during_the_outage_fail_clearly()
     {
         await using RedisServer server = await RedisServer.StartAsync(DurableConfig);
-        await using RedisClient redis = await RedisClient.ConnectAsync(server.Options(commandTimeout: TimeSpan.FromSeconds(1)));
+        await using ConnectionMultiplexer redis = await server.ConnectAsync(TimeSpan.FromSeconds(1));
         var options = new RedisPersistenceOptions();
         var inbox = new RedisInboxStore(redis, options);
         var outbox = new RedisOutboxStore(redis, options);
@@ -36,18 +36,18 @@ public sealed class DurabilityTests
         await outbox.ReadPendingAsync(10, lease.FencingToken, None);
         await deadLetters.AddAsync(new DeadLetter("dl-1", "orders.placed", "billing", sent.Message, "Catga.HandlerException", 3, DateTimeOffset.UnixEpoch), None);
 
+        Task restored = Restored(redis);
         await server.KillAsync();
 
-        // While the server is down a call fails within the client's command timeout, with the client's exception.
+        // While the server is down a call fails within the client's timeout, with the client's exception.
         var elapsed = Stopwatch.StartNew();
         Exception outage = await Assert.ThrowsAnyAsync<Exception>(async () => await inbox.TryClaimAsync("order-3", TimeSpan.FromMinutes(1), None));
-        Assert.True(outage is RedisTimeoutException or RedisConnectionException, $"unexpected {outage}");
-        Assert.Contains($"127.0.0.1:{server.Port}", outage.Message);
+        Assert.True(outage is RedisConnectionException or RedisTimeoutException, $"unexpected {outage}");
         Assert.InRange(elapsed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
-        await Assert.ThrowsAnyAsync<Exception>(async () => await outbox.CountPendingAsync(None));
+        await Assert.ThrowsAnyAsync<RedisException>(async () => await outbox.CountPendingAsync(None));
 
         await server.StartProcessAsync();
-        await Eventually.TrueAsync(async () => await TryPingAsync(redis), "the client reconnected");
+        await restored.WaitAsync(TimeSpan.FromSeconds(20));
 
         // The acknowledged completion is still there: the duplicate gets the stored result, the outbox entry waits.
         InboxClaim duplicate = await inbox.TryClaimAsync("order-1", TimeSpan.FromMinutes(1), None);
@@ -73,37 +73,50 @@ public sealed class DurabilityTests
         Assert.True(fresh.Token > unfinished.Token);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task A_completion_in_flight_when_the_server_dies_either_happened_entirely_or_not_at_all()
+    [Theory(Timeout = 60_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_completion_in_flight_when_the_server_dies_either_happened_entirely_or_not_at_all(bool batched)
     {
         await using RedisServer server = await RedisServer.StartAsync(DurableConfig);
-        await using RedisClient redis = await RedisClient.ConnectAsync(server.Options(commandTimeout: TimeSpan.FromSeconds(2)));
+        await using ConnectionMultiplexer redis = await server.ConnectAsync(TimeSpan.FromSeconds(2));
         var inbox = new RedisInboxStore(redis);
         var outbox = new RedisOutboxStore(redis);
 
         // Many completions race the kill; each one's record and outbox entries must agree after the restart.
         const int count = 200;
-        var claims = new long[count];
-        for (int i = 0; i < count; i++)
-        {
-            claims[i] = (await inbox.TryClaimAsync($"m-{i}", TimeSpan.FromMinutes(5), None)).Token;
-        }
+        const int batch = 8;
+        IReadOnlyList<InboxClaim> claims = await inbox.TryClaimBatchAsync([.. Enumerable.Range(0, count).Select(i => $"m-{i}")], TimeSpan.FromMinutes(5), None);
+        InboxCompletion Completion(int i) => new($"m-{i}", claims[i].Token, new byte[] { (byte)i }, [Entry($"a-{i}"), Entry($"b-{i}")]);
 
-        Task<bool>[] completions = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            try
+        Task<bool[]>[] completions = batched
+            ? [.. Enumerable.Range(0, count / batch).Select(b => Task.Run(async () =>
             {
-                return await inbox.CompleteAsync($"m-{i}", claims[i], new byte[] { (byte)i }, [Entry($"a-{i}"), Entry($"b-{i}")], TimeSpan.FromHours(1), None);
-            }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+                try
+                {
+                    return (await inbox.CompleteBatchAsync([.. Enumerable.Range(b * batch, batch).Select(Completion)], TimeSpan.FromHours(1), None)).ToArray();
+                }
+                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+                {
+                    return new bool[batch];
+                }
+            }))]
+            : [.. Enumerable.Range(0, count).Select(i => Task.Run(async () =>
             {
-                return false;
-            }
-        })).ToArray();
+                try
+                {
+                    return new[] { await inbox.CompleteAsync($"m-{i}", claims[i].Token, new byte[] { (byte)i }, [Entry($"a-{i}"), Entry($"b-{i}")], TimeSpan.FromHours(1), None) };
+                }
+                catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+                {
+                    return [false];
+                }
+            }))];
+        Task restored = Restored(redis);
         await server.KillAsync();
-        bool[] acknowledged = await Task.WhenAll(completions);
+        bool[] acknowledged = [.. (await Task.WhenAll(completions)).SelectMany(a => a)];
         await server.StartProcessAsync();
-        await Eventually.TrueAsync(async () => await TryPingAsync(redis), "the client reconnected");
+        await restored.WaitAsync(TimeSpan.FromSeconds(20));
 
         HashSet<string> pending = [.. (await outbox.ReadPendingAsync(10_000, 1, None)).Select(m => m.Id)];
         for (int i = 0; i < count; i++)
@@ -122,16 +135,17 @@ public sealed class DurabilityTests
 
     private static OutboxMessage Entry(string id) => new(id, "dest", new TransportMessage(new MessageHeaders(), new byte[] { 1 }));
 
-    private static async Task<bool> TryPingAsync(RedisClient redis)
+    /// <summary>Completes when the connection has been restored after the coming outage.</summary>
+    private static Task Restored(ConnectionMultiplexer redis)
     {
-        try
+        var restored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        redis.ConnectionRestored += (_, e) =>
         {
-            await redis.PingAsync();
-            return true;
-        }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
-        {
-            return false;
-        }
+            if (e.ConnectionType == ConnectionType.Interactive)
+            {
+                restored.TrySetResult();
+            }
+        };
+        return restored.Task;
     }
 }

@@ -106,7 +106,10 @@ namespace Catga.SourceGenerator.Handlers
                 var (lifetime, _) = ReadHandlerAttribute(type);
                 foreach (var validatorInterface in validatorInterfaces)
                 {
-                    validators.Add(new ValidatorSpec(TypeNames.FullyQualified(validatorInterface.TypeArguments[0]), TypeNames.FullyQualified(type), lifetime));
+                    var validated = validatorInterface.TypeArguments[0];
+                    bool isMessage = validated.IsReferenceType
+                        && (validated.AllInterfaces.Any(i => KnownTypes.Is(i, KnownTypes.Message)) || validated.GetAttributes().Any(a => IsMessageAttribute(a.AttributeClass)));
+                    validators.Add(new ValidatorSpec(TypeNames.FullyQualified(validated), TypeNames.FullyQualified(type), lifetime, isMessage));
                 }
 
                 service ??= new ServiceSpec(TypeNames.FullyQualified(type), lifetime, Parameters(constructor!, static _ => null));

@@ -75,8 +75,6 @@ namespace Catga.SourceGenerator.Handlers
                     }
                 }
 
-                var handWritten = validators.Where(v => v.MessageType == handler.MessageType).OrderBy(v => v.ValidatorType, StringComparer.Ordinal).ToList();
-                singleton &= handWritten.All(v => v.Lifetime == Singleton);
                 pipelines.Add(new PipelineSpec(
                     handler.Kind,
                     handler.MessageType,
@@ -85,9 +83,7 @@ namespace Catga.SourceGenerator.Handlers
                     handler.HandlerType,
                     handler.HandlerDisplay,
                     singleton,
-                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray(),
-                    generated.TryGetValue(handler.MessageType, out var generatedValidator) ? generatedValidator : null,
-                    handWritten.Select(v => v.ValidatorType).ToEquatableArray()));
+                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray()));
             }
 
             foreach (var handler in candidates.SelectMany(c => c.Handlers).Where(h => h.Kind == HandlerKind.Event))
@@ -107,12 +103,24 @@ namespace Catga.SourceGenerator.Handlers
                 return byOrder != 0 ? byOrder : string.CompareOrdinal(a.HandlerType, b.HandlerType);
             });
 
+            // Generated rules first, then hand-written validators by name: the order they run in.
+            var validatorRegistrations = generated
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ValidatorRegistrationSpec(g.Key, g.Value, IsGenerated: true, IsSingleton: true))
+                .Concat(validators
+                    .Where(v => v.IsMessage)
+                    .OrderBy(v => v.MessageType, StringComparer.Ordinal)
+                    .ThenBy(v => v.ValidatorType, StringComparer.Ordinal)
+                    .Select(v => new ValidatorRegistrationSpec(v.MessageType, v.ValidatorType, IsGenerated: false, IsSingleton: v.Lifetime == Singleton)))
+                .ToEquatableArray();
+
             return new RegistrationSpec(
                 assembly,
                 services.Values.OrderBy(s => s.Type, StringComparer.Ordinal).ToEquatableArray(),
                 pipelines.OrderBy(p => p.MessageType, StringComparer.Ordinal).ToEquatableArray(),
                 events.ToEquatableArray(),
-                streams.OrderBy(s => s.MessageType, StringComparer.Ordinal).ToEquatableArray());
+                streams.OrderBy(s => s.MessageType, StringComparer.Ordinal).ToEquatableArray(),
+                validatorRegistrations);
         }
 
         /// <summary>CATGA001 (a command or query without a handler) and CATGA002 (more than one handler).</summary>

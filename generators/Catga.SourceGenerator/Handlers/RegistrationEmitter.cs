@@ -87,6 +87,22 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
+            if (!spec.Validators.IsEmpty)
+            {
+                w.WriteLine();
+                w.WriteLine("// Validators, by message: they run before the handlers of the message in whichever project handles it.");
+                foreach (var v in spec.Validators)
+                {
+                    string resolve = v.IsGenerated
+                        ? $"static _ => global::Catga.Generated.Validation.{v.ValidatorType}.Instance"
+                        : $"static sp => Required<{v.ValidatorType}>(sp)";
+                    string message = v.MessageType.Replace("global::", string.Empty);
+                    string name = v.IsGenerated ? "generated rules of " + message : v.ValidatorType.Replace("global::", string.Empty);
+                    w.WriteLine($"builder.Registry.AddValidator(new global::Catga.Runtime.ValidatorDefinition<{v.MessageType}>(");
+                    w.WriteLine($"    {TypeNames.Literal(message)}, {TypeNames.Literal(name)}, isSingleton: {Bool(v.IsSingleton)}, {resolve}));");
+                }
+            }
+
             if (!spec.Streams.IsEmpty)
             {
                 w.WriteLine();
@@ -166,17 +182,19 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine($"/// <item><description><c>{Xml(step.BehaviorType)}</c> (order {step.Order})</description></item>");
             }
 
-            if (pipeline.GeneratedValidator is not null || !pipeline.Validators.IsEmpty)
-            {
-                var validators = (pipeline.GeneratedValidator is null ? pipeline.Validators : new[] { "the generated " + pipeline.GeneratedValidator }.Concat(pipeline.Validators)).ToList();
-                w.WriteLine($"/// <item><description>validation: <c>{Xml(string.Join(", ", validators))}</c>; an invalid request fails with Catga.Validation</description></item>");
-            }
+            w.WriteLine("/// <item><description>validation, when any project registered validators for the request (the rules generated");
+            w.WriteLine("/// from its attributes where it is declared, hand-written validators); an invalid request fails with Catga.Validation</description></item>");
 
             w.WriteLine($"/// <item><description>the handler <c>{pipeline.HandlerDisplay}</c></description></item>");
             w.WriteLine("/// </list>");
             w.WriteLine(pipeline.IsSingleton
                 ? "/// Every component is a singleton, so the chain is built once and reused by every call."
                 : "/// A component is scoped or transient, so the chain is built per call in the caller's scope.");
+            if (pipeline.IsSingleton)
+            {
+                w.WriteLine("/// (A scoped or transient validator makes the runtime build it per call instead.)");
+            }
+
             w.WriteLine("/// </summary>");
             w.OpenBlock($"private sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
             w.WriteLine($"public {PipelineClassName(pipeline)}()");
@@ -185,27 +203,13 @@ namespace Catga.SourceGenerator.Handlers
             w.CloseBlock();
             w.WriteLine();
             w.WriteLine("/// <inheritdoc/>");
-            w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services)");
+            w.OpenBlock($"public override {next} Compose(global::System.IServiceProvider services, global::Catga.Runtime.MessageValidators<{request}>? validators)");
             w.WriteLine("// Built from the inside out: the handler first, then each behavior around it.");
             w.WriteLine($"{next} next = new HandlerStep(Required<{pipeline.HandlerType}>(services));");
-            if (pipeline.GeneratedValidator is not null || !pipeline.Validators.IsEmpty)
-            {
-                w.WriteLine($"next = new global::Catga.Validation.ValidationStage<{request}, {response}>(");
-                w.WriteLine($"    {TypeNames.Literal(pipeline.MessageDisplay)},");
-                w.WriteLine("    [");
-                if (pipeline.GeneratedValidator is not null)
-                {
-                    w.WriteLine($"        global::Catga.Generated.Validation.{pipeline.GeneratedValidator}.Instance,");
-                }
-
-                foreach (var validator in pipeline.Validators)
-                {
-                    w.WriteLine($"        Required<{validator}>(services),");
-                }
-
-                w.WriteLine("    ],");
-                w.WriteLine("    next);");
-            }
+            w.OpenBlock("if (validators is not null)");
+            w.WriteLine($"next = new global::Catga.Validation.ValidationStage<{request}, {response}>({TypeNames.Literal(pipeline.MessageDisplay)}, validators.Resolve(services), next);");
+            w.CloseBlock();
+            w.WriteLine();
 
             for (int i = pipeline.Steps.Count - 1; i >= 0; i--)
             {

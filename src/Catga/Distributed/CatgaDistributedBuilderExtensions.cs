@@ -4,6 +4,7 @@ using Catga.Inbox;
 using Catga.Locking;
 using Catga.Outbox;
 using Catga.Runtime;
+using Catga.Scheduling;
 using Catga.Serialization;
 using Catga.Transport;
 using Catga.Transport.InMemory;
@@ -46,11 +47,27 @@ public static class CatgaDistributedBuilderExtensions
             sp.GetRequiredService<DistributedMessagingOptions>(),
             sp.GetService<IOutboxStore>(),
             (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Catga.Distributed")));
-        services.TryAddSingleton<ICatgaBus>(static sp => new CatgaBus(sp.GetRequiredService<OutboundRouter>()));
+        services.TryAddSingleton<IScheduleStore>(static sp => new InMemoryScheduleStore());
+        services.TryAddSingleton(static sp => new MessageScheduler(
+            sp.GetRequiredService<IScheduleStore>(),
+            sp.GetRequiredService<IDistributedLock>(),
+            sp.GetRequiredService<OutboundRouter>(),
+            sp.GetRequiredService<DistributedMessagingOptions>().Scheduler,
+            sp,
+            sp.GetRequiredService<TimeProvider>(),
+            (sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance).CreateLogger("Catga.Scheduling")));
+        services.TryAddSingleton(static sp =>
+        {
+            var writer = new ScheduleWriter(sp.GetRequiredService<OutboundRouter>(), sp.GetRequiredService<IScheduleStore>(), sp.GetRequiredService<TimeProvider>());
+            writer.Scheduled += sp.GetRequiredService<MessageScheduler>().Signal;
+            return writer;
+        });
+        services.TryAddSingleton<ICatgaBus>(static sp => new CatgaBus(sp.GetRequiredService<OutboundRouter>(), sp.GetRequiredService<ScheduleWriter>()));
         services.TryAddSingleton(static sp => new DeadLetterManager(sp.GetRequiredService<IDeadLetterStore>(), sp.GetRequiredService<IMessageTransport>()));
         services.TryAddSingleton(static sp => new CatgaMessagingHost(sp, sp.GetRequiredService<DistributedMessagingOptions>()));
         CatgaHealthChecks.Register(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CatgaMessagingHostService>(static sp => new CatgaMessagingHostService(sp.GetRequiredService<CatgaMessagingHost>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessageSchedulerService>(static sp => new MessageSchedulerService(sp.GetRequiredService<MessageScheduler>())));
         return builder;
     }
 
@@ -79,6 +96,7 @@ public static class CatgaDistributedBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IInboxStore>(static sp => new InMemoryInboxStore(sp.GetRequiredService<InMemoryOutboxStore>(), sp.GetService<TimeProvider>())));
         services.Replace(ServiceDescriptor.Singleton<IDistributedLock>(static sp => new InMemoryDistributedLock(sp.GetService<TimeProvider>())));
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(static sp => new InMemoryDeadLetterStore()));
+        services.Replace(ServiceDescriptor.Singleton<IScheduleStore>(static sp => new InMemoryScheduleStore()));
         return builder;
     }
 }

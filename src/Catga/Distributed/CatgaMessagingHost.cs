@@ -62,7 +62,9 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         var selected = new List<(MessageTypeInfo Type, ResolvedConsumerOptions Options)>();
         foreach (var type in registry.Types)
         {
-            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(type.Type) : runtime.HasRequestHandler(type.Type);
+            // An older version is consumed when its current version is handled here: its payloads are converted on arrival.
+            var handled = type.CurrentVersion ?? type.Type;
+            bool handledHere = type.Kind == MessageKind.Event ? runtime.HasEventHandlers(handled) : runtime.HasRequestHandler(handled);
             bool named = _options.ExplicitConsume.Contains(type.Name);
             if (named && !handledHere)
             {
@@ -107,8 +109,10 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
             foreach (var (type, options) in selected)
             {
                 string destination = _options.DestinationFor(type);
-                var consumer = new MessageConsumer(runtime, type, destination, serializer, registry, options, _options, inbox, captureOutbox: outbox is not null, deadLetters, router, transport, time, logger);
-                var running = await transport.SubscribeAsync(consumer.Subscription, consumer.HandleAsync, cancellationToken).ConfigureAwait(false);
+                var subscription = MessageConsumer.CreateSubscription(type, destination, options, _options);
+                var source = await transport.OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
+                var consumer = new MessageConsumer(runtime, type, subscription, source.Capabilities, serializer, registry, options, _options, inbox, captureOutbox: outbox is not null, deadLetters, router, time, logger);
+                var running = ConsumerEngine.Start(source, subscription, consumer.HandleAsync, time, logger);
                 _consumers.Add((consumer, running));
                 CatgaLog.ConsumerStarted(logger, destination, _options.ServiceName, transport.Name);
             }
@@ -123,7 +127,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         if (outbox is not null && _options.OutboxRelay.Enabled)
         {
             var @lock = _services.GetRequiredService<IDistributedLock>();
-            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger);
+            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger, _services.GetService<Scheduling.IScheduleStore>());
             router.OutboxWritten += Relay.Signal;
             _relayStop = new CancellationTokenSource();
             _relayTask = Task.Run(() => Relay.RunAsync(_relayStop.Token), CancellationToken.None);

@@ -47,6 +47,9 @@ public sealed class DistributedMessagingOptions
     /// <summary>The outbox relay.</summary>
     public OutboxRelayOptions OutboxRelay { get; } = new();
 
+    /// <summary>The scheduler that fires delayed and recurring messages.</summary>
+    public Scheduling.SchedulerOptions Scheduler { get; } = new();
+
     /// <summary>Whether this process consumes every distributed message type it has handlers for (default true).
     /// When false, only the types named with <see cref="Consume{TMessage}"/> are consumed.</summary>
     public bool ConsumeAllDistributed { get; set; } = true;

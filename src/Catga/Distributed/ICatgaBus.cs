@@ -1,3 +1,5 @@
+using Catga.Scheduling;
+
 namespace Catga.Distributed;
 
 /// <summary>
@@ -26,4 +28,51 @@ public interface ICatgaBus
     /// <param name="cancellationToken">Cancels the publish.</param>
     /// <returns>Success once all are stored (outbox) or accepted by the transport; otherwise the failure.</returns>
     ValueTask<CatgaResult> PublishBatchAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a command after a delay (see docs/scheduling.md). The message is stored now, serialized with its
+    /// message id, correlation and causation ids and trace context, and fired through the same routing as
+    /// <see cref="SendAsync"/>. Inside a handler with the outbox, the schedule is written with that handler's outbox, so
+    /// it exists if and only if the handling counted.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="delay">How long from now (by the registered <see cref="TimeProvider"/>).</param>
+    /// <param name="options">The schedule id (to replace a pending schedule), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule id, for <see cref="CancelScheduledAsync"/>.</returns>
+    /// <exception cref="ArgumentException">The message is an event, or not in the message registry.</exception>
+    ValueTask<ScheduleId> ScheduleSendAsync(IMessage command, TimeSpan delay, ScheduleOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a command at an instant (a past instant fires at once). See
+    /// <see cref="ScheduleSendAsync(IMessage, TimeSpan, ScheduleOptions?, CancellationToken)"/>.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="dueAt">When it fires.</param>
+    /// <param name="options">The schedule id (to replace a pending schedule), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule id.</returns>
+    ValueTask<ScheduleId> ScheduleSendAsync(IMessage command, DateTimeOffset dueAt, ScheduleOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes an event after a delay, through the same routing as <see cref="PublishAsync"/>. See
+    /// <see cref="ScheduleSendAsync(IMessage, TimeSpan, ScheduleOptions?, CancellationToken)"/>.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="delay">How long from now.</param>
+    /// <param name="options">The schedule id (to replace a pending schedule), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule id.</returns>
+    ValueTask<ScheduleId> SchedulePublishAsync(IEvent @event, TimeSpan delay, ScheduleOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes an event at an instant. See
+    /// <see cref="ScheduleSendAsync(IMessage, TimeSpan, ScheduleOptions?, CancellationToken)"/>.</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="dueAt">When it fires.</param>
+    /// <param name="options">The schedule id (to replace a pending schedule), or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule id.</returns>
+    ValueTask<ScheduleId> SchedulePublishAsync(IEvent @event, DateTimeOffset dueAt, ScheduleOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a pending scheduled message. Inside a handler with the outbox, the cancellation is written with
+    /// that handler's outbox and takes effect when the relay applies it (the call then returns <see langword="true"/>).</summary>
+    /// <param name="id">The schedule id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="true"/> when a pending message was cancelled; <see langword="false"/> when none was
+    /// pending (never scheduled, already fired, or being fired now).</returns>
+    ValueTask<bool> CancelScheduledAsync(ScheduleId id, CancellationToken cancellationToken = default);
 }

@@ -39,7 +39,8 @@ internal sealed class MessageConsumer
     public MessageConsumer(
         CatgaRuntime runtime,
         MessageTypeInfo type,
-        string destination,
+        TransportSubscription subscription,
+        TransportCapabilities capabilities,
         IMessageSerializer serializer,
         MessageTypeRegistry registry,
         ResolvedConsumerOptions options,
@@ -48,13 +49,13 @@ internal sealed class MessageConsumer
         bool captureOutbox,
         IDeadLetterStore deadLetters,
         OutboundRouter router,
-        IMessageTransport transport,
         TimeProvider time,
         ILogger logger)
     {
         _runtime = runtime;
         _type = type;
-        Destination = destination;
+        Subscription = subscription;
+        Destination = subscription.Destination;
         _serializer = serializer;
         _registry = registry;
         _options = options;
@@ -63,19 +64,22 @@ internal sealed class MessageConsumer
         _captureOutbox = captureOutbox && inbox is not null;
         _deadLetters = deadLetters;
         _router = router;
-        _durable = transport.Capabilities.HasFlag(TransportCapabilities.Durable);
+        _durable = capabilities.HasFlag(TransportCapabilities.Durable);
         _time = time;
         _logger = logger;
         _breaker = options.CircuitBreaker is null ? null : new CircuitBreaker(options.CircuitBreaker, time);
         _limiter = options.RateLimiter?.Invoke();
-        Subscription = new TransportSubscription(destination, global.ServiceName, type.Kind == MessageKind.Event ? SubscriptionMode.Broadcast : SubscriptionMode.Competing)
+    }
+
+    /// <summary>The subscription that consumes <paramref name="type"/> from <paramref name="destination"/>.</summary>
+    public static TransportSubscription CreateSubscription(MessageTypeInfo type, string destination, ResolvedConsumerOptions options, DistributedMessagingOptions global)
+        => new(destination, global.ServiceName, type.Kind == MessageKind.Event ? SubscriptionMode.Broadcast : SubscriptionMode.Competing)
         {
             MaxConcurrency = options.MaxConcurrency,
             BatchSize = options.BatchSize,
             BatchWait = options.BatchWait,
             AckTimeout = options.AckTimeout,
         };
-    }
 
     public string Destination { get; }
 
@@ -133,7 +137,7 @@ internal sealed class MessageConsumer
                 throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
             }
 
-            message = MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers);
+            message = type.ToCurrentVersion(MessageEnvelope.Read(_serializer, type, headers, incoming.Message.Body));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {

@@ -200,4 +200,42 @@ internal sealed class OutboundRouter
     }
 
     internal void NotifyOutboxWritten() => OutboxWritten?.Invoke();
+
+    internal IMessageSerializer Serializer => _serializer;
+
+    internal DistributedMessagingOptions Options => _options;
+
+    /// <summary>Hands already serialized messages (fired schedules) to the outbox when one is in use, otherwise to the
+    /// transport, one pipelined batch per run of a destination, in order.</summary>
+    internal async ValueTask DeliverAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (_outbox is not null)
+        {
+            await _outbox.AddAsync(messages, cancellationToken).ConfigureAwait(false);
+            OutboxWritten?.Invoke();
+            return;
+        }
+
+        int start = 0;
+        var run = new List<TransportMessage>(messages.Count);
+        while (start < messages.Count)
+        {
+            string destination = messages[start].Destination;
+            run.Clear();
+            int end = start;
+            while (end < messages.Count && messages[end].Destination == destination)
+            {
+                run.Add(messages[end].Message);
+                end++;
+            }
+
+            await _transport.SendBatchAsync(destination, run, cancellationToken).ConfigureAwait(false);
+            start = end;
+        }
+    }
 }

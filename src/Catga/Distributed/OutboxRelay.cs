@@ -20,11 +20,13 @@ internal sealed class OutboxRelay
     private readonly OutboxRelayOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Scheduling.IScheduleStore? _schedules;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private long _backlog;
 
-    public OutboxRelay(IOutboxStore outbox, IDistributedLock @lock, IMessageTransport transport, OutboxRelayOptions options, TimeProvider time, ILogger logger)
+    public OutboxRelay(IOutboxStore outbox, IDistributedLock @lock, IMessageTransport transport, OutboxRelayOptions options, TimeProvider time, ILogger logger, Scheduling.IScheduleStore? schedules = null)
     {
+        _schedules = schedules;
         _outbox = outbox;
         _lock = @lock;
         _transport = transport;
@@ -154,18 +156,21 @@ internal sealed class OutboxRelay
                 continue;
             }
 
+            // Schedules made inside handlers go to the schedule store; the rest to the transport.
+            var sending = await Scheduling.ScheduledOutbox.ApplyAsync(batch, _schedules, stopping).ConfigureAwait(false);
+
             // Runs of one destination go out as one pipelined batch, in outbox order.
             int start = 0;
             var ids = new List<string>(batch.Count);
-            var run = new List<TransportMessage>(batch.Count);
-            while (start < batch.Count)
+            var run = new List<TransportMessage>(sending.Count);
+            while (start < sending.Count)
             {
-                string destination = batch[start].Destination;
+                string destination = sending[start].Destination;
                 run.Clear();
                 int end = start;
-                while (end < batch.Count && batch[end].Destination == destination)
+                while (end < sending.Count && sending[end].Destination == destination)
                 {
-                    run.Add(batch[end].Message);
+                    run.Add(sending[end].Message);
                     end++;
                 }
 

@@ -14,4 +14,8 @@ public static class CatgaHealthCheckNames
 
     /// <summary>The outbox store is reachable and its backlog under the limit (tagged <see cref="CatgaHealthTags.Ready"/>).</summary>
     public const string Outbox = "catga-outbox";
+
+    /// <summary>Readiness: the schedule store answers and no due message waits longer than
+    /// <see cref="Scheduling.SchedulerOptions.MaxOverdue"/> (otherwise no node is firing).</summary>
+    public const string Scheduler = "catga-scheduler";
 }

@@ -49,6 +49,14 @@ internal static class CatgaHealthChecks
                     sp.GetRequiredService<CatgaMessagingHost>(),
                     sp.GetRequiredService<IOptions<CatgaHealthOptions>>()),
                 HealthStatus.Unhealthy,
+                ReadyTags))
+            .Add(new HealthCheckRegistration(
+                CatgaHealthCheckNames.Scheduler,
+                static sp => new SchedulerHealthCheck(
+                    sp.GetRequiredService<Scheduling.MessageScheduler>(),
+                    sp.GetRequiredService<Scheduling.IScheduleStore>(),
+                    sp.GetRequiredService<TimeProvider>()),
+                HealthStatus.Unhealthy,
                 ReadyTags));
     }
 

@@ -26,6 +26,8 @@ public sealed class CatgaRegistry
 
     internal List<IRegistration> Streams { get; } = [];
 
+    internal List<IRegistration> Validators { get; } = [];
+
     /// <summary>Records that a generated module is being registered.</summary>
     /// <param name="moduleName">The module's unique name (its assembly name).</param>
     /// <returns><see langword="false"/> if the module was already registered, so registering it again does nothing.</returns>
@@ -68,6 +70,18 @@ public sealed class CatgaRegistry
     {
         ArgumentNullException.ThrowIfNull(definition);
         AddSingle(_streamsBySlot, Streams, definition);
+    }
+
+    /// <summary>Adds a validator of a message type. Every validator of a command, query or event runs before its
+    /// handlers, whichever project registered it.</summary>
+    /// <typeparam name="TMessage">The message type.</typeparam>
+    /// <param name="definition">The generated validator definition.</param>
+    public void AddValidator<TMessage>(ValidatorDefinition<TMessage> definition)
+        where TMessage : class, IMessage
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ThrowIfFrozen();
+        Validators.Add(definition);
     }
 
     internal void Freeze() => _frozen = true;

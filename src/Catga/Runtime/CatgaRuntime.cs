@@ -26,6 +26,8 @@ internal sealed class CatgaRuntime
         Logger = loggerFactory?.CreateLogger("Catga") ?? NullLogger.Instance;
         Outbound = rootServices.GetService<Distributed.OutboundRouter>();
 
+        // Validators first: the pipelines built below take theirs from this table.
+        Validators = GroupValidators(registry.Validators, rootServices);
         Requests = Index(registry.Requests, _requestsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
         Streams = Index(registry.Streams, _streamsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
 
@@ -67,6 +69,19 @@ internal sealed class CatgaRuntime
 
     public ILogger Logger { get; }
 
+    /// <summary>The <see cref="MessageValidators{TMessage}"/> of each message type, by slot.</summary>
+    public object?[] Validators { get; }
+
+    /// <summary>The validators of <typeparamref name="TMessage"/>, or <see langword="null"/> when it has none.</summary>
+    /// <typeparam name="TMessage">The message type.</typeparam>
+    /// <returns>The validators.</returns>
+    public MessageValidators<TMessage>? ValidatorsFor<TMessage>()
+        where TMessage : class, IMessage
+    {
+        int slot = MessageSlot<TMessage>.Index;
+        return (uint)slot < (uint)Validators.Length ? Validators[slot] as MessageValidators<TMessage> : null;
+    }
+
     /// <summary>Request pipelines by slot.</summary>
     public object?[] Requests { get; }
 
@@ -88,9 +103,23 @@ internal sealed class CatgaRuntime
         return new CatgaError(CatgaErrorCodes.NoHandler, $"No handler is registered for {messageType}. Implement a handler for it in a project that calls AddCatga().AddGeneratedHandlers(), or reference the project that has one.");
     }
 
-    public CatgaError NotGenerated(Type messageType) => new(
-        CatgaErrorCodes.NotGenerated,
-        $"{messageType.FullName} was not processed by the Catga source generator and no handler is registered for it. Mark it with [CatgaCommand], [CatgaQuery], [CatgaEvent] or [CatgaStreamRequest], make it partial, and make sure a handler exists.");
+    public CatgaError NotGenerated(Type messageType)
+    {
+        for (var baseType = messageType.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            if (typeof(IMessage).IsAssignableFrom(baseType))
+            {
+                // Sending a derived record to its base type's handler would silently run the wrong code.
+                return new(
+                    CatgaErrorCodes.NotGenerated,
+                    $"{messageType.FullName} derives from the message {baseType.FullName}, and Catga dispatches by the exact message type: it is not sent to the handler of {baseType.FullName}, and no handler is registered for {messageType.FullName}. Declare it as its own message record, not derived from another message (see diagnostic CATGA007).");
+            }
+        }
+
+        return new(
+            CatgaErrorCodes.NotGenerated,
+            $"{messageType.FullName} was not processed by the Catga source generator and no handler is registered for it. Mark it with [CatgaCommand], [CatgaQuery], [CatgaEvent] or [CatgaStreamRequest], make it partial, and make sure a handler exists.");
+    }
 
     private object? Find(Dictionary<Type, object> byType, Type type)
     {
@@ -108,6 +137,30 @@ internal sealed class CatgaRuntime
         }
 
         return pipeline;
+    }
+
+    private static object?[] GroupValidators(List<IRegistration> registrations, IServiceProvider rootServices)
+    {
+        var groups = new Dictionary<int, List<IRegistration>>();
+        int length = 0;
+        foreach (var registration in registrations)
+        {
+            if (!groups.TryGetValue(registration.Slot, out var group))
+            {
+                groups.Add(registration.Slot, group = []);
+            }
+
+            group.Add(registration);
+            length = Math.Max(length, registration.Slot + 1);
+        }
+
+        var bySlot = new object?[length];
+        foreach (var (slot, group) in groups)
+        {
+            bySlot[slot] = ((IValidatorGroupFactory)group[0]).CreateGroup(group, rootServices);
+        }
+
+        return bySlot;
     }
 
     private object?[] Index(List<IRegistration> registrations, Dictionary<Type, object> byType, Func<IRegistration, CatgaRuntime, object> create)

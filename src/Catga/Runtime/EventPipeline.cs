@@ -25,13 +25,15 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     private readonly bool _concurrent;
     private readonly string _messageType;
     private readonly string _spanName;
+    private readonly MessageValidators<TEvent>? _validators;
 
     internal EventPipeline(EventHandlerGroup<TEvent> group, CatgaRuntime runtime)
     {
         _definitions = group.Handlers;
         _singletons = new EventHandlerInvoker<TEvent>?[_definitions.Length];
         _runtime = runtime;
-        _allSingletons = Array.TrueForAll(_definitions, static d => d.IsSingleton);
+        _validators = runtime.ValidatorsFor<TEvent>();
+        _allSingletons = Array.TrueForAll(_definitions, static d => d.IsSingleton) && (_validators is null || _validators.IsSingleton);
         _concurrent = runtime.Options.PublishMode == EventPublishMode.Concurrent;
         _messageType = group.MessageType;
         _spanName = "process " + _messageType;
@@ -49,9 +51,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
             return PublishSlowAsync(@event, dispatcher, cancellationToken);
         }
 
-        return _concurrent
-            ? PublishConcurrently(@event, dispatcher.Services, cancellationToken)
-            : PublishSequentially(@event, dispatcher.Services, 0, null, cancellationToken);
+        return PublishIn(@event, dispatcher.Services, cancellationToken);
     }
 
     ValueTask<CatgaResult> IRuntimeTypedEventPipeline.PublishAsync(IEvent @event, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
@@ -186,7 +186,28 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     }
 
     private ValueTask<CatgaResult> PublishIn(TEvent @event, IServiceProvider services, CancellationToken cancellationToken)
-        => _concurrent ? PublishConcurrently(@event, services, cancellationToken) : PublishSequentially(@event, services, 0, null, cancellationToken);
+    {
+        if (_validators is not null)
+        {
+            // An invalid event reaches no handler, as an invalid command reaches no handler.
+            CatgaError? invalid;
+            try
+            {
+                invalid = _validators.Validate(@event, services, _messageType);
+            }
+            catch (Exception exception)
+            {
+                invalid = CatgaError.FromException(exception);
+            }
+
+            if (invalid is not null)
+            {
+                return new(CatgaResult.Failure(invalid));
+            }
+        }
+
+        return _concurrent ? PublishConcurrently(@event, services, cancellationToken) : PublishSequentially(@event, services, 0, null, cancellationToken);
+    }
 
     private EventHandlerInvoker<TEvent> Resolve(int index, IServiceProvider services)
     {

@@ -21,6 +21,8 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
     private readonly RequestPipelineDefinition<TRequest, TResponse> _definition;
     private readonly CatgaRuntime _runtime;
     private readonly string _spanName;
+    private readonly MessageValidators<TRequest>? _validators;
+    private readonly bool _isSingleton;
     private PipelineNext<TRequest, TResponse>? _singletonChain;
 
     internal RequestPipeline(RequestPipelineDefinition<TRequest, TResponse> definition, CatgaRuntime runtime)
@@ -28,6 +30,8 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
         _definition = definition;
         _runtime = runtime;
         _spanName = "process " + definition.MessageType;
+        _validators = runtime.ValidatorsFor<TRequest>();
+        _isSingleton = definition.IsSingleton && (_validators is null || _validators.IsSingleton);
     }
 
     /// <summary>Runs the pipeline. Called by generated message code.</summary>
@@ -37,7 +41,7 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
     /// <returns>The result; never faulted.</returns>
     public ValueTask<CatgaResult<TResponse>> InvokeAsync(TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
     {
-        if (CatgaInstrumentation.IsObserved || (!_definition.IsSingleton && dispatcher.IsRootProvider))
+        if (CatgaInstrumentation.IsObserved || (!_isSingleton && dispatcher.IsRootProvider))
         {
             return InvokeSlowAsync(request, dispatcher, cancellationToken);
         }
@@ -50,7 +54,7 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
         ValueTask<CatgaResult<TResponse>> pending;
         try
         {
-            var chain = _singletonChain ?? (_definition.IsSingleton ? ComposeSingleton() : _definition.Compose(dispatcher.Services));
+            var chain = _singletonChain ?? (_isSingleton ? ComposeSingleton() : _definition.Compose(dispatcher.Services, _validators));
             pending = chain.InvokeAsync(request, cancellationToken);
         }
         catch (Exception exception)
@@ -77,7 +81,7 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
     private PipelineNext<TRequest, TResponse> ComposeSingleton()
     {
         // A race composes the chain twice from the same singletons; either result is equivalent, so no lock is needed.
-        var chain = _definition.Compose(_runtime.RootServices);
+        var chain = _definition.Compose(_runtime.RootServices, _validators);
         Volatile.Write(ref _singletonChain, chain);
         return chain;
     }
@@ -113,20 +117,20 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (_definition.IsSingleton)
+            if (_isSingleton)
             {
                 result = await (_singletonChain ?? ComposeSingleton()).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
             }
             else if (!dispatcher.IsRootProvider)
             {
-                result = await _definition.Compose(dispatcher.Services).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+                result = await _definition.Compose(dispatcher.Services, _validators).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var scope = _runtime.ScopeFactory.CreateAsyncScope();
                 await using (scope.ConfigureAwait(false))
                 {
-                    result = await _definition.Compose(scope.ServiceProvider).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
+                    result = await _definition.Compose(scope.ServiceProvider, _validators).InvokeAsync(request, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

@@ -39,8 +39,9 @@ public abstract class RequestPipelineDefinition<TRequest, TResponse> : IRegistra
 
     object IPipelineFactory.CreatePipeline(CatgaRuntime runtime) => new RequestPipeline<TRequest, TResponse>(this, runtime);
 
-    /// <summary>Builds the chain of behaviors and the handler from <paramref name="services"/>.</summary>
+    /// <summary>Builds the chain of behaviors, validation and the handler from <paramref name="services"/>.</summary>
     /// <param name="services">The provider to resolve the handler and behaviors from.</param>
+    /// <param name="validators">The validators registered for the request by any project, or <see langword="null"/>.</param>
     /// <returns>The outermost step of the chain.</returns>
-    public abstract PipelineNext<TRequest, TResponse> Compose(IServiceProvider services);
+    public abstract PipelineNext<TRequest, TResponse> Compose(IServiceProvider services, MessageValidators<TRequest>? validators);
 }

@@ -24,4 +24,20 @@ public interface ISerializableMessage<TSelf>
     /// <returns>The message.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static abstract TSelf ReadBinary(ref CatgaBinaryReader reader);
+
+    /// <summary>For an older version of a message (see <see cref="Versioning.IUpcastFrom{TPrevious, TSelf}"/>): the
+    /// current version its payloads are converted to when received; otherwise <see langword="null"/>.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual Type? CurrentVersionType => null;
+
+    /// <summary>Converts an older version to the current one along the generated chain of versions; returns the
+    /// message itself when it is the current version.</summary>
+    /// <param name="message">The message as received.</param>
+    /// <returns>The message in its current version.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual object ToCurrentVersion(TSelf message) => message!;
+
+    /// <summary>The protection the type requires on the wire (<see cref="Security.CatgaProtectedAttribute"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual Security.MessageProtection Protection => Security.MessageProtection.None;
 }

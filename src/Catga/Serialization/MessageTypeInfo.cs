@@ -52,6 +52,19 @@ public abstract class MessageTypeInfo
     /// <summary>The retry policy declared with <see cref="Distributed.CatgaRetryAttribute"/>, or <see langword="null"/>.</summary>
     public Distributed.RetryPolicy? Retry { get; init; }
 
+    /// <summary>For an older version of a message: the type of its current version, whose handlers run when a payload
+    /// of this version arrives (see <see cref="Versioning.IUpcastFrom{TPrevious, TSelf}"/>); otherwise <see langword="null"/>.</summary>
+    public virtual Type? CurrentVersion => null;
+
+    /// <summary>The protection the type requires on the wire, from its <see cref="Security.CatgaProtectedAttribute"/>.</summary>
+    public virtual Security.MessageProtection Protection => Security.MessageProtection.None;
+
+    /// <summary>Converts a received message of this type to its current version (the message itself when it is current).</summary>
+    internal virtual object ToCurrentVersion(object message) => message;
+
+    /// <summary>The schedule declared with <see cref="Scheduling.RecurringAttribute"/>, or <see langword="null"/>.</summary>
+    public Scheduling.RecurringSchedule? Recurring { get; init; }
+
     /// <summary>For a request whose result can be serialized: the result value type; otherwise <see langword="null"/>.</summary>
     public virtual Type? ResponseType => null;
 
@@ -76,6 +89,12 @@ public abstract class MessageTypeInfo
     /// <returns>The message.</returns>
     /// <exception cref="CatgaSerializationException">The data is not a valid message of this type.</exception>
     public abstract object ReadBinary(in ReadOnlySequence<byte> data);
+
+    /// <summary>Calls <paramref name="visitor"/> with this entry's static types when it is a command or query whose
+    /// result can be serialized.</summary>
+    /// <param name="visitor">The visitor.</param>
+    /// <returns>Whether the visitor was called.</returns>
+    public virtual bool TryAccept(IRequestTypeVisitor visitor) => false;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Type.FullName})";

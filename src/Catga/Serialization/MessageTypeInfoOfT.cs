@@ -14,6 +14,15 @@ public sealed class MessageTypeInfo<T> : MessageTypeInfo
     }
 
     /// <inheritdoc/>
+    public override Security.MessageProtection Protection => T.Protection;
+
+    /// <inheritdoc/>
+    public override Type? CurrentVersion => T.CurrentVersionType;
+
+    /// <inheritdoc/>
+    internal override object ToCurrentVersion(object message) => T.CurrentVersionType is null ? message : T.ToCurrentVersion((T)message);
+
+    /// <inheritdoc/>
     public override void WriteBinary(object message, IBufferWriter<byte> output)
     {
         if (message is not T typed)

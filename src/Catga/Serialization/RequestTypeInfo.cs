@@ -26,6 +26,17 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     public override Type? ResponseType => typeof(TResponse);
 
     /// <inheritdoc/>
+    public override bool TryAccept(IRequestTypeVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        visitor.Visit(this);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override Security.MessageProtection Protection => TRequest.Protection;
+
+    /// <inheritdoc/>
     public override void WriteBinary(object message, IBufferWriter<byte> output)
     {
         if (message is not TRequest typed)

@@ -47,6 +47,7 @@ internal static class GeneratorHarness
                 typeof(ICatgaMediator).Assembly.Location,
                 typeof(Microsoft.Extensions.DependencyInjection.ServiceLifetime).Assembly.Location,
                 typeof(Microsoft.Extensions.DependencyInjection.ServiceCollection).Assembly.Location,
+                typeof(Microsoft.Extensions.DependencyInjection.ServiceProvider).Assembly.Location,
             ])
             .Distinct();
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];

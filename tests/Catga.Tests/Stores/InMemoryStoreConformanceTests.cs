@@ -3,6 +3,7 @@ using Catga.Inbox;
 using Catga.Locking;
 using Catga.Outbox;
 using Catga.Persistence.Conformance;
+using Catga.Scheduling;
 
 namespace Catga.Tests.Stores;
 
@@ -45,6 +46,11 @@ public sealed class InMemoryDistributedLockConformanceTests : DistributedLockCon
 public sealed class InMemoryDeadLetterStoreConformanceTests : DeadLetterStoreConformance
 {
     protected override ValueTask<IDeadLetterStore> CreateAsync() => new(new InMemoryDeadLetterStore());
+}
+
+public sealed class InMemoryScheduleStoreConformanceTests : ScheduleStoreConformance
+{
+    protected override ValueTask<IScheduleStore> CreateAsync() => new(new InMemoryScheduleStore());
 }
 
 public sealed class InMemorySagaStoreConformanceTests : SagaStoreConformance

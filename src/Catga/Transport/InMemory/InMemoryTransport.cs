@@ -23,10 +23,6 @@ public sealed class InMemoryTransport : IMessageTransport
     public string Name => "inmemory";
 
     /// <inheritdoc/>
-    public TransportCapabilities Capabilities
-        => TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.OrderedPerDestination;
-
-    /// <inheritdoc/>
     public ValueTask SendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
@@ -86,14 +82,13 @@ public sealed class InMemoryTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
-    public ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    public ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        ArgumentNullException.ThrowIfNull(handler);
-        ArgumentOutOfRangeException.ThrowIfLessThan(subscription.MaxConcurrency, 1);
         ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
         var queue = _broker.Get(subscription.Destination).GetGroup(subscription.Group);
-        return new(new InMemoryConsumer(subscription, queue, handler, _broker.TimeProvider));
+        return new(new InMemoryDeliverySource(subscription, queue, _broker.TimeProvider));
     }
 
     /// <inheritdoc/>

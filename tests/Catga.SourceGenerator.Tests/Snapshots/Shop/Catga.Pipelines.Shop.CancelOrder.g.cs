@@ -10,9 +10,12 @@ namespace Catga.Generated
         /// The pipeline of <c>Shop.CancelOrder</c>, composed at compile time. Outermost first:
         /// <list type="number">
         /// <item><description><c>global::Shop.Logging&lt;global::Shop.CancelOrder, global::Catga.Unit&gt;</c> (order 1)</description></item>
+        /// <item><description>validation, when any project registered validators for the request (the rules generated
+        /// from its attributes where it is declared, hand-written validators); an invalid request fails with Catga.Validation</description></item>
         /// <item><description>the handler <c>Shop.CancelOrderHandler</c></description></item>
         /// </list>
         /// Every component is a singleton, so the chain is built once and reused by every call.
+        /// (A scoped or transient validator makes the runtime build it per call instead.)
         /// </summary>
         private sealed class Shop_CancelOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.CancelOrder, global::Catga.Unit>
         {
@@ -22,10 +25,15 @@ namespace Catga.Generated
             }
 
             /// <inheritdoc/>
-            public override global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> Compose(global::System.IServiceProvider services)
+            public override global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> Compose(global::System.IServiceProvider services, global::Catga.Runtime.MessageValidators<global::Shop.CancelOrder>? validators)
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit> next = new HandlerStep(Required<global::Shop.CancelOrderHandler>(services));
+                if (validators is not null)
+                {
+                    next = new global::Catga.Validation.ValidationStage<global::Shop.CancelOrder, global::Catga.Unit>("Shop.CancelOrder", validators.Resolve(services), next);
+                }
+
                 next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit>>(services), next);
                 return next;
             }

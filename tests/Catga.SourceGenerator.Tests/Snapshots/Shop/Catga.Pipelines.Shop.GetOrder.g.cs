@@ -10,6 +10,8 @@ namespace Catga.Generated
         /// The pipeline of <c>Shop.GetOrder</c>, composed at compile time. Outermost first:
         /// <list type="number">
         /// <item><description><c>global::Shop.Logging&lt;global::Shop.GetOrder, string&gt;</c> (order 1)</description></item>
+        /// <item><description>validation, when any project registered validators for the request (the rules generated
+        /// from its attributes where it is declared, hand-written validators); an invalid request fails with Catga.Validation</description></item>
         /// <item><description>the handler <c>Shop.GetOrderHandler</c></description></item>
         /// </list>
         /// A component is scoped or transient, so the chain is built per call in the caller's scope.
@@ -22,10 +24,15 @@ namespace Catga.Generated
             }
 
             /// <inheritdoc/>
-            public override global::Catga.PipelineNext<global::Shop.GetOrder, string> Compose(global::System.IServiceProvider services)
+            public override global::Catga.PipelineNext<global::Shop.GetOrder, string> Compose(global::System.IServiceProvider services, global::Catga.Runtime.MessageValidators<global::Shop.GetOrder>? validators)
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.GetOrder, string> next = new HandlerStep(Required<global::Shop.GetOrderHandler>(services));
+                if (validators is not null)
+                {
+                    next = new global::Catga.Validation.ValidationStage<global::Shop.GetOrder, string>("Shop.GetOrder", validators.Resolve(services), next);
+                }
+
                 next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.GetOrder, string>>(services), next);
                 return next;
             }

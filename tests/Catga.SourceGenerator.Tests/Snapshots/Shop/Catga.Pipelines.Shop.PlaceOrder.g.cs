@@ -12,7 +12,8 @@ namespace Catga.Generated
         /// <item><description><c>global::Shop.Logging&lt;global::Shop.PlaceOrder, global::Shop.OrderPlaced&gt;</c> (order 1)</description></item>
         /// <item><description><c>global::Shop.Audit&lt;global::Shop.PlaceOrder, global::Shop.OrderPlaced&gt;</c> (order 2)</description></item>
         /// <item><description><c>global::Shop.PlaceOrderLimit</c> (order 3)</description></item>
-        /// <item><description>validation: <c>the generated Shop_PlaceOrderValidator</c>; an invalid request fails with Catga.Validation</description></item>
+        /// <item><description>validation, when any project registered validators for the request (the rules generated
+        /// from its attributes where it is declared, hand-written validators); an invalid request fails with Catga.Validation</description></item>
         /// <item><description>the handler <c>Shop.PlaceOrderHandler</c></description></item>
         /// </list>
         /// A component is scoped or transient, so the chain is built per call in the caller's scope.
@@ -25,16 +26,15 @@ namespace Catga.Generated
             }
 
             /// <inheritdoc/>
-            public override global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> Compose(global::System.IServiceProvider services)
+            public override global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> Compose(global::System.IServiceProvider services, global::Catga.Runtime.MessageValidators<global::Shop.PlaceOrder>? validators)
             {
                 // Built from the inside out: the handler first, then each behavior around it.
                 global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced> next = new HandlerStep(Required<global::Shop.PlaceOrderHandler>(services));
-                next = new global::Catga.Validation.ValidationStage<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(
-                    "Shop.PlaceOrder",
-                    [
-                        global::Catga.Generated.Validation.Shop_PlaceOrderValidator.Instance,
-                    ],
-                    next);
+                if (validators is not null)
+                {
+                    next = new global::Catga.Validation.ValidationStage<global::Shop.PlaceOrder, global::Shop.OrderPlaced>("Shop.PlaceOrder", validators.Resolve(services), next);
+                }
+
                 next = new BehaviorStep3(Required<global::Shop.PlaceOrderLimit>(services), next);
                 next = new BehaviorStep2(Required<global::Shop.Audit<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
                 next = new BehaviorStep1(Required<global::Shop.Logging<global::Shop.PlaceOrder, global::Shop.OrderPlaced>>(services), next);
