@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Catga.Sagas;
 using StackExchange.Redis;
 
@@ -30,7 +28,7 @@ public sealed class RedisSagaStore : ISagaStore
         return 1
         """;
 
-    private static readonly byte[] s_commitHash = SHA1.HashData(Encoding.UTF8.GetBytes(CommitSource));
+    private static readonly RedisScript s_commit = new(CommitSource);
     private static readonly RedisValue[] s_fields = ["rev", "data"];
 
     private readonly IConnectionMultiplexer _connection;
@@ -83,18 +81,7 @@ public sealed class RedisSagaStore : ISagaStore
             record.ToBytes(),
             expiry.ToString(CultureInfo.InvariantCulture),
         ];
-        var db = _connection.GetDatabase();
-        RedisResult result;
-        try
-        {
-            result = await db.ScriptEvaluateAsync(s_commitHash, keys, values).ConfigureAwait(false);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
-        {
-            // NOSCRIPT means the first attempt did not run, so running the source now cannot write twice.
-            result = await db.ScriptEvaluateAsync(CommitSource, keys, values).ConfigureAwait(false);
-        }
-
+        var result = await s_commit.EvaluateAsync(_connection.GetDatabase(), keys, values).ConfigureAwait(false);
         return (long)result == 1;
     }
 
