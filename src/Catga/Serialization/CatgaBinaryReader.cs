@@ -180,7 +180,8 @@ public ref struct CatgaBinaryReader
 
     /// <summary>Reads a message id.</summary>
     /// <returns>The value.</returns>
-    public MessageId ReadMessageId() => new(ReadGuid());
+    /// <exception cref="FormatException">The id's timestamp lies after the year 9999.</exception>
+    public MessageId ReadMessageId() => MessageId.FromReceived(ReadGuid());
 
     /// <summary>Reads a date and time with its kind.</summary>
     /// <returns>The value.</returns>
