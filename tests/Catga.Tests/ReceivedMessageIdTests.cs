@@ -27,7 +27,7 @@ public sealed class ReceivedMessageIdTests
     {
         var bytes = Guid.Parse(BeyondYear9999).ToByteArray();
 
-        var exception = Assert.Throws<FormatException>(() => new CatgaBinaryReader(bytes).ReadMessageId());
+        var exception = Assert.Throws<CatgaSerializationException>(() => new CatgaBinaryReader(bytes).ReadMessageId());
 
         Assert.Contains("9999", exception.Message);
         Assert.Contains(BeyondYear9999, exception.Message);
