@@ -322,8 +322,9 @@ public sealed class NatsTransport : IMessageTransport
         return source;
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    /// <summary>Drives <see cref="OpenAsync"/>'s source with the interim driver; used by this project's own tests only
+    /// (Catga drives sources with the consumer engine).</summary>
+    internal async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
