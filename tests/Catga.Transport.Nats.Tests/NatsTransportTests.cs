@@ -407,7 +407,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         Assert.NotNull(problem);
         Assert.Contains("Connecting to NATS", problem, StringComparison.Ordinal);
         var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(TestMessages.Destination("down"), TestMessages.Create(1), CancellationToken.None));
-        Assert.Contains("Connecting to NATS", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("connecting to NATS", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
