@@ -113,12 +113,13 @@ json.Serialize(wireType, sent, jsonBuffer);
 Console.WriteLine($"  {Encoding.UTF8.GetString(jsonBuffer.WrittenSpan)}");
 
 Console.WriteLine();
-Console.WriteLine("11. Distributed: two roles of this executable over the in-memory transport, with inbox and outbox");
-bool distributed = await DistributedDemo.RunInMemoryAsync();
+Console.WriteLine("11. A saga with a timeout and a compensation (virtual clock)");
+bool saga = await RunSagaAsync();
 
 Console.WriteLine();
-Console.WriteLine("12. A saga with a timeout and a compensation (virtual clock)");
-bool saga = await RunSagaAsync();
+Console.WriteLine("12. Distributed: two roles of this executable over the in-memory transport, with inbox and outbox");
+bool distributed = await DistributedDemo.RunInMemoryAsync();
+
 
 Console.WriteLine();
 Console.WriteLine($"Catga emitted {spans} trace spans.");
