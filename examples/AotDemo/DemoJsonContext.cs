@@ -14,6 +14,11 @@ namespace AotDemo;
 [JsonSerializable(typeof(ShipOrder))]
 [JsonSerializable(typeof(OrderShippedEvent))]
 [JsonSerializable(typeof(ListOrders))]
+[JsonSerializable(typeof(CheckoutStarted))]
+[JsonSerializable(typeof(PaymentReceived))]
+[JsonSerializable(typeof(PaymentDeadline))]
+[JsonSerializable(typeof(ReserveItems))]
+[JsonSerializable(typeof(ReleaseItems))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext
 {
 }
