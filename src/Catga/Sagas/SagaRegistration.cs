@@ -31,7 +31,8 @@ public static class SagaRegistration
             sp.GetRequiredService<SagaOptions>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp,
-            sp.GetService<ISagaTimeoutScheduler>(),
+            // An application's own scheduler wins; otherwise Catga's durable scheduler, when distributed messaging is on.
+            sp.GetService<ISagaTimeoutScheduler>() ?? (sp.GetService<Distributed.ICatgaBus>() is { } bus ? new BusSagaTimeoutScheduler(bus) : null),
             sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
     }
@@ -155,7 +156,7 @@ public static class SagaRegistration
 
             public override async ValueTask<CatgaResult<Unit>> InvokeAsync(TCommand request, CancellationToken cancellationToken)
             {
-                // The command's declared rules run before the saga sees it, as in a handler's pipeline.
+                // A command that fails its rules never reaches the saga, as for any other handler.
                 if (_validators?.Validate(request, _services, _messageType) is { } invalid)
                 {
                     return CatgaResult<Unit>.Failure(invalid);

@@ -21,7 +21,7 @@ public sealed class ReserveStockHandler(SagaProbe probe) : ICommandHandler<Reser
     public ValueTask<CatgaResult> HandleAsync(ReserveStock command, CancellationToken cancellationToken)
     {
         probe.Handled.Enqueue(command);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 
@@ -31,7 +31,7 @@ public sealed class ReleaseStockHandler(SagaProbe probe) : ICommandHandler<Relea
     public ValueTask<CatgaResult> HandleAsync(ReleaseStock command, CancellationToken cancellationToken)
     {
         probe.Handled.Enqueue(command);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 
@@ -46,7 +46,7 @@ public sealed class CapturePaymentHandler(SagaProbe probe) : ICommandHandler<Cap
         }
 
         probe.Handled.Enqueue(command);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 
@@ -56,7 +56,7 @@ public sealed class RefundPaymentHandler(SagaProbe probe) : ICommandHandler<Refu
     public ValueTask<CatgaResult> HandleAsync(RefundPayment command, CancellationToken cancellationToken)
     {
         probe.Handled.Enqueue(command);
-        return new(CatgaResult.Success);
+        return new(CatgaResult.Success());
     }
 }
 
