@@ -3,7 +3,9 @@ using Catga.Diagnostics;
 using Catga.Distributed;
 using Catga.Generated;
 using Catga.Serialization;
-using Catga.Transport.InMemory;
+using Catga.Persistence.Redis;
+using Catga.TestInfrastructure;
+using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -15,8 +17,8 @@ namespace Catga.AspNetCore.Tests;
 /// <summary>
 /// Catga's spans and metrics through the real OpenTelemetry SDK (in-memory exporters): a trace continues from the
 /// sending host to the handling host through the transport's headers, and the metrics follow the messaging semantic
-/// conventions. Two hosts share one in-memory broker here; the NATS and Redis transports are being ported to the
-/// official clients and this test moves to them when they are on main.
+/// conventions. The two hosts talk over a real nats-server (JetStream request/reply) and keep their inbox, outbox and
+/// dead letters in a real redis-server, each started by the test on a free loopback port.
 /// </summary>
 public sealed class TelemetryTests
 {
@@ -28,9 +30,20 @@ public sealed class TelemetryTests
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(CatgaDiagnostics.ActivitySourceName).AddInMemoryExporter(spans).Build();
         using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(CatgaDiagnostics.MeterName).AddInMemoryExporter(metrics).Build();
 
-        var broker = new InMemoryBroker();
-        await using var sender = await StartHostAsync("checkout", broker);
-        await using var handler = await StartHostAsync("payments", broker);
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var multiplexer = await redis.ConnectAsync();
+        string prefix = $"t{Guid.NewGuid():N}"[..9];
+        void Transport(CatgaBuilder catga) => catga
+            .UseNatsTransport(nats.Options(), o =>
+            {
+                o.SubjectPrefix = prefix + ".";
+                o.StreamName = prefix.ToUpperInvariant();
+                o.RequestSubjectPrefix = "rpc-" + prefix + ".";
+            })
+            .UseRedisPersistence(multiplexer, o => o.KeyPrefix = prefix);
+        await using var sender = await StartHostAsync("checkout", Transport);
+        await using var handler = await StartHostAsync("payments", Transport);
 
         // Request/reply: the checkout host routes the command to the transport, the payments host handles it and answers.
         var sent = await sender.GetRequiredService<ICatgaMediator>().SendAsync(new ProcessPayment("otel-1", 5m));
@@ -93,14 +106,15 @@ public sealed class TelemetryTests
         Assert.Equal(1, total);
     }
 
-    private static async Task<ServiceProvider> StartHostAsync(string service, InMemoryBroker broker)
+    private static async Task<ServiceProvider> StartHostAsync(string service, Action<CatgaBuilder> transport)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<PaymentLog>();
         services.AddSingleton<Orders>();
-        services.AddCatga().AddGeneratedHandlers().UseInMemoryTransport(broker).UseBinarySerializer(CatgaMessageTypes.Registry)
-            .AddDistributedMessaging(o =>
+        var catga = services.AddCatga().AddGeneratedHandlers().UseBinarySerializer(CatgaMessageTypes.Registry);
+        transport(catga);
+        catga.AddDistributedMessaging(o =>
             {
                 o.ServiceName = service;
                 // Only the payments host consumes ProcessPayment; the checkout host always sends it over the transport.
