@@ -45,6 +45,24 @@ public class SecurityBenchmarks
     [Benchmark]
     public object Encrypted_RoundTrip() => RoundTrip(_encrypted);
 
+    /// <summary>Runs one round trip <paramref name="iterations"/> times, for instruction counting under valgrind.</summary>
+    public static void Count(string mode, string size, int iterations)
+    {
+        var benchmark = new SecurityBenchmarks { Size = size };
+        benchmark.Setup();
+        Func<object> run = mode switch
+        {
+            "plain" => benchmark.Plain_RoundTrip,
+            "signed" => benchmark.Signed_RoundTrip,
+            "encrypted" => benchmark.Encrypted_RoundTrip,
+            _ => throw new ArgumentException($"Unknown mode '{mode}': plain, signed or encrypted.", nameof(mode)),
+        };
+        for (int i = 0; i < iterations; i++)
+        {
+            run();
+        }
+    }
+
     private object RoundTrip(IMessageSerializer serializer)
     {
         TransportMessage sent = MessageEnvelope.Create(_type, _message, serializer);

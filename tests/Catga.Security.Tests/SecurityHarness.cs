@@ -104,14 +104,16 @@ public sealed class SecurityHarness : IAsyncDisposable
         var transport = harness.Sender.GetRequiredService<IMessageTransport>();
         foreach (var destination in s_destinations)
         {
-            harness._spies.Add(await transport.SubscribeAsync(
-                new TransportSubscription(destination, "spy", SubscriptionMode.Broadcast),
+            var subscription = new TransportSubscription(destination, "spy", SubscriptionMode.Broadcast);
+            var source = await transport.OpenAsync(subscription, CancellationToken.None);
+            harness._spies.Add(ConsumerEngine.Start(
+                source,
+                subscription,
                 async (incoming, ct) =>
                 {
                     await harness.Wire.Writer.WriteAsync(incoming.Message, ct);
                     return DeliveryOutcome.Ack;
-                },
-                CancellationToken.None));
+                }));
         }
 
         return harness;

@@ -153,4 +153,72 @@ public sealed class MultiProjectTests
         Assert.Contains("derives from the message Shop.Contracts.PlaceOrder", outcome);
         Assert.EndsWith(" | ", outcome);
     }
+
+    [Fact]
+    public async Task Two_handler_projects_joined_by_InternalsVisibleTo_each_register_their_own_and_the_host_runs_both()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Handlers", ["Shop.Contracts"], Handlers, "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"Shop.Host\")]")
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Handlers"], Host("""
+                var order = await mediator.SendAsync(new PlaceOrder("c-1", 2));
+                var ping = await mediator.SendAsync(new Ping());
+                return $"{order.Value} | {ping.Value}";
+                """) + """
+
+                [CatgaQuery]
+                public partial record Ping : IQuery<string>;
+
+                internal sealed class PingHandler : IQueryHandler<Ping, string>
+                {
+                    public ValueTask<CatgaResult<string>> HandleAsync(Ping query, CancellationToken cancellationToken) => new("pong");
+                }
+                """);
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        Assert.Equal("order-1 | pong", outcome);
+    }
+
+    [Fact]
+    public async Task A_public_behavior_of_a_shared_library_wraps_the_handlers_of_the_projects_that_reference_it()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Common", ["Shop.Contracts"], Usings + """
+
+                using Shop.Contracts;
+                namespace Shop.Common;
+
+                public sealed class Tagging<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
+                    where TRequest : IRequest<TResponse>
+                {
+                    public ValueTask<CatgaResult<TResponse>> HandleAsync(TRequest request, PipelineNext<TRequest, TResponse> next, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("shared behavior");
+                        return next.InvokeAsync(request, cancellationToken);
+                    }
+                }
+
+                internal sealed class LibraryOnly<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
+                    where TRequest : IRequest<TResponse>
+                {
+                    public ValueTask<CatgaResult<TResponse>> HandleAsync(TRequest request, PipelineNext<TRequest, TResponse> next, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("internal behavior");
+                        return next.InvokeAsync(request, cancellationToken);
+                    }
+                }
+                """)
+            .Add("Shop.Handlers", ["Shop.Contracts", "Shop.Common"], Handlers)
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Common", "Shop.Handlers"], Host("""
+                var order = await mediator.SendAsync(new PlaceOrder("c-1", 2));
+                return $"{order.Value} | {string.Join(",", Trace.Steps)}";
+                """));
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        // The public behavior is shared; the internal one stays in its library, which has no handlers of its own.
+        Assert.Equal("order-1 | shared behavior,handler", outcome);
+    }
 }
