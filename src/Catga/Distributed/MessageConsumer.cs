@@ -220,6 +220,13 @@ internal sealed class MessageConsumer
             claimToken = claim.Token;
         }
 
+        await using var heartbeat = claimToken == 0 ? null : new ClaimHeartbeat(_inbox!, inboxKey, claimToken, _global.InboxLease, _time, _logger);
+        return await RunWithRetriesAsync(incoming, type, message, messageId, inboxKey, claimToken, heartbeat, stopping).ConfigureAwait(false);
+    }
+
+    private async ValueTask<DeliveryOutcome> RunWithRetriesAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, string inboxKey, long claimToken, ClaimHeartbeat? heartbeat, CancellationToken stopping)
+    {
+
         // 5. Run. Requests a caller waits for are retried here; other messages are retried by redelivery on durable
         // transports, and here on transports that cannot redeliver.
         bool retryInProcess = incoming.ExpectsReply || !_durable;
@@ -244,8 +251,23 @@ internal sealed class MessageConsumer
 
                 if (_inbox is not null)
                 {
-                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
-                    if (stored && sent.Count > 0)
+                    bool stored = heartbeat is not { Lost: true }
+                        && await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (!stored)
+                    {
+                        // The claim expired and another run may hold it: this run's result and outbox were refused, so
+                        // acknowledging would leave the message with no effect. Redeliver; the inbox decides again.
+                        CatgaLog.InboxClaimLost(_logger, inboxKey);
+                        if (incoming.ExpectsReply)
+                        {
+                            await ReplyFailureAsync(incoming, new CatgaError(CatgaErrorCodes.Timeout, $"The handler of {type.Name} outlasted its inbox claim, so its result was not stored; send the request again with the same message id."), stopping).ConfigureAwait(false);
+                            return DeliveryOutcome.Ack;
+                        }
+
+                        return DeliveryOutcome.Defer(TimeSpan.FromSeconds(1));
+                    }
+
+                    if (sent.Count > 0)
                     {
                         _router.NotifyOutboxWritten();
                     }
