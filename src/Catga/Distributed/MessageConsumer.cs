@@ -137,6 +137,20 @@ internal sealed class MessageConsumer
                 throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
             }
 
+            if (!BelongsHere(type))
+            {
+                // The subscription chooses the handler, never the header: a message of another type injected into this
+                // destination must not run that type's handler in a service that does not consume it.
+                var wrong = new CatgaError(CatgaErrorCodes.WrongDestination, $"A message of type '{type.Name}' arrived on {Destination}, which carries only {_type.Name}; it was not handled.");
+                await DeadLetterAsync(incoming, messageId, wrong, stopping).ConfigureAwait(false);
+                if (incoming.ExpectsReply)
+                {
+                    await ReplyFailureAsync(incoming, wrong, stopping).ConfigureAwait(false);
+                }
+
+                return DeliveryOutcome.Reject;
+            }
+
             message = type.ToCurrentVersion(MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
@@ -360,6 +374,10 @@ internal sealed class MessageConsumer
             await scope.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Whether <paramref name="type"/> is this subscription's type, or an older version of it that upcasts to it.</summary>
+    private bool BelongsHere(MessageTypeInfo type)
+        => ReferenceEquals(type, _type) || type.Type == _type.Type || type.CurrentVersion == _type.Type;
 
     private static bool IsRetryable(CatgaError error)
     {
