@@ -47,6 +47,16 @@ namespace Catga.SourceGenerator
             description: "The generator adds members to every attributed message, so the type and every type containing it must be partial, non-generic classes or records, and the attribute must match the contract the type implements.",
             helpLinkUri: HelpLinkBase + "CATGA004.md");
 
+        public static readonly DiagnosticDescriptor DerivedMessage = new(
+            id: "CATGA007",
+            title: "Message derives from another message",
+            messageFormat: "'{0}' cannot be a Catga message: it derives from the message '{1}'; declare it as its own record (share fields through a non-message base type or composition)",
+            category: "Catga.Messages",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Catga dispatches by the exact message type, and a message's wire shape, validation rules and handler belong to that type alone. A message derived from another message would inherit its dispatch and could reach the base type's handler, so it is rejected.",
+            helpLinkUri: HelpLinkBase + "CATGA007.md");
+
         public static readonly DiagnosticDescriptor UnannotatedMessage = new(
             id: "CATGA005",
             title: "Handled message is not annotated",
@@ -116,6 +126,46 @@ namespace Catga.SourceGenerator
             isEnabledByDefault: true,
             description: "Generated validators live in their own classes and call the cross-field Validate hook of a message or nested type; the hook must be accessible from the assembly.",
             helpLinkUri: HelpLinkBase + "CATGA211.md");
+
+        public static readonly DiagnosticDescriptor InvalidCron = new(
+            id: "CATGA330",
+            title: "Cron expression of a recurring message is invalid",
+            messageFormat: "The cron expression '{0}' of [Recurring] on '{1}' is invalid: {2}",
+            category: "Catga.Scheduling",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "A recurring message would never fire, or fail when the scheduler starts. Use five fields (minute hour day-of-month month day-of-week) or six with seconds first.",
+            helpLinkUri: HelpLinkBase + "CATGA330.md");
+
+        public static readonly DiagnosticDescriptor InvalidTimeZone = new(
+            id: "CATGA331",
+            title: "Time zone of a recurring message is invalid",
+            messageFormat: "The time zone '{0}' of [Recurring] on '{1}' is not a time zone id: {2}",
+            category: "Catga.Scheduling",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The time zone must be an IANA id such as 'Europe/Berlin' or a Windows id such as 'W. Europe Standard Time'. The build checks the form; the scheduler checks at startup that the machine knows the zone.",
+            helpLinkUri: HelpLinkBase + "CATGA331.md");
+
+        public static readonly DiagnosticDescriptor RecurringNotConsumed = new(
+            id: "CATGA332",
+            title: "Nothing consumes a recurring message",
+            messageFormat: "'{0}' is recurring but nothing consumes it: this project has no handler for it and it is not [Distributed]",
+            category: "Catga.Scheduling",
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "A recurring message that is not [Distributed] runs the handlers of the process whose scheduler fires it. Without a handler, every occurrence fires into nothing.",
+            helpLinkUri: HelpLinkBase + "CATGA332.md");
+
+        public static readonly DiagnosticDescriptor InvalidRecurring = new(
+            id: "CATGA333",
+            title: "Message cannot be recurring",
+            messageFormat: "'{0}' cannot be recurring: {1}",
+            category: "Catga.Scheduling",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "The scheduler creates each occurrence with a parameterless constructor and stores it serialized, so a recurring message must be a Catga message that can be created without arguments, with exactly one of a cron expression and an interval.",
+            helpLinkUri: HelpLinkBase + "CATGA333.md");
 
         public static readonly DiagnosticDescriptor InvalidSaga = new(
             id: "CATGA340",

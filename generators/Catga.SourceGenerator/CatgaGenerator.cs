@@ -82,6 +82,33 @@ namespace Catga.SourceGenerator
             Report(context, handlerDiagnostics);
 
             InitializeSerialization(context, sagas.Select(static (all, _) => all.SelectMany(s => s.StateObjects).ToEquatableArray()));
+            InitializeScheduling(context, allCandidates);
+        }
+
+        /// <summary>Checks [Recurring] (CATGA330, CATGA331, CATGA333) and warns when nothing consumes a recurring message
+        /// (CATGA332). The schedule itself reaches the message-type registry through the serialization models.</summary>
+        private static void InitializeScheduling(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<System.Collections.Immutable.ImmutableArray<HandlerCandidate>> candidates)
+        {
+            var recurring = context.SyntaxProvider.ForAttributeWithMetadataName(
+                    KnownTypes.RecurringAttribute,
+                    static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    static (ctx, ct) => Scheduling.RecurringParser.Parse(ctx, ct))
+                .Collect()
+                .Select(static (all, _) => all.Sort((a, b) => System.StringComparer.Ordinal.Compare(a.MessageType, b.MessageType)).ToEquatableArray())
+                .WithTrackingName(Scheduling.RecurringParser.TrackingName);
+            Report(context, recurring.SelectMany(static (all, _) => all.SelectMany(spec => spec.Diagnostics)));
+
+            var unconsumed = recurring
+                .Combine(candidates)
+                .SelectMany(static (pair, _) =>
+                {
+                    var handled = new HashSet<string>(pair.Right.SelectMany(c => c.Handlers).Select(h => h.MessageType), System.StringComparer.Ordinal);
+                    return pair.Left
+                        .Where(r => r.IsValid && !r.IsDistributed && !handled.Contains(r.MessageType))
+                        .Select(r => new DiagnosticInfo(CatgaDiagnosticDescriptors.RecurringNotConsumed, r.Location, new[] { r.DisplayName }.ToEquatableArray()))
+                        .ToList();
+                });
+            Report(context, unconsumed);
         }
 
         private static void InitializeSerialization(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<ObjectSpec>> extraObjects)

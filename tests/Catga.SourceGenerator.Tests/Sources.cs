@@ -30,6 +30,14 @@ internal static class Sources
         [CatgaEvent]
         public partial record OrderCreated(string OrderId);
 
+        [CatgaEvent, Catga.Scheduling.Recurring("0 0 * * * *", TimeZone = "UTC")]
+        public partial record HourlyAudit;
+
+        public sealed class HourlyAuditHandler : IEventHandler<HourlyAudit>
+        {
+            public ValueTask HandleAsync(HourlyAudit @event, CancellationToken cancellationToken) => default;
+        }
+
         [CatgaStreamRequest]
         public partial record ListOrders(int Count) : IStreamRequest<string>;
 

@@ -14,7 +14,7 @@ namespace Catga.SourceGenerator.Registry
         public static RegistrySpec Build(IEnumerable<SerializableMessageSpec> messages, string assemblyName, EquatableArray<string> referencedLists)
         {
             var entries = messages
-                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName, m.Kind, m.IsDistributed, m.ResponseType, m.RetryPolicy))
+                .Select(m => new RegistryEntrySpec(m.FullyQualifiedName, m.WireName, m.Kind, m.IsDistributed, m.ResponseType, m.RetryPolicy, m.Recurring))
                 .Distinct()
                 .OrderBy(e => e.WireName, System.StringComparer.Ordinal)
                 .ThenBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal)
@@ -61,19 +61,31 @@ namespace Catga.SourceGenerator.Registry
                     w.WriteLine($"    // {entry.WireName}");
                     string kind = "global::Catga.Serialization.MessageKind." + entry.Kind;
                     string distributed = entry.IsDistributed ? "true" : "false";
-                    if (entry.ResponseType is null && entry.RetryPolicy is null)
+                    var inits = new List<string>();
+                    if (entry.RetryPolicy is not null)
+                    {
+                        inits.Add("Retry = " + entry.RetryPolicy);
+                    }
+
+                    if (entry.Recurring is not null)
+                    {
+                        inits.Add("Recurring = " + entry.Recurring);
+                    }
+
+                    if (entry.ResponseType is null && inits.Count == 0)
                     {
                         w.WriteLine($"    global::Catga.Serialization.MessageTypeInfo.Create<{entry.FullyQualifiedName}>({kind}, isDistributed: {distributed}),");
                     }
                     else if (entry.ResponseType is null)
                     {
-                        // Create<T> returns the base type; the retry policy is an init property of the concrete entry.
-                        w.WriteLine($"    new global::Catga.Serialization.MessageTypeInfo<{entry.FullyQualifiedName}> {{ Kind = {kind}, IsDistributed = {distributed}, Retry = {entry.RetryPolicy} }},");
+                        // Create<T> returns the base type; the retry policy and the schedule are init properties of the concrete entry.
+                        inits.Insert(0, $"Kind = {kind}, IsDistributed = {distributed}");
+                        w.WriteLine($"    new global::Catga.Serialization.MessageTypeInfo<{entry.FullyQualifiedName}> {{ {string.Join(", ", inits)} }},");
                     }
                     else
                     {
-                        string retry = entry.RetryPolicy is null ? string.Empty : $" {{ Retry = {entry.RetryPolicy} }}";
-                        w.WriteLine($"    new global::Catga.Serialization.RequestTypeInfo<{entry.FullyQualifiedName}, {entry.ResponseType}>({kind}, isDistributed: {distributed}){retry},");
+                        string init = inits.Count == 0 ? string.Empty : $" {{ {string.Join(", ", inits)} }}";
+                        w.WriteLine($"    new global::Catga.Serialization.RequestTypeInfo<{entry.FullyQualifiedName}, {entry.ResponseType}>({kind}, isDistributed: {distributed}){init},");
                     }
                 }
 

@@ -3,8 +3,9 @@ using Catga.SourceGenerator.Shared;
 namespace Catga.SourceGenerator.Registry
 {
     /// <summary>One entry of the generated message-type list: the type, its wire name, its kind, whether it is marked
-    /// [Distributed], and the result type when the result can be serialized.</summary>
-    internal sealed record RegistryEntrySpec(string FullyQualifiedName, string WireName, string Kind, bool IsDistributed, string? ResponseType, string? RetryPolicy);
+    /// [Distributed], the result type when the result can be serialized, and the expressions of its [CatgaRetry] policy and
+    /// [Recurring] schedule.</summary>
+    internal sealed record RegistryEntrySpec(string FullyQualifiedName, string WireName, string Kind, bool IsDistributed, string? ResponseType, string? RetryPolicy, string? Recurring = null);
 
     /// <summary>
     /// Everything the message-type registry of one assembly contains. Equal when the generated list and registry would be

@@ -66,7 +66,8 @@ namespace Catga.SourceGenerator.Serialization
         bool IsDistributed,
         string? ResponseType,
         WireType? ResponseWire,
-        string? RetryPolicy);
+        string? RetryPolicy,
+        string? Recurring = null);
 
     /// <summary>The wire name of one message, with where it is declared, for the duplicate-name check.</summary>
     internal sealed record MessageNameInfo(string WireName, string DisplayName, LocationInfo? Location);

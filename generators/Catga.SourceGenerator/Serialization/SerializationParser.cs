@@ -36,8 +36,8 @@ namespace Catga.SourceGenerator.Serialization
             var location = node.Identifier.GetLocation();
             string display = TypeNames.Display(type);
 
-            // Messages that cannot be generated at all are reported by the message parser (CATGA004); nothing to add here.
-            if (!CanExtend(type, node, cancellationToken))
+            // Messages that cannot be generated at all are reported by the message parser (CATGA004, CATGA007); nothing to add here.
+            if (!CanExtend(type, node, cancellationToken) || Messages.MessageParser.BaseMessage(type) is not null)
             {
                 return new SerializationParseResult(null, EquatableArray<ObjectSpec>.Empty, null, EquatableArray<DiagnosticInfo>.Empty);
             }
@@ -72,6 +72,7 @@ namespace Catga.SourceGenerator.Serialization
             string kind = KindOf(context);
             bool distributed = type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, KnownTypes.DistributedAttribute));
             string? retry = RetryExpression(type);
+            string? recurring = Scheduling.RecurringParser.RegistryExpression(type);
             string? responseType = null;
             WireType? responseWire = null;
             var responseObjects = new List<ObjectSpec>();
@@ -125,7 +126,8 @@ namespace Catga.SourceGenerator.Serialization
                 distributed,
                 responseType,
                 responseWire,
-                retry);
+                retry,
+                recurring);
             return new SerializationParseResult(message, collector.Objects.Concat(responseObjects).ToEquatableArray(), name, EquatableArray<DiagnosticInfo>.Empty);
         }
 

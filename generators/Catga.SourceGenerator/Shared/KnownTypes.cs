@@ -12,6 +12,7 @@ namespace Catga.SourceGenerator.Shared
         public const string ModuleAttribute = "Catga.Runtime.CatgaModuleAttribute";
         public const string DistributedAttribute = "Catga.DistributedAttribute";
         public const string RetryAttribute = "Catga.Distributed.CatgaRetryAttribute";
+        public const string RecurringAttribute = "Catga.Scheduling.RecurringAttribute";
         public const string MessageNameAttribute = "Catga.Serialization.CatgaMessageNameAttribute";
         public const string MessageTypesAttribute = "Catga.Serialization.CatgaMessageTypesAttribute";
 

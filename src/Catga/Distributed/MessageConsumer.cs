@@ -151,7 +151,7 @@ internal sealed class MessageConsumer
                 return DeliveryOutcome.Reject;
             }
 
-            message = type.ToCurrentVersion(MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers));
+            message = type.ToCurrentVersion(MessageEnvelope.Read(_serializer, type, headers, incoming.Message.Body));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {

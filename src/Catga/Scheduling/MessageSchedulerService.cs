@@ -12,6 +12,7 @@ internal sealed class MessageSchedulerService(MessageScheduler scheduler) : IHos
     {
         var problems = new List<string>();
         scheduler.Options.Validate(problems);
+        problems.AddRange(scheduler.Problems);
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("The Catga scheduler cannot start:" + Environment.NewLine + " - " + string.Join(Environment.NewLine + " - ", problems));

@@ -13,7 +13,7 @@ namespace Catga.Scheduling;
 public sealed class RecurringSchedule
 {
     private readonly CronExpression? _cron;
-    private readonly TimeZoneInfo _zone;
+    private readonly TimeZoneInfo _zone = TimeZoneInfo.Utc;
     private readonly Func<object> _create;
 
     private RecurringSchedule(string? cron, string? timeZone, TimeSpan interval, RecurringCatchUp catchUp, Func<object> create)
@@ -25,16 +25,17 @@ public sealed class RecurringSchedule
         if (cron is not null)
         {
             string[] fields = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Cron = cron;
             try
             {
                 _cron = CronExpression.Parse(cron, fields.Length == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
             }
             catch (CronFormatException ex)
             {
-                throw new ArgumentException($"The cron expression '{cron}' is invalid: {ex.Message}", nameof(cron), ex);
+                // Kept, not thrown: generated registries build schedules in a static initializer, where an exception
+                // would surface as a TypeInitializationException. The scheduler reports it at startup instead.
+                Problem = $"the cron expression '{cron}' is invalid: {ex.Message}";
             }
-
-            Cron = cron;
         }
         else
         {
@@ -48,9 +49,13 @@ public sealed class RecurringSchedule
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new ArgumentException($"The time zone '{timeZone}' of a recurring message is not known on this machine: {ex.Message}", nameof(timeZone), ex);
+            Problem ??= $"the time zone '{timeZone}' is not known on this machine ({ex.Message}); use an IANA id such as 'Europe/Berlin'";
         }
     }
+
+    /// <summary>Why this schedule cannot compute occurrences on this machine (an unknown time zone, an invalid cron
+    /// expression), or <see langword="null"/>. The scheduler refuses to start while any recurring message has one.</summary>
+    public string? Problem { get; }
 
     /// <summary>The cron expression, or <see langword="null"/> for an interval.</summary>
     public string? Cron { get; }
@@ -69,8 +74,7 @@ public sealed class RecurringSchedule
     /// <param name="timeZone">An IANA or Windows time zone id, or <see langword="null"/> for UTC.</param>
     /// <param name="catchUp">The catch-up policy.</param>
     /// <param name="create">Creates the message of one occurrence.</param>
-    /// <returns>The schedule.</returns>
-    /// <exception cref="ArgumentException">The expression is invalid or the time zone is not known here.</exception>
+    /// <returns>The schedule; check <see cref="Problem"/> for an invalid expression or an unknown time zone.</returns>
     public static RecurringSchedule FromCron(string cron, string? timeZone, RecurringCatchUp catchUp, Func<object> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cron);
@@ -100,8 +104,14 @@ public sealed class RecurringSchedule
     /// none (a cron expression that never matches again).</summary>
     /// <param name="after">The instant.</param>
     /// <returns>The next occurrence (UTC).</returns>
+    /// <exception cref="InvalidOperationException">The schedule has a <see cref="Problem"/>.</exception>
     public DateTimeOffset? NextAfter(DateTimeOffset after)
     {
+        if (Problem is not null)
+        {
+            throw new InvalidOperationException("A recurring schedule cannot be used: " + Problem);
+        }
+
         if (_cron is not null)
         {
             DateTime? next = _cron.GetNextOccurrence(after.UtcDateTime, _zone, inclusive: false);

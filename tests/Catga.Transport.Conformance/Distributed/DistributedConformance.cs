@@ -570,7 +570,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         var report = await server.CheckHealthAsync();
         Assert.True(report.Status == HealthStatus.Healthy, string.Join("; ", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} {e.Value.Description}")));
         Assert.Equal(
-            [CatgaHealthCheckNames.Consumers, CatgaHealthCheckNames.Host, CatgaHealthCheckNames.Outbox, CatgaHealthCheckNames.Transport],
+            [CatgaHealthCheckNames.Consumers, CatgaHealthCheckNames.Host, CatgaHealthCheckNames.Outbox, CatgaHealthCheckNames.Scheduler, CatgaHealthCheckNames.Transport],
             report.Entries.Keys.Order(StringComparer.Ordinal));
         Assert.True(report.Entries[CatgaHealthCheckNames.Consumers].Data.ContainsKey(Reserve.MessageTypeName));
         Assert.Equal([CatgaHealthCheckNames.Host], (await server.CheckHealthAsync(CatgaHealthTags.Live)).Entries.Keys);

@@ -17,6 +17,8 @@ namespace Catga.Generated
             new global::Catga.Serialization.RequestTypeInfo<global::Shop.CancelOrder, global::Catga.Unit>(global::Catga.Serialization.MessageKind.Command, isDistributed: false),
             // Shop.GetOrder
             new global::Catga.Serialization.RequestTypeInfo<global::Shop.GetOrder, string>(global::Catga.Serialization.MessageKind.Query, isDistributed: false),
+            // Shop.HourlyAudit
+            new global::Catga.Serialization.MessageTypeInfo<global::Shop.HourlyAudit> { Kind = global::Catga.Serialization.MessageKind.Event, IsDistributed = false, Recurring = global::Catga.Scheduling.RecurringSchedule.FromAttribute("0 0 * * * *", "UTC", 0, (global::Catga.Scheduling.RecurringCatchUp)0, static () => new global::Shop.HourlyAudit()) },
             // Shop.ListOrders
             global::Catga.Serialization.MessageTypeInfo.Create<global::Shop.ListOrders>(global::Catga.Serialization.MessageKind.StreamRequest, isDistributed: false),
             // Shop.OrderCreated

@@ -26,6 +26,7 @@ namespace Catga.Generated
             Singleton(services, static sp => new global::Shop.AuditTrail());
             Singleton(services, static sp => new global::Shop.CancelOrderHandler());
             Scoped(services, static sp => new global::Shop.GetOrderHandler());
+            Singleton(services, static sp => new global::Shop.HourlyAuditHandler());
             Singleton(services, static sp => new global::Shop.ListOrdersHandler());
             Singleton(services, static sp => new global::Shop.Logging<global::Shop.CancelOrder, global::Catga.Unit>());
             Singleton(services, static sp => new global::Shop.Logging<global::Shop.GetOrder, string>());
@@ -42,6 +43,8 @@ namespace Catga.Generated
             builder.Registry.AddRequest(new Shop_PlaceOrderPipeline());
 
             // Event handlers, in the order they run for each event.
+            builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.HourlyAudit>(
+                "Shop.HourlyAudit", "Shop.HourlyAuditHandler", isSingleton: true, order: 0, static sp => new Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker(Required<global::Shop.HourlyAuditHandler>(sp))));
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
                 "Shop.OrderCreated", "Shop.Mailer", isSingleton: true, order: 1, static sp => new Shop_Mailer_Shop_OrderCreatedInvoker(Required<global::Shop.Mailer>(sp))));
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
@@ -54,6 +57,17 @@ namespace Catga.Generated
             // Stream requests.
             builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<global::Shop.ListOrders, string>(
                 "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => Required<global::Shop.ListOrdersHandler>(sp)));
+        }
+
+        /// <summary>Calls <c>Shop.HourlyAuditHandler</c> for <c>Shop.HourlyAudit</c>.</summary>
+        private sealed class Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker : global::Catga.Runtime.EventHandlerInvoker<global::Shop.HourlyAudit>
+        {
+            private readonly global::Shop.HourlyAuditHandler _handler;
+
+            public Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker(global::Shop.HourlyAuditHandler handler) => _handler = handler;
+
+            public override global::System.Threading.Tasks.ValueTask InvokeAsync(global::Shop.HourlyAudit @event, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Catga.IEventHandler<global::Shop.HourlyAudit>)_handler).HandleAsync(@event, cancellationToken);
         }
 
         /// <summary>Calls <c>Shop.Mailer</c> for <c>Shop.OrderCreated</c>.</summary>
