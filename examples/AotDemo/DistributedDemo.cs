@@ -65,13 +65,8 @@ public static class DistributedDemo
         await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
             $"{hostPort[0]}:{port},name=aotdemo-{role},abortConnect=false");
         await using var running = await StartRoleAsync(role, b => b
-<<<<<<< HEAD
             .UseNatsTransport(new NatsOpts { Url = natsUrl, Name = "aotdemo-" + role }, o => o.StreamName = "AOTDEMO")
-            .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo:"));
-=======
-            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
             .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo"));
->>>>>>> main
         Console.WriteLine($"[{role}] connected to {natsUrl} and {redis}");
         if (role == "orders")
         {

@@ -86,6 +86,7 @@ public static class CatgaRedisPersistenceBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IInboxStore>(static sp => sp.GetRequiredService<RedisInboxStore>()));
         services.Replace(ServiceDescriptor.Singleton<IDistributedLock>(static sp => sp.GetRequiredService<RedisDistributedLock>()));
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(static sp => sp.GetRequiredService<RedisDeadLetterStore>()));
+        services.Replace(ServiceDescriptor.Singleton<Catga.Scheduling.IScheduleStore>(sp => new Scheduling.RedisScheduleStore(sp.GetRequiredService<RedisPersistenceConnection>().Connection, options)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisPersistenceStartupCheck>(static sp => new RedisPersistenceStartupCheck(
             sp.GetRequiredService<RedisPersistenceConnection>().Connection,
             sp.GetRequiredService<RedisPersistenceOptions>(),

@@ -84,7 +84,8 @@ internal sealed class NatsDeliverySource : IDeliverySource
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using var deadline = NatsDeadline.Start(Settings.JetStreamTimeout, _transport.Time, cancellationToken);
+        // Up to three JetStream API calls (stream, its info, the consumer), then the subscriptions and a PING.
+        using var deadline = NatsDeadline.Start((Settings.JetStreamTimeout * 3) + Settings.CommandTimeout, _transport.Time, cancellationToken);
         var channel = new NatsSubOpts
         {
             ChannelOpts = new NatsSubChannelOpts { Capacity = Settings.CoreBufferCapacity, FullMode = BoundedChannelFullMode.DropNewest },

@@ -170,7 +170,7 @@ public sealed class NatsTransport : IMessageTransport
         var subject = GetSubject(destination);
         cancellationToken.ThrowIfCancellationRequested();
         var mode = GetDeliveryMode(destination);
-        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken).ConfigureAwait(false);
+        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken, $"Sending to '{destination}'").ConfigureAwait(false);
         var headers = ToNatsChecked(destination, message);
         if (mode == NatsDeliveryMode.Core)
         {
@@ -200,7 +200,7 @@ public sealed class NatsTransport : IMessageTransport
         }
 
         var mode = GetDeliveryMode(destination);
-        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken).ConfigureAwait(false);
+        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken, $"Sending to '{destination}'").ConfigureAwait(false);
 
         // Every size is checked before anything is sent, so an oversize message fails the batch without half of it sent.
         var headers = new NatsHeaders[messages.Count];
@@ -247,7 +247,7 @@ public sealed class NatsTransport : IMessageTransport
         NatsMsg<byte[]> reply;
         try
         {
-            await EnsureConnectedAsync(deadline.Token).ConfigureAwait(false);
+            await EnsureConnectedAsync(timeout, deadline.Token, $"The request to '{destination}'").ConfigureAwait(false);
             var headers = ToNatsChecked(destination, message);
             reply = await Connection.RequestAsync(
                 subject,
@@ -418,7 +418,7 @@ public sealed class NatsTransport : IMessageTransport
     internal ValueTask EnsureConnectedAsync(CancellationToken cancellationToken) => EnsureConnectedAsync(_options.CommandTimeout, cancellationToken);
 
     /// <summary>Connects the connection when it is not open, or waits for its reconnect, for at most <paramref name="timeout"/>.</summary>
-    internal async ValueTask EnsureConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    internal async ValueTask EnsureConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken, string? what = null)
     {
         if (Connection.ConnectionState == NatsConnectionState.Open)
         {
@@ -430,7 +430,7 @@ public sealed class NatsTransport : IMessageTransport
         {
             await Connection.ConnectAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (NatsDeadline.Translate(ex, "Connecting to NATS", timeout, Connection, cancellationToken) is { } translated)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, what is null ? "Connecting to NATS" : $"{what}: connecting to NATS", timeout, Connection, cancellationToken) is { } translated)
         {
             throw translated;
         }

@@ -1,7 +1,6 @@
 using Catga.Distributed;
 using Catga.TestInfrastructure;
 using Catga.Persistence.Redis;
-using Catga.Redis.Tests.Infrastructure;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;

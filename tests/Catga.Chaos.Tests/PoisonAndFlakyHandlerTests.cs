@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Catga.Distributed;
 using Catga.TestInfrastructure;
-using Catga.Redis.Tests.Infrastructure;
 using Catga.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -2,6 +2,8 @@ using Catga.DeadLetters;
 using Catga.Inbox;
 using Catga.Locking;
 using Catga.Outbox;
+using Catga.Persistence.Redis.Scheduling;
+using Catga.Scheduling;
 using Catga.Persistence.Conformance;
 using Catga.TestInfrastructure;
 
@@ -55,3 +57,13 @@ public sealed class ClusterDistributedLockConformanceTests(RedisClusterFixture r
 
 [Collection(RedisClusterCollection.Name)]
 public sealed class ClusterDeadLetterStoreConformanceTests(RedisClusterFixture redis) : RedisDeadLetterConformance(redis);
+
+public abstract class RedisScheduleConformance(IRedisTarget redis) : ScheduleStoreConformance
+{
+    protected override ValueTask<IScheduleStore> CreateAsync() => new(new RedisScheduleStore(redis.Connection, StoreOptions.Unique()));
+}
+
+public sealed class RedisScheduleStoreConformanceTests(RedisServerFixture redis) : RedisScheduleConformance(redis), IClassFixture<RedisServerFixture>;
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class ClusterScheduleStoreConformanceTests(RedisClusterFixture redis) : RedisScheduleConformance(redis);

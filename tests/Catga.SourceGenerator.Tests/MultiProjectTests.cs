@@ -153,4 +153,30 @@ public sealed class MultiProjectTests
         Assert.Contains("derives from the message Shop.Contracts.PlaceOrder", outcome);
         Assert.EndsWith(" | ", outcome);
     }
+
+    [Fact]
+    public async Task Two_handler_projects_joined_by_InternalsVisibleTo_each_register_their_own_and_the_host_runs_both()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Handlers", ["Shop.Contracts"], Handlers, "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"Shop.Host\")]")
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Handlers"], Host("""
+                var order = await mediator.SendAsync(new PlaceOrder("c-1", 2));
+                var ping = await mediator.SendAsync(new Ping());
+                return $"{order.Value} | {ping.Value}";
+                """) + """
+
+                [CatgaQuery]
+                public partial record Ping : IQuery<string>;
+
+                internal sealed class PingHandler : IQueryHandler<Ping, string>
+                {
+                    public ValueTask<CatgaResult<string>> HandleAsync(Ping query, CancellationToken cancellationToken) => new("pong");
+                }
+                """);
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        Assert.Equal("order-1 | pong", outcome);
+    }
 }

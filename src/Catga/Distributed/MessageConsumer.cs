@@ -165,7 +165,8 @@ internal sealed class MessageConsumer
                 return DeliveryOutcome.Ack;
             }
 
-            return DeliveryOutcome.Retry(wait);
+            // Not the message's fault: it waits for the break without spending an attempt.
+            return DeliveryOutcome.Defer(wait);
         }
 
         // 3. Rate limit.
@@ -176,7 +177,7 @@ internal sealed class MessageConsumer
             if (!permit.IsAcquired)
             {
                 permit.Dispose();
-                return DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(100));
+                return DeliveryOutcome.Defer(TimeSpan.FromMilliseconds(100));
             }
         }
 
@@ -211,8 +212,9 @@ internal sealed class MessageConsumer
 
             if (claim.Status == InboxClaimStatus.Busy)
             {
-                // Another consumer is running it right now; look again later (its claim expires if it died).
-                return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+                // Another consumer is running it right now; look again later (its claim expires if it died). Not an
+                // attempt: this delivery never ran the handler.
+                return DeliveryOutcome.Defer(TimeSpan.FromSeconds(1));
             }
 
             claimToken = claim.Token;
@@ -224,9 +226,10 @@ internal sealed class MessageConsumer
         int attempt = incoming.DeliveryCount;
         while (true)
         {
-            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox);
+            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox, $"{type.Name} {messageId}");
             var result = new ArrayBufferWriter<byte>(64);
             CatgaResult outcome = await RunAsync(type, message, result, context, stopping).ConfigureAwait(false);
+            var sent = context.Outbox.Seal();
             if (outcome.IsSuccess || !IsRetryable(outcome.Error!))
             {
                 _breaker?.OnSuccess();
@@ -241,15 +244,15 @@ internal sealed class MessageConsumer
 
                 if (_inbox is not null)
                 {
-                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, context.Outbox, _global.InboxRetention, stopping).ConfigureAwait(false);
-                    if (stored && context.Outbox.Count > 0)
+                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (stored && sent.Count > 0)
                     {
                         _router.NotifyOutboxWritten();
                     }
                 }
                 else
                 {
-                    foreach (var pending in context.Outbox)
+                    foreach (var pending in sent)
                     {
                         await _router.Transport.SendAsync(pending.Destination, pending.Message, stopping).ConfigureAwait(false);
                     }

@@ -31,7 +31,8 @@ public static class SagaRegistration
             sp.GetRequiredService<SagaOptions>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp,
-            sp.GetService<ISagaTimeoutScheduler>(),
+            // An application's own scheduler wins; otherwise Catga's durable scheduler, when distributed messaging is on.
+            sp.GetService<ISagaTimeoutScheduler>() ?? (sp.GetService<Distributed.ICatgaBus>() is { } bus ? new BusSagaTimeoutScheduler(bus) : null),
             sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
     }

@@ -28,6 +28,7 @@ internal sealed class MessageScheduler
     private readonly List<(MessageTypeInfo Type, RecurringSchedule Schedule)> _recurring = [];
     private TaskCompletionSource _wake = NewSignal();
     private TaskCompletionSource _idle = NewSignal();
+    private TaskCompletionSource _nextIdle = NewSignal();
 
     public MessageScheduler(IScheduleStore store, IDistributedLock @lock, OutboundRouter router, SchedulerOptions options, IServiceProvider services, TimeProvider time, ILogger logger)
     {
@@ -58,8 +59,12 @@ internal sealed class MessageScheduler
 
     public SchedulerOptions Options => _options;
 
-    /// <summary>Completes the next time the scheduler waits for time to pass (tests advance a fake clock then).</summary>
-    internal Task NextIdle => Volatile.Read(ref _idle).Task;
+    /// <summary>Complete while the scheduler waits for time to pass, with its timer set (tests advance a fake clock then);
+    /// pending while it works.</summary>
+    internal Task Idle => Volatile.Read(ref _idle).Task;
+
+    /// <summary>Completes when the scheduler next starts to wait (after the work that a clock advance caused).</summary>
+    internal Task NextIdle => Volatile.Read(ref _nextIdle).Task;
 
     /// <summary>Wakes the scheduler: something was scheduled here and may be due sooner than it planned to look.</summary>
     public void Signal() => Volatile.Read(ref _wake).TrySetResult();
@@ -290,8 +295,10 @@ internal sealed class MessageScheduler
         {
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             Task timer = Task.Delay(delay, _time, cancel.Token);
-            Interlocked.Exchange(ref _idle, NewSignal()).TrySetResult();
+            Volatile.Read(ref _idle).TrySetResult();
+            Interlocked.Exchange(ref _nextIdle, NewSignal()).TrySetResult();
             await Task.WhenAny(timer, wake.Task).ConfigureAwait(false);
+            Interlocked.Exchange(ref _idle, NewSignal());
             await cancel.CancelAsync().ConfigureAwait(false);
         }
 

@@ -170,10 +170,16 @@ async function showTopology() {
   const targets = [...new Set(t.edges.map((e) => e.to))];
   const rowHeight = 34;
   const height = Math.max(messages.length, targets.length, 1) * rowHeight + 40;
-  const width = 980;
+  const label = (m) => { const info = kindOf[m] || {}; return `${m} (${(info.kind || '').toLowerCase()}${info.distributed ? ', distributed' : ''})`; };
+  const kindOf = Object.fromEntries(t.messages.map((m) => [m.name, m]));
+  // Column widths follow the longest label (about 7 px per character at 12 px).
+  const mx = 300;
+  const mw = Math.max(220, ...messages.map((m) => label(m).length * 7 + 20));
+  const hx = mx + mw + 130;
+  const hw = Math.max(180, ...targets.map((h) => h.length * 7 + 20));
+  const width = hx + hw + 20;
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, id: 'topology-svg', role: 'img' });
   svg.append(svgEl('title', {}, 'Topology of ' + t.service));
-  const kindOf = Object.fromEntries(t.messages.map((m) => [m.name, m]));
   const y = (i, n) => 20 + (height - 40) * (i + 0.5) / Math.max(n, 1);
   const box = (x, cy, w, label, cls, fill) => {
     const g = svgEl('g', { class: cls });
@@ -184,20 +190,17 @@ async function showTopology() {
   const serviceY = height / 2;
   messages.forEach((m, i) => {
     const my = y(i, messages.length);
-    svg.append(svgEl('path', { d: `M200,${serviceY} C270,${serviceY} 300,${my} 360,${my}`, fill: 'none', stroke: '#b6bdcb' }));
+    svg.append(svgEl('path', { d: `M200,${serviceY} C250,${serviceY} 250,${my} ${mx},${my}`, fill: 'none', stroke: '#b6bdcb' }));
   });
   t.edges.forEach((e) => {
     const my = y(messages.indexOf(e.message), messages.length);
     const ty = y(targets.indexOf(e.to), targets.length);
-    svg.append(svgEl('path', { d: `M620,${my} C680,${my} 690,${ty} 740,${ty}`, fill: 'none', stroke: e.relation === 'handles' ? '#2f6fde' : '#b57600' }));
-    svg.append(svgEl('text', { x: 626, y: my - 4, fill: '#687083' }, e.relation));
+    svg.append(svgEl('path', { d: `M${mx + mw},${my} C${mx + mw + 60},${my} ${hx - 60},${ty} ${hx},${ty}`, fill: 'none', stroke: e.relation === 'handles' ? '#2f6fde' : '#b57600' }));
+    svg.append(svgEl('text', { x: mx + mw + 8, y: my - 4, fill: '#687083' }, e.relation));
   });
   box(20, serviceY, 180, t.service, 'service', '#e3ecff');
-  messages.forEach((m, i) => {
-    const info = kindOf[m] || {};
-    box(360, y(i, messages.length), 260, `${m} (${(info.kind || '').toLowerCase()}${info.distributed ? ', distributed' : ''})`, 'message', info.distributed ? '#fff4e0' : '#f3f4f7');
-  });
-  targets.forEach((h, i) => box(740, y(i, targets.length), 220, h, 'handler', h === 'other services' ? '#fde9e7' : '#e6f5ec'));
+  messages.forEach((m, i) => box(mx, y(i, messages.length), mw, label(m), 'message', (kindOf[m] || {}).distributed ? '#fff4e0' : '#f3f4f7'));
+  targets.forEach((h, i) => box(hx, y(i, targets.length), hw, h, 'handler', h === 'other services' ? '#fde9e7' : '#e6f5ec'));
   $('#topology-picture').replaceChildren(svg);
 }
 

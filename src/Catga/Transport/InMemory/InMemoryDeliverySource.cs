@@ -10,13 +10,15 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
     private readonly TransportSubscription _subscription;
     private readonly InMemoryBroker.GroupQueue _queue;
     private readonly TimeProvider _time;
+    private readonly InMemoryBroker _broker;
     private int _disposed;
 
-    public InMemoryDeliverySource(TransportSubscription subscription, InMemoryBroker.GroupQueue queue, TimeProvider time)
+    public InMemoryDeliverySource(TransportSubscription subscription, InMemoryBroker.GroupQueue queue, InMemoryBroker broker)
     {
         _subscription = subscription;
         _queue = queue;
-        _time = time;
+        _broker = broker;
+        _time = broker.TimeProvider;
         queue.AddConsumer();
     }
 
@@ -66,6 +68,7 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
         }
 
         var delivery = incoming.Delivery;
+        _broker.Observer?.Settled(_subscription.Destination, _queue.Name, delivery.Message, delivery.DeliveryCount, outcome, delivery.Reply is not null);
         switch (outcome.Kind)
         {
             case DeliveryOutcomeKind.Retry when delivery.Reply is null:
@@ -91,6 +94,7 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
     {
         if (delay <= TimeSpan.Zero)
         {
+            _broker.Observer?.Redelivered(_subscription.Destination, _queue.Name, delivery.Message);
             _queue.Enqueue(delivery);
         }
         else
@@ -102,7 +106,10 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
     private async Task RequeueLaterAsync(InMemoryBroker.Delivery delivery, TimeSpan delay)
     {
         // The queue belongs to the broker, so the message comes back even if this source is closed meanwhile.
-        await Task.Delay(delay, _time).ConfigureAwait(false);
+        var timer = Task.Delay(delay, _time);
+        _broker.Observer?.RedeliveryTimerStarted(_subscription.Destination, _queue.Name, delivery.Message, _time.GetUtcNow() + delay);
+        await timer.ConfigureAwait(false);
+        _broker.Observer?.Redelivered(_subscription.Destination, _queue.Name, delivery.Message);
         _queue.Enqueue(delivery);
     }
 

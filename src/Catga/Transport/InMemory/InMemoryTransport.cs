@@ -29,8 +29,10 @@ public sealed class InMemoryTransport : IMessageTransport
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
+        var observer = _broker.Observer;
         foreach (var group in _broker.Get(destination).Groups.Values)
         {
+            observer?.Enqueued(destination, group.Name, message, isRequest: false);
             group.Enqueue(new InMemoryBroker.Delivery(message, 1, null));
         }
 
@@ -70,6 +72,7 @@ public sealed class InMemoryTransport : IMessageTransport
         }
 
         var reply = new TaskCompletionSource<TransportMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _broker.Observer?.Enqueued(destination, target.Name, message, isRequest: true);
         target.Enqueue(new InMemoryBroker.Delivery(message, 1, reply));
         try
         {
@@ -88,7 +91,7 @@ public sealed class InMemoryTransport : IMessageTransport
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
         var queue = _broker.Get(subscription.Destination).GetGroup(subscription.Group);
-        return new(new InMemoryDeliverySource(subscription, queue, _broker.TimeProvider));
+        return new(new InMemoryDeliverySource(subscription, queue, _broker));
     }
 
     /// <inheritdoc/>
