@@ -14,6 +14,8 @@ namespace AotDemo;
 [JsonSerializable(typeof(ShipOrder))]
 [JsonSerializable(typeof(OrderShippedEvent))]
 [JsonSerializable(typeof(ListOrders))]
+[JsonSerializable(typeof(SendPaymentReminder))]
+[JsonSerializable(typeof(Heartbeat))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext
 {
 }
