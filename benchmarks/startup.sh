@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-30}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-dotnet publish examples/AotDemo -c Release -f net9.0 -r linux-x64 -o "$out/aot" >/dev/null
-dotnet publish examples/AotDemo -c Release -f net9.0 -p:PublishAot=false -o "$out/jit" >/dev/null
+dotnet publish examples/AotDemo -c Release -r linux-x64 -o "$out/aot" >/dev/null
+dotnet publish examples/AotDemo -c Release -p:PublishAot=false -o "$out/jit" >/dev/null
 
 measure() {
   local -a times=()

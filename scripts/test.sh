@@ -32,9 +32,9 @@ if ! bash scripts/package-smoke-test.sh; then
 fi
 passed=$((passed + 1))
 
-echo "== Native AOT publish of examples/AotDemo (net9.0, linux-x64)"
+echo "== Native AOT publish of examples/AotDemo (net10.0, linux-x64)"
 out=$(mktemp -d)
-dotnet publish examples/AotDemo -c Release -f net9.0 -r linux-x64 -o "$out" 2>&1 | tee "$log"
+dotnet publish examples/AotDemo -c Release -r linux-x64 -o "$out" 2>&1 | tee "$log"
 if grep -Eiq 'warning (IL|AOT|CS)[0-9]+' "$log"; then
   echo "The AOT publish reported warnings:" >&2
   grep -Ei 'warning (IL|AOT|CS)[0-9]+' "$log" >&2

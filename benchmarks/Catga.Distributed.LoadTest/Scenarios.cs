@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Catga.Nats;
-using Catga.Nats.JetStream;
 using Catga.Persistence.Redis;
-using Catga.Redis;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Catga.Inbox;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using StackExchange.Redis;
 
 namespace Catga.Distributed.LoadTest;
 
@@ -19,25 +20,32 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     private static int s_run;
     private readonly InboxTimings _inboxTimings = new();
 
-    private NatsOptions NatsOptions() => new() { Servers = [natsUrl], Name = "catga-load" };
+    private NatsOpts NatsOptions() => new() { Url = natsUrl, Name = "catga-load" };
+
+    private async Task<NatsConnection> ConnectAsync()
+    {
+        var connection = new NatsConnection(NatsOptions());
+        await connection.ConnectAsync();
+        return connection;
+    }
 
     private static string NewPrefix(string layer) => $"l{Interlocked.Increment(ref s_run)}{layer}{Guid.NewGuid():N}"[..16].ToLowerInvariant();
 
     // ---------------------------------------------------------------------------------------------------------
-    // durable (a): raw JetStream pull consumption with Catga.Nats alone.
+    // durable (a): raw JetStream consumption with NATS.Net alone (ConsumeAsync: continuous pulls, ack per message).
     public async Task<RunResult> RawJetStreamAsync()
     {
         string prefix = NewPrefix("raw");
         string stream = prefix.ToUpperInvariant();
         string subject = prefix + ".load";
-        await using var producerConnection = await NatsConnection.ConnectAsync(NatsOptions());
-        var js = new NatsJetStream(producerConnection);
-        await js.CreateStreamAsync(new StreamConfig { Name = stream, Subjects = [prefix + ".>"], Storage = StreamStorage.File });
-        await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig
+        await using var producerConnection = await ConnectAsync();
+        var js = new NatsJSContext(producerConnection);
+        await js.CreateStreamAsync(new StreamConfig(stream, [prefix + ".>"]) { Storage = StreamConfigStorage.File });
+        await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig("raw")
         {
             DurableName = "raw",
-            DeliverPolicy = DeliverPolicy.All,
-            AckPolicy = AckPolicy.Explicit,
+            DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = TimeSpan.FromSeconds(30),
             FilterSubject = subject,
         });
@@ -48,41 +56,34 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         var connections = new List<NatsConnection>();
         for (int c = 0; c < settings.Consumers; c++)
         {
-            var connection = await NatsConnection.ConnectAsync(NatsOptions());
+            var connection = await ConnectAsync();
             connections.Add(connection);
-            var consumerJs = new NatsJetStream(connection);
+            var consumer = await new NatsJSContext(connection).GetConsumerAsync(stream, "raw");
             consumers.Add(Task.Run(async () =>
             {
-                var fetch = new FetchOptions { MaxMessages = settings.BatchSize, Expires = TimeSpan.FromMilliseconds(100) };
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    try
+                    var opts = new NatsJSConsumeOpts { MaxMsgs = settings.BatchSize };
+                    await foreach (var msg in consumer.ConsumeAsync(NatsRawSerializer<byte[]>.Default, opts, stop.Token))
                     {
-                        await foreach (var msg in consumerJs.FetchAsync(stream, "raw", fetch, stop.Token))
-                        {
-                            stats.OnConsumed(BinaryPrimitives.ReadInt64LittleEndian(msg.Data.Span));
-                            await msg.AckAsync();
-                        }
+                        stats.OnConsumed(BinaryPrimitives.ReadInt64LittleEndian(msg.Data));
+                        await msg.AckAsync(cancellationToken: stop.Token);
                     }
-                    catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                    {
-                    }
-                    catch (Exception ex)
-                    {
-                        Console.Error.WriteLine(ex);
-                        throw;
-                    }
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
                 }
             }));
         }
 
         try
         {
-            return await DriveAsync("durable (a) raw JetStream", stats, async (sequence, token) =>
+            return await DriveAsync("durable (a) raw NATS.Net JetStream", stats, async (sequence, token) =>
             {
                 var data = new byte[8 + settings.Payload];
                 BinaryPrimitives.WriteInt64LittleEndian(data, Stopwatch.GetTimestamp());
-                await js.PublishAsync(subject, data, cancellationToken: token);
+                var ack = await js.PublishAsync(subject, data, NatsRawSerializer<byte[]>.Default, cancellationToken: token);
+                ack.EnsureSuccess();
             });
         }
         finally
@@ -104,17 +105,17 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     {
         string prefix = NewPrefix(inbox ? "inb" : "cat");
         var stats = new LoadStats();
-        var redisClients = new List<RedisClient>();
+        var redisClients = new List<IConnectionMultiplexer>();
         var consumers = new List<ServiceProvider>();
         ServiceProvider? producer = null;
         try
         {
             for (int c = 0; c < settings.Consumers; c++)
             {
-                RedisClient? redis = null;
+                IConnectionMultiplexer? redis = null;
                 if (inbox)
                 {
-                    redis = await RedisClient.ConnectAsync(new RedisOptions { Host = redisHost, Port = redisPort });
+                    redis = await ConnectionMultiplexer.ConnectAsync($"{redisHost}:{redisPort}");
                     redisClients.Add(redis);
                 }
 
@@ -159,22 +160,44 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // rpc (a): raw Catga.Nats request/reply.
+    // rpc (a): raw NATS.Net request/reply.
     public async Task<RunResult> RawRequestReplyAsync()
     {
         string subject = NewPrefix("rr") + ".echo";
-        await using var responder = await NatsConnection.ConnectAsync(NatsOptions());
-        await using var requester = await NatsConnection.ConnectAsync(NatsOptions());
-        await using var service = await responder.SubscribeAsync(subject, static m => m.ReplyAsync(m.Data));
-        await responder.FlushAsync();
-        var stats = new LoadStats();
-        return await DriveOpenLoopAsync("rpc (a) raw Catga.Nats request/reply", stats, async intended =>
+        await using var responder = await ConnectAsync();
+        await using var requester = await ConnectAsync();
+        await using var service = await responder.SubscribeCoreAsync(subject, serializer: NatsRawSerializer<byte[]>.Default);
+        using var stopService = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
         {
-            var data = new byte[8 + settings.Payload];
-            BinaryPrimitives.WriteInt64LittleEndian(data, intended);
-            var reply = await requester.RequestAsync(subject, data, timeout: TimeSpan.FromSeconds(5));
-            stats.OnConsumed(BinaryPrimitives.ReadInt64LittleEndian(reply.Data.Span));
+            try
+            {
+                await foreach (var m in service.Msgs.ReadAllAsync(stopService.Token))
+                {
+                    await m.ReplyAsync(m.Data!, serializer: NatsRawSerializer<byte[]>.Default);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
         });
+        await responder.PingAsync();
+        var stats = new LoadStats();
+        try
+        {
+            return await DriveOpenLoopAsync("rpc (a) raw NATS.Net request/reply", stats, async intended =>
+            {
+                var data = new byte[8 + settings.Payload];
+                BinaryPrimitives.WriteInt64LittleEndian(data, intended);
+                var reply = await requester.RequestAsync(subject, data, requestSerializer: NatsRawSerializer<byte[]>.Default, replySerializer: NatsRawSerializer<byte[]>.Default, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+                stats.OnConsumed(BinaryPrimitives.ReadInt64LittleEndian(reply.Data));
+            });
+        }
+        finally
+        {
+            await stopService.CancelAsync();
+            await serving;
+        }
     }
 
     // rpc: Catga request/reply (mediator.SendAsync to a remote handler).
@@ -225,9 +248,10 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    private ServiceProvider BuildService(string prefix, LoadStats stats, bool handlers, bool consume, RedisClient? redis, bool rpc = false)
+    private ServiceProvider BuildService(string prefix, LoadStats stats, bool handlers, bool consume, IConnectionMultiplexer? redis, bool rpc = false)
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(stats);
         var builder = services.AddCatga();
         if (handlers)
@@ -236,7 +260,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         }
 
         builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
-        builder.UseNatsTransport(_ => new NatsConnection(NatsOptions()), options =>
+        builder.UseNatsTransport(NatsOptions(), options =>
         {
             options.SubjectPrefix = prefix + ".";
             options.StreamName = prefix.ToUpperInvariant();
@@ -296,12 +320,12 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
 
     private async Task DeleteStreamAsync(string stream)
     {
-        await using var connection = await NatsConnection.ConnectAsync(NatsOptions());
+        await using var connection = await ConnectAsync();
         try
         {
-            await new NatsJetStream(connection).DeleteStreamAsync(stream);
+            await new NatsJSContext(connection).DeleteStreamAsync(stream);
         }
-        catch (NatsJetStreamException)
+        catch (NatsJSApiException)
         {
             // Never created (no message sent).
         }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces docs/benchmarks/distributed.md: the durable scenario (raw JetStream, Catga without inbox, Catga with the
-# Redis inbox), unlimited and at 8,000 messages/s, and the rpc scenario (raw Catga.Nats request/reply, Catga mediator.SendAsync) at 10,000 requests/s,
+# Reproduces docs/benchmarks/distributed-official-clients.md: the durable scenario (raw JetStream, Catga without inbox, Catga with the
+# Redis inbox), unlimited and at 8,000 messages/s, and the rpc scenario (raw NATS.Net request/reply, Catga mediator.SendAsync) at 10,000 requests/s,
 # RUNS runs each (layers alternate within a run), medians printed at the end of each scenario.
 # Needs nats-server and redis-server on the PATH (apt-get install -y nats-server redis-server) and the .NET SDK.
 # The tool starts its own servers on free loopback ports in temp dirs. Extra arguments go to every invocation,

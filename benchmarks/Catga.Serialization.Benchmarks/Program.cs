@@ -16,6 +16,13 @@ if (args.Contains("--sizes"))
     return;
 }
 
+if (args is ["--count-security", var mode, var size, var iterations])
+{
+    // For valgrind (count-security-instructions.sh): runs one security round trip N times, nothing else.
+    SecurityBenchmarks.Count(mode, size, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+
 // In-process: the benchmarked code is the same build the tests use. ShortRun keeps the whole suite to a few minutes on
 // the two-core build machines; ratios measured in one run are what the results report.
 var config = DefaultConfig.Instance

@@ -1,12 +1,12 @@
 using Catga;
 using Catga.Distributed;
 using Catga.Generated;
-using Catga.Nats;
 using Catga.Outbox;
 using Catga.Persistence.Redis;
 using Catga.Serialization;
 using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
+using NATS.Client.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -65,7 +65,7 @@ public static class DistributedDemo
         await using var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
             $"{hostPort[0]}:{port},name=aotdemo-{role},abortConnect=false");
         await using var running = await StartRoleAsync(role, b => b
-            .UseNatsTransport(_ => new NatsConnection(new NatsOptions { Servers = [natsUrl], Name = "aotdemo-" + role }), o => o.StreamName = "AOTDEMO")
+            .UseNatsTransport(new NatsOpts { Url = natsUrl, Name = "aotdemo-" + role }, o => o.StreamName = "AOTDEMO")
             .UseRedisPersistence(redisClient, o => o.KeyPrefix = "aotdemo"));
         Console.WriteLine($"[{role}] connected to {natsUrl} and {redis}");
         if (role == "orders")

@@ -47,6 +47,16 @@ namespace Catga.SourceGenerator
             description: "The generator adds members to every attributed message, so the type and every type containing it must be partial, non-generic classes or records, and the attribute must match the contract the type implements.",
             helpLinkUri: HelpLinkBase + "CATGA004.md");
 
+        public static readonly DiagnosticDescriptor DerivedMessage = new(
+            id: "CATGA007",
+            title: "Message derives from another message",
+            messageFormat: "'{0}' cannot be a Catga message: it derives from the message '{1}'; declare it as its own record (share fields through a non-message base type or composition)",
+            category: "Catga.Messages",
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true,
+            description: "Catga dispatches by the exact message type, and a message's wire shape, validation rules and handler belong to that type alone. A message derived from another message would inherit its dispatch and could reach the base type's handler, so it is rejected.",
+            helpLinkUri: HelpLinkBase + "CATGA007.md");
+
         public static readonly DiagnosticDescriptor UnannotatedMessage = new(
             id: "CATGA005",
             title: "Handled message is not annotated",

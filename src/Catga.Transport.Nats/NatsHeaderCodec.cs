@@ -1,5 +1,5 @@
 using System.Text;
-using Catga.Nats;
+using NATS.Client.Core;
 
 namespace Catga.Transport.Nats;
 
@@ -17,14 +17,21 @@ internal static class NatsHeaderCodec
     private const string EncodedStart = "=?utf-8?b?";
     private const string EncodedEnd = "?=";
 
-    public static NatsHeaders ToNats(MessageHeaders headers)
+    public static NatsHeaders ToNats(MessageHeaders headers) => ToNats(headers, out _);
+
+    /// <summary>Converts the headers and counts the bytes they take on the wire (<c>name: value\r\n</c> each).</summary>
+    public static NatsHeaders ToNats(MessageHeaders headers, out int wireBytes)
     {
         var result = new NatsHeaders();
+        int bytes = 0;
         foreach (var header in headers)
         {
-            result.Add(header.Key, Encode(header.Value));
+            var value = Encode(header.Value);
+            result.Add(header.Key, value);
+            bytes += header.Key.Length + value.Length + 4;
         }
 
+        wireBytes = bytes;
         return result;
     }
 
@@ -43,9 +50,10 @@ internal static class NatsHeaderCodec
                 continue;
             }
 
-            if (IsRepresentable(header.Key))
+            // A name sent twice by another client arrives as several values: the last one wins, as MessageHeaders.Set does.
+            if (IsRepresentable(header.Key) && header.Value.Count > 0 && header.Value[header.Value.Count - 1] is { } value)
             {
-                result.Set(header.Key, Decode(header.Value));
+                result.Set(header.Key, Decode(value));
             }
         }
 

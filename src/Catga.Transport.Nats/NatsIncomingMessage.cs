@@ -1,18 +1,20 @@
-using Catga.Nats;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 
 namespace Catga.Transport.Nats;
 
-/// <summary>A message delivered by <see cref="NatsTransport"/>; a request carries the reply subject of its sender.</summary>
-internal sealed class NatsIncomingMessage : IncomingMessage
+/// <summary>A message delivered by <see cref="NatsTransport"/> over core NATS: a plain message of a queue-group
+/// subscription, or a request that carries the reply subject of its sender. Nothing to settle.</summary>
+internal sealed class NatsCoreIncomingMessage : IncomingMessage
 {
-    private readonly NatsConnection _connection;
+    private readonly NatsTransport _transport;
     private readonly string? _replyTo;
     private int _replied;
 
-    public NatsIncomingMessage(NatsConnection connection, string destination, TransportMessage message, int deliveryCount, string? replyTo)
-        : base(destination, message, deliveryCount)
+    public NatsCoreIncomingMessage(NatsTransport transport, string destination, TransportMessage message, string? replyTo)
+        : base(destination, message, deliveryCount: 1)
     {
-        _connection = connection;
+        _transport = transport;
         _replyTo = replyTo;
     }
 
@@ -31,13 +33,41 @@ internal sealed class NatsIncomingMessage : IncomingMessage
             throw new InvalidOperationException("This request has already been answered.");
         }
 
+        var timeout = _transport.Settings.CommandTimeout;
+        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
         try
         {
-            await _connection.PublishAsync(_replyTo, reply.Body, NatsHeaderCodec.ToNats(reply.Headers), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _transport.Connection.PublishAsync(_replyTo, reply.Body, NatsHeaderCodec.ToNats(reply.Headers), serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
         }
-        catch (NatsException ex)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"Replying to a request on '{Destination}'", timeout, _transport.Connection, cancellationToken) is { } translated)
         {
-            throw new TransportException($"Replying to a request on '{Destination}' failed: {ex.Message}", ex);
+            throw translated;
         }
     }
+}
+
+/// <summary>A message delivered from the group's durable JetStream consumer; settled by ack, NAK or terminate.</summary>
+internal sealed class NatsJetStreamIncomingMessage : IncomingMessage
+{
+    public NatsJetStreamIncomingMessage(NatsDeliverySource source, string destination, TransportMessage message, int deliveryCount, INatsJSMsg<byte[]> msg, ulong streamSequence)
+        : base(destination, message, deliveryCount)
+    {
+        Source = source;
+        Msg = msg;
+        StreamSequence = streamSequence;
+    }
+
+    /// <summary>The source that fetched it (only that source may settle it).</summary>
+    public NatsDeliverySource Source { get; }
+
+    /// <summary>The client's message, whose reply subject takes the acks.</summary>
+    public INatsJSMsg<byte[]> Msg { get; }
+
+    /// <summary>Its sequence in the stream: the key of its deferral count.</summary>
+    public ulong StreamSequence { get; }
+
+    public override bool ExpectsReply => false;
+
+    public override ValueTask ReplyAsync(TransportMessage reply, CancellationToken cancellationToken)
+        => throw new InvalidOperationException("This message is not a request; there is nobody to reply to.");
 }

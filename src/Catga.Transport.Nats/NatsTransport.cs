@@ -1,42 +1,50 @@
 using System.Collections.Concurrent;
-using Catga.Nats;
-using Catga.Nats.JetStream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Catga.Transport.Nats;
 
 /// <summary>
-/// The Catga transport over NATS (Catga's own client, <see cref="NatsConnection"/>). A destination is published on
-/// <c>{SubjectPrefix}{destination}</c>; requests travel over core NATS request/reply on
+/// The Catga transport over the official NATS client (NATS.Client.Core and NATS.Client.JetStream), on a connection the
+/// application configured: servers, cluster seeds, TLS, NKEY/JWT credentials all live in its <see cref="NatsOpts"/>.
+/// A destination is published on <c>{SubjectPrefix}{destination}</c>; requests travel over core NATS request/reply on
 /// <c>{RequestSubjectPrefix}{destination}</c>. Each destination uses one <see cref="NatsDeliveryMode"/>: JetStream
-/// (at-least-once, durable pull consumer per group, server-side delayed redelivery and deduplication) or core NATS
-/// (at-most-once, queue group per group). See <c>docs/transport-nats.md</c>.
+/// (at-least-once, a durable pull consumer per group, server-side delayed redelivery and deduplication by
+/// <c>Nats-Msg-Id</c>) or core NATS (at-most-once, a queue group per group). Payloads are bytes only: the client's
+/// reflection-based JSON serializer is never used, so the transport is Native AOT safe. Every call has a deadline
+/// (<see cref="NatsTransportOptions.CommandTimeout"/>, <see cref="NatsTransportOptions.JetStreamTimeout"/>,
+/// <see cref="NatsTransportOptions.PublishRetryTimeout"/>, a request's timeout): during an outage it fails with
+/// <see cref="TransportTimeoutException"/> instead of waiting for the reconnect. See <c>docs/transport-nats.md</c>.
 /// </summary>
 public sealed class NatsTransport : IMessageTransport
 {
     private const TransportCapabilities JetStreamCapabilities = TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery
         | TransportCapabilities.Deduplication | TransportCapabilities.OrderedPerDestination;
 
-    /// <summary>JetStream's error code for "stream name already in use with a different configuration".</summary>
-    private const int StreamNameInUse = 10058;
+    /// <summary>The bytes NATS adds around the headers of a message (<c>NATS/1.0\r\n</c> ... <c>\r\n</c>), counted
+    /// against the max payload like the headers themselves.</summary>
+    private const int HeaderFraming = 12;
 
     private readonly NatsTransportOptions _options;
     private readonly bool _ownsConnection;
     private readonly ConcurrentDictionary<string, string> _subjects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _requestSubjects = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<NatsConsumer, byte> _consumers = new();
-    private readonly SemaphoreSlim _initLock = new(1, 1);
+    private readonly ConcurrentDictionary<NatsDeliverySource, byte> _sources = new();
+    private readonly SemaphoreSlim _streamLock = new(1, 1);
     private volatile bool _streamReady;
     private int _disposed;
 
-    /// <summary>Creates the transport.</summary>
-    /// <param name="connection">The connection; connected on first use when it is not connected yet.</param>
+    /// <summary>Creates the transport over <paramref name="connection"/>.</summary>
+    /// <param name="connection">The application's connection (connected on first use when it is not yet).</param>
     /// <param name="options">The options (copied and validated); defaults when null.</param>
-    /// <param name="logger">Where failures that have no caller are logged (fetch errors, settle errors).</param>
+    /// <param name="logger">Where failures that have no caller are logged (fetch errors, consumer re-creation).</param>
+    /// <param name="timeProvider">The clock for deadlines and retry delays; the system clock when null.</param>
     /// <param name="ownsConnection">Whether <see cref="DisposeAsync"/> disposes <paramref name="connection"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
-    public NatsTransport(NatsConnection connection, NatsTransportOptions? options = null, ILogger<NatsTransport>? logger = null, bool ownsConnection = false)
+    public NatsTransport(INatsConnection connection, NatsTransportOptions? options = null, ILogger<NatsTransport>? logger = null, TimeProvider? timeProvider = null, bool ownsConnection = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _options = (options ?? new NatsTransportOptions()).Clone();
@@ -44,8 +52,9 @@ public sealed class NatsTransport : IMessageTransport
         Connection = connection;
         _ownsConnection = ownsConnection;
         Logger = (ILogger?)logger ?? NullLogger.Instance;
-        JetStream = new NatsJetStream(connection, _options.JetStreamApiPrefix, _options.JetStreamTimeout);
-        connection.Reconnected += OnReconnected;
+        Time = timeProvider ?? TimeProvider.System;
+        JetStream = new NatsJSContext(connection, new NatsJSOpts(connection.Opts, _options.JetStreamApiPrefix, requestTimeout: _options.JetStreamTimeout));
+        connection.ConnectionOpened += OnConnectionOpened;
     }
 
     /// <inheritdoc/>
@@ -53,20 +62,37 @@ public sealed class NatsTransport : IMessageTransport
 
     /// <summary>What the transport guarantees for every destination: the JetStream capabilities when every destination
     /// uses JetStream (no <see cref="NatsTransportOptions.DeliveryModeSelector"/> and JetStream by default),
-    /// <see cref="TransportCapabilities.None"/> otherwise. <see cref="GetCapabilities"/> tells per destination.</summary>
+    /// <see cref="TransportCapabilities.None"/> otherwise. Each subscription reports its own.</summary>
     public TransportCapabilities Capabilities
         => _options.DeliveryModeSelector is null && _options.DefaultDeliveryMode == NatsDeliveryMode.JetStream ? JetStreamCapabilities : TransportCapabilities.None;
 
     /// <summary>A copy of the options in use (changing it has no effect).</summary>
     public NatsTransportOptions Options => _options.Clone();
 
+    /// <summary>The largest message (body plus encoded headers) a send accepts: the server's announced
+    /// <c>max_payload</c>, but never more than <see cref="NatsTransportOptions.MaxPayloadLimit"/> (a server announcing an
+    /// absurd value is not trusted). Before the first connection, the limit alone.</summary>
+    public long MaxPayloadBytes
+    {
+        get
+        {
+            int announced = Connection.ServerInfo?.MaxPayload ?? 0;
+            return announced > 0 ? Math.Min(announced, _options.MaxPayloadLimit) : _options.MaxPayloadLimit;
+        }
+    }
+
     internal NatsTransportOptions Settings => _options;
 
-    internal NatsConnection Connection { get; }
+    /// <summary>How long a JetStream send may take in all, retries and waiting for a reconnect included.</summary>
+    private TimeSpan PublishBudget => _options.PublishRetryTimeout > _options.JetStreamTimeout ? _options.PublishRetryTimeout : _options.JetStreamTimeout;
 
-    internal NatsJetStream JetStream { get; }
+    internal INatsConnection Connection { get; }
+
+    internal NatsJSContext JetStream { get; }
 
     internal ILogger Logger { get; }
+
+    internal TimeProvider Time { get; }
 
     /// <summary>What the transport guarantees for one destination. JetStream: <see cref="TransportCapabilities.Durable"/>,
     /// <see cref="TransportCapabilities.DelayedRedelivery"/>, <see cref="TransportCapabilities.Deduplication"/> and
@@ -132,6 +158,10 @@ public sealed class NatsTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
+    /// <exception cref="TransportException">The message is larger than <see cref="MaxPayloadBytes"/>, or the server
+    /// refused it.</exception>
+    /// <exception cref="TransportTimeoutException">The server did not store it (JetStream) or take it (core) within the
+    /// deadline, for example during an outage.</exception>
     public async ValueTask SendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
@@ -139,15 +169,16 @@ public sealed class NatsTransport : IMessageTransport
         ThrowIfDisposed();
         var subject = GetSubject(destination);
         cancellationToken.ThrowIfCancellationRequested();
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        if (GetDeliveryMode(destination) == NatsDeliveryMode.Core)
+        var mode = GetDeliveryMode(destination);
+        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken, $"Sending to '{destination}'").ConfigureAwait(false);
+        var headers = ToNatsChecked(destination, message);
+        if (mode == NatsDeliveryMode.Core)
         {
-            await PublishCoreAsync(destination, subject, message, cancellationToken).ConfigureAwait(false);
+            await PublishCoreAsync(destination, subject, message, headers, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await EnsureStreamOrThrowAsync(destination, cancellationToken).ConfigureAwait(false);
-        await PublishJetStreamAsync(destination, subject, message, cancellationToken).ConfigureAwait(false);
+        await PublishJetStreamAsync(destination, subject, message, headers, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -163,20 +194,32 @@ public sealed class NatsTransport : IMessageTransport
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        if (GetDeliveryMode(destination) == NatsDeliveryMode.Core)
+        if (messages.Count == 0)
         {
-            foreach (var message in messages)
+            return;
+        }
+
+        var mode = GetDeliveryMode(destination);
+        await EnsureConnectedAsync(mode == NatsDeliveryMode.Core ? _options.CommandTimeout : PublishBudget, cancellationToken, $"Sending to '{destination}'").ConfigureAwait(false);
+
+        // Every size is checked before anything is sent, so an oversize message fails the batch without half of it sent.
+        var headers = new NatsHeaders[messages.Count];
+        for (int i = 0; i < messages.Count; i++)
+        {
+            headers[i] = ToNatsChecked(destination, messages[i]);
+        }
+
+        if (mode == NatsDeliveryMode.Core)
+        {
+            for (int i = 0; i < messages.Count; i++)
             {
-                await PublishCoreAsync(destination, subject, message, cancellationToken).ConfigureAwait(false);
+                await PublishCoreAsync(destination, subject, messages[i], headers[i], cancellationToken).ConfigureAwait(false);
             }
 
             return;
         }
 
-        await EnsureStreamOrThrowAsync(destination, cancellationToken).ConfigureAwait(false);
-
-        // Pipelined: each publish is written in order before the previous ack arrives; a window bounds the acks awaited.
+        // Pipelined: publishes go out in order without waiting for the previous ack; a window bounds the acks awaited.
         const int window = 256;
         var pending = new List<Task>(Math.Min(window, messages.Count));
         for (int i = 0; i < messages.Count; i += window)
@@ -185,7 +228,7 @@ public sealed class NatsTransport : IMessageTransport
             int end = Math.Min(messages.Count, i + window);
             for (int j = i; j < end; j++)
             {
-                pending.Add(PublishJetStreamAsync(destination, subject, messages[j], cancellationToken));
+                pending.Add(PublishJetStreamAsync(destination, subject, messages[j], headers[j], cancellationToken));
             }
 
             await Task.WhenAll(pending).ConfigureAwait(false);
@@ -200,33 +243,50 @@ public sealed class NatsTransport : IMessageTransport
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ThrowIfDisposed();
         var subject = GetRequestSubject(destination);
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        NatsMsg reply;
+        using var deadline = NatsDeadline.Start(timeout, Time, cancellationToken);
+        NatsMsg<byte[]> reply;
         try
         {
-            reply = await Connection.RequestAsync(subject, message.Body, NatsHeaderCodec.ToNats(message.Headers), timeout, cancellationToken).ConfigureAwait(false);
+            await EnsureConnectedAsync(timeout, deadline.Token, $"The request to '{destination}'").ConfigureAwait(false);
+            var headers = ToNatsChecked(destination, message);
+            reply = await Connection.RequestAsync(
+                subject,
+                message.Body,
+                headers,
+                NatsRawSerializer<ReadOnlyMemory<byte>>.Default,
+                NatsRawSerializer<byte[]>.Default,
+                replyOpts: new NatsSubOpts { Timeout = timeout },
+                cancellationToken: deadline.Token).ConfigureAwait(false);
         }
-        catch (NatsNoRespondersException ex)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"The request to '{destination}' (subject '{subject}')", timeout, Connection, cancellationToken) is { } translated)
         {
-            throw new TransportNoRespondersException($"No consumer is subscribed to '{destination}' (request subject '{subject}').", ex);
-        }
-        catch (NatsTimeoutException ex)
-        {
-            throw new TransportTimeoutException($"No reply from '{destination}' within {timeout.TotalMilliseconds:0} ms (request subject '{subject}').", ex);
-        }
-        catch (NatsException ex)
-        {
-            throw new TransportException($"The request to '{destination}' (request subject '{subject}') failed: {ex.Message}", ex);
+            if (translated is TransportNoRespondersException)
+            {
+                throw new TransportNoRespondersException($"No consumer is subscribed to '{destination}' (request subject '{subject}').", ex);
+            }
+
+            throw translated;
         }
 
-        return new TransportMessage(NatsHeaderCodec.FromNats(reply.Headers), reply.Data);
+        if (reply.HasNoResponders)
+        {
+            throw new TransportNoRespondersException($"No consumer is subscribed to '{destination}' (request subject '{subject}').");
+        }
+
+        return new TransportMessage(NatsHeaderCodec.FromNats(reply.Headers), reply.Data ?? []);
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    /// <summary>Opens the receiving side of <paramref name="subscription"/>: a durable pull consumer of the group
+    /// (JetStream) or a queue-group subscription (core), plus the queue-group subscription that answers requests. When
+    /// the task completes the group exists, so messages sent afterwards are kept for it (JetStream).</summary>
+    /// <param name="subscription">What to consume.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The delivery source the consumer engine drives.</returns>
+    /// <exception cref="ArgumentException">The subscription's group or destination is not usable with NATS.</exception>
+    /// <exception cref="TransportException">The server refused the consumer or subscription, or did not answer in time.</exception>
+    public async ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfLessThan(subscription.MaxConcurrency, 1, nameof(subscription));
         ArgumentOutOfRangeException.ThrowIfLessThan(subscription.BatchSize, 1, nameof(subscription));
         if (subscription.AckTimeout <= TimeSpan.Zero)
@@ -241,28 +301,33 @@ public sealed class NatsTransport : IMessageTransport
 
         ThrowIfDisposed();
         var mode = GetDeliveryMode(subscription.Destination);
-        var subject = GetSubject(subscription.Destination);
-        var requestSubject = GetRequestSubject(subscription.Destination);
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        var consumer = new NatsConsumer(this, subscription, handler, mode, subject, requestSubject);
-        _consumers.TryAdd(consumer, 0);
+        var source = new NatsDeliverySource(this, subscription, mode, GetSubject(subscription.Destination), GetRequestSubject(subscription.Destination));
+        _sources.TryAdd(source, 0);
         try
         {
-            await consumer.StartAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            await source.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _consumers.TryRemove(consumer, out _);
-            await consumer.DisposeAsync().ConfigureAwait(false);
-            if (ex is NatsException)
+            await source.DisposeAsync().ConfigureAwait(false);
+            if (NatsDeadline.Translate(ex, $"Subscribing group '{subscription.Group}' to '{subscription.Destination}' ({mode})", _options.JetStreamTimeout, Connection, cancellationToken) is { } translated && translated != ex)
             {
-                throw new TransportException($"Subscribing group '{subscription.Group}' to '{subscription.Destination}' ({mode}) failed: {ex.Message}", ex);
+                throw translated;
             }
 
             throw;
         }
 
-        return consumer;
+        return source;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
+        return NatsInterimConsumer.Start(subscription, source, handler);
     }
 
     /// <inheritdoc/>
@@ -273,32 +338,29 @@ public sealed class NatsTransport : IMessageTransport
             return "The NATS transport is disposed.";
         }
 
+        var state = Connection.ConnectionState;
+        if (state == NatsConnectionState.Reconnecting)
+        {
+            return "The NATS connection is lost; the client is reconnecting.";
+        }
+
         try
         {
-            await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureConnectedAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+            using var deadline = NatsDeadline.Start(_options.CommandTimeout, Time, cancellationToken);
+            await Connection.PingAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TransportException or InvalidOperationException)
+        catch (ObjectDisposedException)
+        {
+            return "The NATS connection is closed (disposed).";
+        }
+        catch (TransportException ex)
         {
             return ex.Message;
         }
-
-        var state = Connection.State;
-        if (state != NatsConnectionState.Connected)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, "A PING to the NATS server", _options.CommandTimeout, Connection, cancellationToken) is { } translated)
         {
-            return state == NatsConnectionState.Reconnecting
-                ? "The NATS connection is lost; the client is reconnecting."
-                : $"The NATS connection is {state.ToString().ToLowerInvariant()}.";
-        }
-
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await Connection.FlushAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is NatsException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return $"The NATS server did not answer a PING: {ex.Message}";
+            return translated.Message;
         }
 
         return null;
@@ -308,39 +370,26 @@ public sealed class NatsTransport : IMessageTransport
     /// before the first JetStream send or subscription; call it at start-up to fail early.</summary>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>Completes when the stream exists with the configured settings.</returns>
-    /// <exception cref="NatsException">The server is unreachable, JetStream is not enabled, or the stream cannot be created or updated.</exception>
+    /// <exception cref="TransportException">The server is unreachable, JetStream is not enabled, or the stream cannot
+    /// be created or updated; <see cref="TransportTimeoutException"/> when no answer came within
+    /// <see cref="NatsTransportOptions.JetStreamTimeout"/>.</exception>
     public async Task EnsureStreamAsync(CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-        var config = new StreamConfig
-        {
-            Name = _options.StreamName,
-            Subjects = _options.EffectiveStreamSubjects,
-            Retention = StreamRetention.Limits,
-            Storage = _options.StreamStorage,
-            Discard = StreamDiscard.Old,
-            MaxAge = _options.MaxAge,
-            MaxBytes = _options.MaxBytes,
-            NumReplicas = _options.Replicas,
-            DuplicateWindow = _options.DuplicateWindow,
-        };
+        using var deadline = NatsDeadline.Start(_options.JetStreamTimeout, Time, cancellationToken);
         try
         {
-            await JetStream.CreateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+            await EnsureStreamCoreAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (NatsJetStreamException ex) when (ex.ErrorCode == StreamNameInUse)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"Creating or updating the JetStream stream '{_options.StreamName}'", _options.JetStreamTimeout, Connection, cancellationToken) is { } translated)
         {
-            // The name is taken (another process created it, or with older settings): bring it to this configuration.
-            await JetStream.UpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+            throw translated;
         }
-
-        _streamReady = true;
     }
 
-    /// <summary>Stops every consumer of this transport (gracefully, waiting for running handlers) and, when the
-    /// transport owns it, disposes the connection; otherwise flushes it.</summary>
-    /// <returns>Completes when everything is stopped.</returns>
+    /// <summary>Closes every delivery source of this transport (messages fetched but not handed out go back to the
+    /// server) and, when the transport owns it, disposes the connection.</summary>
+    /// <returns>Completes when everything is closed.</returns>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -348,163 +397,181 @@ public sealed class NatsTransport : IMessageTransport
             return;
         }
 
-        foreach (var consumer in _consumers.Keys)
+        foreach (var source in _sources.Keys)
         {
-            await consumer.DisposeAsync().ConfigureAwait(false);
+            await source.DisposeAsync().ConfigureAwait(false);
         }
 
-        Connection.Reconnected -= OnReconnected;
+        Connection.ConnectionOpened -= OnConnectionOpened;
         if (_ownsConnection)
         {
             await Connection.DisposeAsync().ConfigureAwait(false);
         }
-        else if (Connection.State == NatsConnectionState.Connected)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await Connection.FlushAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is NatsException or OperationCanceledException)
-            {
-                // Acks that did not reach the server are redelivered after their ack timeout.
-            }
-        }
 
-        _initLock.Dispose();
+        _streamLock.Dispose();
     }
 
-    internal void Remove(NatsConsumer consumer) => _consumers.TryRemove(consumer, out _);
+    internal void InvalidateStream() => _streamReady = false;
 
-    internal async Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    internal void Remove(NatsDeliverySource source) => _sources.TryRemove(source, out _);
+
+    internal ValueTask EnsureConnectedAsync(CancellationToken cancellationToken) => EnsureConnectedAsync(_options.CommandTimeout, cancellationToken);
+
+    /// <summary>Connects the connection when it is not open, or waits for its reconnect, for at most <paramref name="timeout"/>.</summary>
+    internal async ValueTask EnsureConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken, string? what = null)
     {
-        if (Connection.State != NatsConnectionState.Disconnected)
+        if (Connection.ConnectionState == NatsConnectionState.Open)
         {
             return;
         }
 
-        await _initLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var deadline = NatsDeadline.Start(timeout, Time, cancellationToken);
         try
         {
-            if (Connection.State == NatsConnectionState.Disconnected)
-            {
-                await Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await Connection.ConnectAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
         }
-        catch (NatsException ex)
+        catch (Exception ex) when (NatsDeadline.Translate(ex, what is null ? "Connecting to NATS" : $"{what}: connecting to NATS", timeout, Connection, cancellationToken) is { } translated)
         {
-            throw new TransportException($"Cannot connect to NATS: {ex.Message}", ex);
-        }
-        finally
-        {
-            _initLock.Release();
+            throw translated;
         }
     }
 
-    internal async Task EnsureStreamIfNeededAsync(CancellationToken cancellationToken)
+    internal async ValueTask EnsureStreamIfNeededAsync(CancellationToken cancellationToken)
     {
         if (!_streamReady)
         {
-            await EnsureStreamAsync(cancellationToken).ConfigureAwait(false);
+            await EnsureStreamCoreAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task EnsureStreamOrThrowAsync(string destination, CancellationToken cancellationToken)
+    private async ValueTask EnsureStreamCoreAsync(CancellationToken cancellationToken)
     {
-        if (_streamReady)
-        {
-            return;
-        }
-
-        var deadline = DateTime.UtcNow + _options.PublishRetryTimeout;
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (true)
-        {
-            try
-            {
-                await EnsureStreamAsync(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception ex) when (IsTransient(ex) && DateTime.UtcNow + delay < deadline)
-            {
-                NatsTransportLog.SendRetry(Logger, destination, ex.Message);
-            }
-            catch (NatsException ex)
-            {
-                throw new TransportException($"Cannot send to '{destination}': the JetStream stream '{_options.StreamName}' could not be created or updated: {ex.Message}", ex);
-            }
-
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
-        }
-    }
-
-    private async Task PublishCoreAsync(string destination, string subject, TransportMessage message, CancellationToken cancellationToken)
-    {
+        await _streamLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Connection.PublishAsync(subject, message.Body, NatsHeaderCodec.ToNats(message.Headers), cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (_streamReady)
+            {
+                return;
+            }
+
+            var config = new StreamConfig(_options.StreamName, [.. _options.EffectiveStreamSubjects])
+            {
+                Retention = StreamConfigRetention.Limits,
+                Storage = _options.StreamStorage,
+                Discard = StreamConfigDiscard.Old,
+                MaxAge = _options.MaxAge,
+                MaxBytes = _options.MaxBytes > 0 ? _options.MaxBytes : -1,
+                NumReplicas = _options.Replicas,
+                DuplicateWindow = _options.DuplicateWindow,
+            };
+            await JetStream.CreateOrUpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+            _streamReady = true;
         }
-        catch (NatsException ex)
+        finally
         {
-            throw new TransportException($"Sending to '{destination}' (subject '{subject}') failed: {ex.Message}", ex);
+            _streamLock.Release();
         }
     }
 
-    private async Task PublishJetStreamAsync(string destination, string subject, TransportMessage message, CancellationToken cancellationToken)
+    private NatsHeaders ToNatsChecked(string destination, TransportMessage message)
     {
-        var headers = NatsHeaderCodec.ToNats(message.Headers);
+        var headers = NatsHeaderCodec.ToNats(message.Headers, out int headerBytes);
+        // JetStream sends add the Nats-Msg-Id header (name, ": ", value, CRLF).
         var messageId = message.Headers[MessageHeaderNames.DeduplicationId] ?? message.MessageId;
-        var publishOptions = messageId is null ? null : new JetStreamPublishOptions { MsgId = messageId };
-        var deadline = DateTime.UtcNow + _options.PublishRetryTimeout;
+        long size = message.Body.Length + headerBytes + HeaderFraming + (messageId is null ? 0 : NatsHeaderCodec.NatsMsgId.Length + messageId.Length + 4);
+        long limit = MaxPayloadBytes;
+        if (size > limit)
+        {
+            throw new TransportException(
+                $"The message sent to '{destination}' is {size} bytes with its headers, more than the {limit} bytes the NATS server accepts (max_payload, capped by NatsTransportOptions.MaxPayloadLimit); it was not sent.");
+        }
+
+        return headers;
+    }
+
+    private async Task PublishCoreAsync(string destination, string subject, TransportMessage message, NatsHeaders headers, CancellationToken cancellationToken)
+    {
+        using var deadline = NatsDeadline.Start(_options.CommandTimeout, Time, cancellationToken);
+        try
+        {
+            await Connection.PublishAsync(subject, message.Body, headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"Sending to '{destination}' (subject '{subject}')", _options.CommandTimeout, Connection, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private async Task PublishJetStreamAsync(string destination, string subject, TransportMessage message, NatsHeaders headers, CancellationToken cancellationToken)
+    {
+        var messageId = message.Headers[MessageHeaderNames.DeduplicationId] ?? message.MessageId;
+        var publishOptions = messageId is null ? null : new NatsJSPubOpts { MsgId = messageId };
+
+        // One deadline for every attempt: retries reuse the message id, so the stream stores the message once however
+        // many attempts reach it.
+        var budget = PublishBudget;
+        using var deadline = NatsDeadline.Start(budget, Time, cancellationToken);
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
+            Exception failure;
             try
             {
-                if (!_streamReady)
+                await EnsureStreamIfNeededAsync(deadline.Token).ConfigureAwait(false);
+                var ack = await JetStream.PublishAsync(subject, message.Body, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, publishOptions, headers, deadline.Token).ConfigureAwait(false);
+                if (ack.Error is { } error)
                 {
-                    await EnsureStreamAsync(cancellationToken).ConfigureAwait(false);
+                    throw new NatsJSApiException(error);
                 }
 
-                await JetStream.PublishAsync(subject, message.Body, publishOptions, headers, cancellationToken).ConfigureAwait(false);
+                // A duplicate (ack.Duplicate) is a success: the stream holds the message once, from an earlier send.
                 return;
             }
-            catch (Exception ex) when (IsTransient(ex) && DateTime.UtcNow + delay < deadline)
+            catch (NatsJSApiException ex) when (ex.Error.Code != 503)
             {
-                if (ex is NatsNoRespondersException)
+                throw new TransportException($"Sending to '{destination}' (subject '{subject}') was refused by JetStream: {ex.Error.Description} ({ex.Error.ErrCode}).", ex);
+            }
+            catch (Exception ex) when (IsTransient(ex) && !deadline.Token.IsCancellationRequested)
+            {
+                failure = ex;
+                if (ex is NatsJSPublishNoResponseException or NatsNoRespondersException)
                 {
-                    // The stream is gone (memory storage after a restart) or not loaded yet: make sure it exists.
+                    // No stream answered: it is gone (memory storage after a restart), not loaded yet, or the subject
+                    // lies outside it. Make sure it exists before the next attempt.
                     _streamReady = false;
                 }
-
-                NatsTransportLog.SendRetry(Logger, destination, ex.Message);
             }
-            catch (NatsNoRespondersException ex)
+            catch (Exception ex) when (NatsDeadline.Translate(ex, $"Sending to '{destination}' (subject '{subject}', stream '{_options.StreamName}')", budget, Connection, cancellationToken) is { } translated)
             {
-                throw new TransportException($"Sending to '{destination}' failed: no JetStream stream stores subject '{subject}' (is JetStream enabled, and does stream '{_options.StreamName}' cover the subject?).", ex);
-            }
-            catch (NatsException ex)
-            {
-                throw new TransportException($"Sending to '{destination}' (subject '{subject}') was not stored by JetStream: {ex.Message}", ex);
+                throw translated;
             }
 
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            NatsTransportLog.SendRetry(Logger, destination, failure.Message);
+            try
+            {
+                await Task.Delay(delay, Time, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw failure is NatsJSPublishNoResponseException or NatsNoRespondersException
+                    ? new TransportException($"Sending to '{destination}' failed: no JetStream stream stores subject '{subject}' (is JetStream enabled, and does stream '{_options.StreamName}' cover the subject?).", failure)
+                    : new TransportTimeoutException($"Sending to '{destination}' (subject '{subject}') was not stored within {budget.TotalMilliseconds:0} ms: {failure.Message} (NATS connection {NatsDeadline.Describe(Connection.ConnectionState)}).", ex);
+            }
+
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
 
     internal static bool IsTransient(Exception ex)
-        => ex is NatsConnectionException or NatsTimeoutException or NatsNoRespondersException
-            || (ex is NatsJetStreamException js && js.Code is 503 or 408);
+        => ex is NatsNoReplyException or NatsNoRespondersException or NatsJSPublishNoResponseException or NatsJSApiNoResponseException or NatsJSTimeoutException or NatsJSConnectionException or TimeoutException
+            || (ex is NatsJSApiException api && api.Error.Code == 503)
+            || (ex is NatsException && ex.GetType() == typeof(NatsException));
 
-    private void OnReconnected(object? sender, NatsConnectionEventArgs e)
+    private ValueTask OnConnectionOpened(object? sender, NatsEventArgs e)
     {
+        // After a reconnect the server may have lost a memory stream: check before the next JetStream send.
         _streamReady = false;
-        foreach (var consumer in _consumers.Keys)
-        {
-            consumer.OnReconnected();
-        }
+        return ValueTask.CompletedTask;
     }
 
     private static string Map(string destination, Func<string, string>? mapper, string prefix, string what)

@@ -1,7 +1,7 @@
-using Catga.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
 
 namespace Catga.Transport.Nats;
 
@@ -9,28 +9,77 @@ namespace Catga.Transport.Nats;
 public static class NatsTransportCatgaBuilderExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="NatsTransport"/> as the <see cref="IMessageTransport"/>. The options are
-    /// configured and validated here, while the application starts, so a bad setting fails now with a message naming it.
-    /// The transport owns the connection <paramref name="connection"/> returns: it connects it on first use when it is
-    /// not connected yet, and disposes it when the container disposes the transport.
+    /// Registers a singleton <see cref="NatsTransport"/> over the <see cref="INatsConnection"/> the application
+    /// registered in the container (servers, TLS and credentials are configured there). The transport does not dispose
+    /// that connection. The options are configured and validated here, while the application starts, so a bad setting
+    /// fails now with a message naming it.
     /// </summary>
     /// <param name="builder">The Catga builder.</param>
-    /// <param name="connection">Creates (or returns) the NATS connection, e.g. <c>_ =&gt; new NatsConnection(new NatsOptions { Servers = [url] })</c>.</param>
-    /// <param name="configure">Changes the options.</param>
+    /// <param name="configure">Changes the transport options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public static CatgaBuilder UseNatsTransport(this CatgaBuilder builder, Func<IServiceProvider, NatsConnection> connection, Action<NatsTransportOptions>? configure = null)
+    public static CatgaBuilder UseNatsTransport(this CatgaBuilder builder, Action<NatsTransportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return Register(builder, Configure(configure), static sp => (sp.GetService<INatsConnection>()
+            ?? throw new InvalidOperationException("UseNatsTransport() without a connection needs an INatsConnection registered in the container (for example services.AddSingleton<INatsConnection>(new NatsConnection(opts))), or pass a factory or NatsOpts."), false));
+    }
+
+    /// <summary>
+    /// Registers a singleton <see cref="NatsTransport"/> over the connection <paramref name="connection"/> returns
+    /// (servers, TLS and credentials are configured on it). The transport does not dispose that connection: whoever
+    /// created it does.
+    /// </summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="connection">Returns the application's connection, e.g. <c>sp =&gt; sp.GetRequiredService&lt;INatsConnection&gt;()</c>.</param>
+    /// <param name="configure">Changes the transport options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public static CatgaBuilder UseNatsTransport(this CatgaBuilder builder, Func<IServiceProvider, INatsConnection> connection, Action<NatsTransportOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(connection);
+        return Register(builder, Configure(configure), sp => (connection(sp)
+            ?? throw new InvalidOperationException("The connection factory given to UseNatsTransport returned null."), false));
+    }
+
+    /// <summary>
+    /// Registers a singleton <see cref="NatsTransport"/> over a new <see cref="NatsConnection"/> made from
+    /// <paramref name="natsOpts"/> (set <see cref="NatsOpts.Url"/>, <see cref="NatsOpts.AuthOpts"/> for NKEY, JWT or
+    /// a creds file, and <see cref="NatsOpts.TlsOpts"/> there). The transport owns and disposes that connection. The
+    /// client options are checked here too, each error naming the option.
+    /// </summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="natsOpts">The client options.</param>
+    /// <param name="configure">Changes the transport options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentException">A client or transport setting is invalid; the message names it.</exception>
+    public static CatgaBuilder UseNatsTransport(this CatgaBuilder builder, NatsOpts natsOpts, Action<NatsTransportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(natsOpts);
+        NatsOptsValidator.Validate(natsOpts);
+        return Register(builder, Configure(configure), sp => (new NatsConnection(natsOpts with
+        {
+            LoggerFactory = sp.GetService<ILoggerFactory>() ?? natsOpts.LoggerFactory,
+        }), true));
+    }
+
+    private static NatsTransportOptions Configure(Action<NatsTransportOptions>? configure)
+    {
         var options = new NatsTransportOptions();
         configure?.Invoke(options);
         options.Validate();
-        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new NatsTransport(
-            connection(sp) ?? throw new InvalidOperationException("The connection factory given to UseNatsTransport returned null."),
-            options,
-            sp.GetService<ILogger<NatsTransport>>(),
-            ownsConnection: true)));
+        return options;
+    }
+
+    private static CatgaBuilder Register(CatgaBuilder builder, NatsTransportOptions options, Func<IServiceProvider, (INatsConnection Connection, bool Owned)> connection)
+    {
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var (natsConnection, owned) = connection(sp);
+            return new NatsTransport(natsConnection, options, sp.GetService<ILogger<NatsTransport>>(), sp.GetService<TimeProvider>(), ownsConnection: owned);
+        }));
         builder.Services.Replace(ServiceDescriptor.Singleton<IMessageTransport>(sp => sp.GetRequiredService<NatsTransport>()));
         return builder;
     }

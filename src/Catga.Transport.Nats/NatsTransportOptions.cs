@@ -1,4 +1,4 @@
-using Catga.Nats.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Catga.Transport.Nats;
 
@@ -44,8 +44,8 @@ public sealed class NatsTransportOptions
     /// <summary>The subjects of the stream; null (the default) for <see cref="SubjectPrefix"/> followed by '&gt;'.</summary>
     public IReadOnlyList<string>? StreamSubjects { get; set; }
 
-    /// <summary>Where the stream keeps messages. Default <see cref="StreamStorage.File"/> (survives a server restart).</summary>
-    public StreamStorage StreamStorage { get; set; } = StreamStorage.File;
+    /// <summary>Where the stream keeps messages. Default <see cref="StreamConfigStorage.File"/> (survives a server restart).</summary>
+    public StreamConfigStorage StreamStorage { get; set; } = StreamConfigStorage.File;
 
     /// <summary>How long the stream remembers a message id to drop a second send of it. Default 2 minutes.</summary>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(2);
@@ -57,7 +57,8 @@ public sealed class NatsTransportOptions
     /// <summary>The stream's largest size in bytes (oldest messages are discarded); 0 for no limit (the default).</summary>
     public long MaxBytes { get; set; }
 
-    /// <summary>Stream replicas in a cluster (1 to 5). Default 1.</summary>
+    /// <summary>Stream replicas in a cluster (1 to 5; 3 on a 3-node cluster keeps every stored message through the loss of
+    /// one node). Default 1.</summary>
     public int Replicas { get; set; } = 1;
 
     /// <summary>How long a JetStream send keeps retrying while the server is unreachable, restarting or not yet
@@ -68,6 +69,25 @@ public sealed class NatsTransportOptions
     /// <summary>How long one JetStream publish waits for the server's ack, and JetStream API calls for their reply.
     /// Default 5 seconds.</summary>
     public TimeSpan JetStreamTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The deadline of every call that has no other: a core publish, a reply, an ack, NAK or in-progress ack, a
+    /// health ping and connecting. While the client is disconnected it would wait for the reconnect forever; past this
+    /// deadline the call fails with <see cref="TransportTimeoutException"/> instead. Default 5 seconds.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long one JetStream pull request stays open on the server waiting for messages. A message stored
+    /// while a pull waits is delivered at once; the length sets how often an idle consumer asks again, and how long a
+    /// stopping consumer waits for its open pull to end (so nothing is delivered to a closed subscription). Default 1 second.</summary>
+    public TimeSpan FetchExpires { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How many core NATS messages and requests one subscription buffers for its handlers. When the buffer is
+    /// full the client drops the newest (at-most-once allows it; a dropped request times out at its sender). Default 1024.</summary>
+    public int CoreBufferCapacity { get; set; } = 1024;
+
+    /// <summary>The largest message (body and headers) the transport sends, whatever the server announces: a server that
+    /// claims an absurd <c>max_payload</c> is not trusted beyond this. The effective limit is the smaller of this and
+    /// the server's announced value (<see cref="NatsTransport.MaxPayloadBytes"/>). Default 64 MiB, NATS's own hard limit.</summary>
+    public int MaxPayloadLimit { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>The JetStream API prefix; change it only for a JetStream domain. Default <c>$JS.API</c>.</summary>
     public string JetStreamApiPrefix { get; set; } = "$JS.API";
@@ -154,11 +174,44 @@ public sealed class NatsTransportOptions
             throw Bad(nameof(JetStreamTimeout), $"{JetStreamTimeout} must be positive");
         }
 
+        if (CommandTimeout <= TimeSpan.Zero || CommandTimeout > MaxTimeout)
+        {
+            throw Bad(nameof(CommandTimeout), $"{CommandTimeout} must be positive and at most {MaxTimeout}");
+        }
+
+        if (JetStreamTimeout > MaxTimeout)
+        {
+            throw Bad(nameof(JetStreamTimeout), $"{JetStreamTimeout} must be at most {MaxTimeout}");
+        }
+
+        if (PublishRetryTimeout > MaxTimeout)
+        {
+            throw Bad(nameof(PublishRetryTimeout), $"{PublishRetryTimeout} must be at most {MaxTimeout}");
+        }
+
+        if (FetchExpires < TimeSpan.FromMilliseconds(10) || FetchExpires > TimeSpan.FromMinutes(1))
+        {
+            throw Bad(nameof(FetchExpires), $"{FetchExpires} must be between 10 ms and 1 minute");
+        }
+
+        if (CoreBufferCapacity < 1)
+        {
+            throw Bad(nameof(CoreBufferCapacity), $"{CoreBufferCapacity} must be at least 1");
+        }
+
+        if (MaxPayloadLimit is < 1024 or > 64 * 1024 * 1024)
+        {
+            throw Bad(nameof(MaxPayloadLimit), $"{MaxPayloadLimit} must be between 1024 and 67108864 (64 MiB, the NATS server's hard limit)");
+        }
+
         if (string.IsNullOrEmpty(JetStreamApiPrefix) || !NatsNames.IsValidSubject(JetStreamApiPrefix, allowWildcards: false))
         {
             throw Bad(nameof(JetStreamApiPrefix), $"'{JetStreamApiPrefix}' is not a valid subject");
         }
     }
+
+    /// <summary>No deadline may be longer than this: past it, a call during an outage looks like a hang.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromHours(1);
 
     internal IReadOnlyList<string> EffectiveStreamSubjects => StreamSubjects ?? [SubjectPrefix + ">"];
 

@@ -89,6 +89,7 @@ public sealed class GetOrderHandler(Orders orders) : IQueryHandler<GetOrder, Ord
 [JsonSerializable(typeof(ChargeCard))]
 [JsonSerializable(typeof(GetOrder))]
 [JsonSerializable(typeof(OrderView))]
+[JsonSerializable(typeof(ProcessPayment))]
 internal sealed partial class ShopJsonContext : JsonSerializerContext
 {
 }

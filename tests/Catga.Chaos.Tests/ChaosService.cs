@@ -1,8 +1,6 @@
 using Catga.Distributed;
-using Catga.Nats;
-using Catga.Nats.Tests;
+using Catga.TestInfrastructure;
 using Catga.Persistence.Redis;
-using Catga.Redis.Tests.Infrastructure;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +50,7 @@ public sealed class ChaosService : IAsyncDisposable
 
         builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
         builder.UseNatsTransport(
-            _ => new NatsConnection(nats.Options(new NatsOptions { ReconnectWaitMax = TimeSpan.FromMilliseconds(500) })),
+            nats.Options(),
             o =>
             {
                 o.SubjectPrefix = ChaosNames.Subjects(prefix);

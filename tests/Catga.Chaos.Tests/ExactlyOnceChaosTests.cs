@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Catga.Nats.Tests;
+using Catga.TestInfrastructure;
 using Catga.Outbox;
-using Catga.Redis.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

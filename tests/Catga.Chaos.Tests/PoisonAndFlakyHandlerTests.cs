@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Catga.Distributed;
-using Catga.Nats.Tests;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
 using Catga.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;

@@ -5,7 +5,7 @@ using Catga;
 using Catga.Chaos;
 using Catga.Chaos.Worker;
 using Catga.Distributed;
-using Catga.Nats;
+using NATS.Client.Core;
 using Catga.Persistence.Redis;
 using Catga.Serialization;
 using Catga.Transport.Nats;
@@ -29,7 +29,7 @@ var builder = services.AddCatga();
 builder.AddGeneratedHandlers();
 builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
 builder.UseNatsTransport(
-    _ => new NatsConnection(new NatsOptions { Servers = [nats], ReconnectWaitMax = TimeSpan.FromMilliseconds(500) }),
+    new NatsOpts { Url = nats, ReconnectWaitMin = TimeSpan.FromMilliseconds(100), ReconnectWaitMax = TimeSpan.FromMilliseconds(500) },
     o =>
     {
         o.SubjectPrefix = ChaosNames.Subjects(prefix);

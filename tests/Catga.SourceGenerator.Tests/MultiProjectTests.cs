@@ -111,4 +111,72 @@ public sealed class MultiProjectTests
 
         Assert.Equal("Catga.Validation | True | event handler", outcome);
     }
+
+    [Fact]
+    public void A_message_attribute_on_a_record_derived_from_another_message_is_rejected_with_CATGA007_and_nothing_else()
+    {
+        var solution = new MultiProject().Add("Shop.Contracts", [], Contracts);
+        var output = solution.Build("Shop.Express", ["Shop.Contracts"], [Usings + """
+
+            using Shop.Contracts;
+            namespace Shop.Express;
+
+            [CatgaCommand]
+            public partial record PlaceExpressOrder(string CustomerId, int Quantity, bool ByAir) : PlaceOrder(CustomerId, Quantity);
+            """], out var diagnostics);
+
+        var rejected = Assert.Single(diagnostics);
+        Assert.Equal("CATGA007", rejected.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Error, rejected.Severity);
+        Assert.Contains("PlaceOrder", rejected.GetMessage());
+        // The generator emits nothing for it, so the compiler adds no errors of its own (CS0540, CS0108 before).
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+    }
+
+    [Fact]
+    public async Task A_derived_record_without_its_own_handler_is_never_sent_to_the_base_type_handler()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Handlers", ["Shop.Contracts"], Handlers)
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Handlers"], Host("""
+                var derived = await mediator.SendAsync(new PlaceExpressOrder("c-1", 2, ByAir: true));
+                return $"{derived.Error?.Code} | {derived.Error?.Message} | {string.Join(",", Trace.Steps)}";
+                """) + """
+
+                public sealed record PlaceExpressOrder(string CustomerId, int Quantity, bool ByAir) : PlaceOrder(CustomerId, Quantity);
+                """);
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        Assert.StartsWith("Catga.NotGenerated | ", outcome);
+        Assert.Contains("derives from the message Shop.Contracts.PlaceOrder", outcome);
+        Assert.EndsWith(" | ", outcome);
+    }
+
+    [Fact]
+    public async Task Two_handler_projects_joined_by_InternalsVisibleTo_each_register_their_own_and_the_host_runs_both()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Handlers", ["Shop.Contracts"], Handlers, "[assembly: System.Runtime.CompilerServices.InternalsVisibleTo(\"Shop.Host\")]")
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Handlers"], Host("""
+                var order = await mediator.SendAsync(new PlaceOrder("c-1", 2));
+                var ping = await mediator.SendAsync(new Ping());
+                return $"{order.Value} | {ping.Value}";
+                """) + """
+
+                [CatgaQuery]
+                public partial record Ping : IQuery<string>;
+
+                internal sealed class PingHandler : IQueryHandler<Ping, string>
+                {
+                    public ValueTask<CatgaResult<string>> HandleAsync(Ping query, CancellationToken cancellationToken) => new("pong");
+                }
+                """);
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        Assert.Equal("order-1 | pong", outcome);
+    }
 }

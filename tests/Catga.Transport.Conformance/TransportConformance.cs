@@ -7,8 +7,10 @@ namespace Catga.Transport.Conformance;
 /// <summary>
 /// The behaviour every <see cref="IMessageTransport"/> must show. A transport's test project subclasses this and
 /// provides <see cref="ConnectAsync"/>: each call returns a new transport connected to the same server, like a second
-/// process. Every test uses its own destinations, so tests do not see each other's messages. Tests that depend on a
-/// capability check <see cref="IMessageTransport.Capabilities"/> and assert the weaker contract when it is absent.
+/// process. Every test uses its own destinations, so tests do not see each other's messages. Subscriptions run on the
+/// one <see cref="ConsumerEngine"/>, so these tests also pin the engine's semantics over each transport. Tests that
+/// depend on a capability check the subscription's <see cref="IDeliverySource.Capabilities"/> and assert the weaker
+/// contract when it is absent.
 /// </summary>
 public abstract class TransportConformance : IAsyncLifetime
 {
@@ -34,11 +36,24 @@ public abstract class TransportConformance : IAsyncLifetime
         return transport;
     }
 
-    protected async Task<ITransportConsumer> SubscribeAsync(IMessageTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
+    /// <summary>Opens <paramref name="subscription"/> on <paramref name="transport"/> and runs it with the one consumer
+    /// engine, as Catga's host does.</summary>
+    protected async Task<ConsumerEngine> SubscribeAsync(IMessageTransport transport, TransportSubscription subscription, TransportMessageHandler handler, TimeProvider? time = null)
     {
-        var consumer = await transport.SubscribeAsync(subscription, handler, CancellationToken.None);
+        var source = await transport.OpenAsync(subscription, CancellationToken.None);
+        var consumer = ConsumerEngine.Start(source, subscription, handler, time);
         _disposables.Add(consumer);
         return consumer;
+    }
+
+    /// <summary>Like <see cref="SubscribeAsync"/>, with the source wrapped in a <see cref="RecordingDeliverySource"/>
+    /// so a test sees what the engine asked of the transport.</summary>
+    protected async Task<(ConsumerEngine Consumer, RecordingDeliverySource Source)> SubscribeRecordedAsync(IMessageTransport transport, TransportSubscription subscription, TransportMessageHandler handler, TimeProvider? time = null)
+    {
+        var source = new RecordingDeliverySource(await transport.OpenAsync(subscription, CancellationToken.None));
+        var consumer = ConsumerEngine.Start(source, subscription, handler, time);
+        _disposables.Add(consumer);
+        return (consumer, source);
     }
 
     protected static string NewDestination(string what) => $"conformance.{what}.{Guid.NewGuid():N}";
@@ -252,10 +267,10 @@ public abstract class TransportConformance : IAsyncLifetime
                 _ => new(DeliveryOutcome.Ack),
             };
         };
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2) }, handler);
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2) }, handler);
         await transport.SendAsync(destination, Message(1), CancellationToken.None);
 
-        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
             await Task.Delay(1000);
             Assert.Equal(1, received.Count);
@@ -279,10 +294,10 @@ public abstract class TransportConformance : IAsyncLifetime
             received.Add(message);
             return new(message.DeliveryCount == 1 ? DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(700)) : DeliveryOutcome.Ack);
         };
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), handler);
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), handler);
         await transport.SendAsync(destination, Message(1), CancellationToken.None);
 
-        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
             await Task.Delay(1500);
             Assert.Equal(1, received.Count);
@@ -333,7 +348,7 @@ public abstract class TransportConformance : IAsyncLifetime
         var transport = await TransportAsync();
         string destination = NewDestination("order");
         var received = new Received();
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), Recorder(received));
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), Recorder(received));
         const int count = 300;
         for (int i = 0; i < count; i += 50)
         {
@@ -342,7 +357,7 @@ public abstract class TransportConformance : IAsyncLifetime
 
         await Eventually.TrueAsync(() => received.Count >= count, $"{count} deliveries");
         var order = received.Items.Select(d => N(d.Message)).ToList();
-        if (transport.Capabilities.HasFlag(TransportCapabilities.OrderedPerDestination))
+        if (consumer.Capabilities.HasFlag(TransportCapabilities.OrderedPerDestination))
         {
             Assert.Equal(Enumerable.Range(0, count), order);
         }
@@ -400,7 +415,7 @@ public abstract class TransportConformance : IAsyncLifetime
         Assert.Equal(0, first.InFlight);
         Assert.Equal(startedByFirst.Order(), completedByFirst.Order());
 
-        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        if (!first.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
             return;
         }
@@ -417,18 +432,162 @@ public abstract class TransportConformance : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Messages_sent_while_the_group_is_stopped_wait_for_it()
+    public async Task Engine_fetches_only_as_many_messages_as_it_has_free_slots()
     {
         var transport = await TransportAsync();
-        if (!transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        string destination = NewDestination("fetchsize");
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int started = 0;
+        TransportMessageHandler blocked = async (_, _) =>
+        {
+            Interlocked.Increment(ref started);
+            await release.Task;
+            return DeliveryOutcome.Ack;
+        };
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, BatchSize = 64 };
+        var (consumer, source) = await SubscribeRecordedAsync(transport, subscription, blocked);
+        await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => Volatile.Read(ref started) == 2, "both slots busy");
+        Assert.Equal(2, consumer.InFlight);
+        Assert.All(source.FetchSizes, size => Assert.InRange(size, 1, 2));
+        if (consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            // Nothing beyond the two running messages left the server's queue.
+            Assert.Equal(8, await consumer.GetLagAsync(CancellationToken.None) ?? 8);
+        }
+
+        release.SetResult();
+        await Eventually.TrueAsync(() => Volatile.Read(ref started) == 10, "every message handled");
+        Assert.All(source.FetchSizes, size => Assert.InRange(size, 1, 2));
+    }
+
+    [Fact]
+    public async Task Deferred_message_is_redelivered_without_costing_an_attempt()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("defer");
+        var received = new Received();
+        int calls = 0;
+        TransportMessageHandler handler = (message, _) =>
+        {
+            received.Add(message);
+            return new(Interlocked.Increment(ref calls) switch
+            {
+                1 or 2 => DeliveryOutcome.Defer(TimeSpan.Zero),
+                3 => DeliveryOutcome.Retry(TimeSpan.Zero),
+                _ => DeliveryOutcome.Ack,
+            });
+        };
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), handler);
+        if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
             return;
         }
 
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+        await Eventually.TrueAsync(() => received.Count >= 4, "four deliveries");
+        // Two deferrals cost nothing; the retry is the first counted attempt.
+        Assert.Equal([1, 1, 1, 2], received.Items.Select(d => d.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task Abort_cancels_running_handlers_and_their_messages_are_redelivered_not_acknowledged()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("abort");
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, AckTimeout = TimeSpan.FromSeconds(2) };
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int cancelled = 0, started = 0;
+        TransportMessageHandler stuck = async (_, ct) =>
+        {
+            if (Interlocked.Increment(ref started) == 2)
+            {
+                running.SetResult();
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cancelled);
+            }
+
+            // Claims success after being cancelled: the engine must not believe it.
+            return DeliveryOutcome.Ack;
+        };
+        var (first, source) = await SubscribeRecordedAsync(transport, subscription, stuck);
+        await transport.SendBatchAsync(destination, [Message(1), Message(2)], CancellationToken.None);
+        await running.Task.WaitAsync(Eventually.DefaultTimeout);
+
+        using var abort = new CancellationTokenSource();
+        abort.Cancel();
+        await first.StopAsync(abort.Token);
+        Assert.Equal(2, Volatile.Read(ref cancelled));
+        Assert.Equal(0, first.InFlight);
+        Assert.Equal(2, source.Settled.Count);
+        Assert.All(source.Settled, s => Assert.Equal(DeliveryOutcome.Defer(TimeSpan.Zero), s.Outcome));
+        if (!first.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            return;
+        }
+
+        var second = new Received();
+        await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
+        await Eventually.TrueAsync(() => second.Count >= 2, "both aborted messages redelivered");
+        Assert.Equal([1, 2], second.Items.Select(d => N(d.Message)).Order());
+        Assert.All(second.Items, d => Assert.Equal(1, d.DeliveryCount));
+    }
+
+    [Fact]
+    public async Task Running_handler_has_its_message_extended_every_third_of_the_ack_timeout()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("extend");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(30) };
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TransportMessageHandler slow = async (_, _) =>
+        {
+            started.TrySetResult();
+            await release.Task;
+            return DeliveryOutcome.Ack;
+        };
+        var (consumer, source) = await SubscribeRecordedAsync(transport, subscription, slow, time);
+        var sent = Message(1);
+        await transport.SendAsync(destination, sent, CancellationToken.None);
+        await started.Task.WaitAsync(Eventually.DefaultTimeout);
+
+        Assert.Empty(source.Extended);
+        for (int tick = 1; tick <= 3; tick++)
+        {
+            var next = source.NextExtension;
+            time.Advance(TimeSpan.FromSeconds(10));
+            await next.WaitAsync(Eventually.DefaultTimeout);
+            Assert.Equal(tick, source.Extended.Count);
+        }
+
+        Assert.All(source.Extended, id => Assert.Equal(sent.MessageId, id));
+        release.SetResult();
+        await consumer.StopAsync(CancellationToken.None);
+        Assert.Equal([(sent.MessageId, DeliveryOutcome.Ack)], source.Settled);
+    }
+
+    [Fact]
+    public async Task Messages_sent_while_the_group_is_stopped_wait_for_it()
+    {
+        var transport = await TransportAsync();
         string destination = NewDestination("offline");
         var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
         var consumer = await SubscribeAsync(transport, subscription, (_, _) => new(DeliveryOutcome.Ack));
         await consumer.StopAsync(CancellationToken.None);
+        if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            return;
+        }
 
         await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
         var received = new Received();
@@ -454,7 +613,7 @@ public abstract class TransportConformance : IAsyncLifetime
         await Task.Delay(500);
 
         long? lag = await consumer.GetLagAsync(CancellationToken.None);
-        if (transport.Capabilities.HasFlag(TransportCapabilities.Durable))
+        if (consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
             // One message is with the blocked handler (and at most one more prefetched); the rest wait.
             Assert.NotNull(lag);

@@ -12,3 +12,10 @@ public sealed class NatsCoreConformanceTests(NatsServerFixture fixture) : Transp
         return transport;
     }
 }
+
+/// <summary>The conformance suite over core NATS on a 3-node cluster: publisher and consumer may sit on different nodes.</summary>
+public sealed class NatsClusterCoreConformanceTests(NatsClusterFixture fixture) : TransportConformance, IClassFixture<NatsClusterFixture>
+{
+    protected override async ValueTask<IMessageTransport> ConnectAsync()
+        => await fixture.TransportAsync(new NatsTransportOptions { DefaultDeliveryMode = NatsDeliveryMode.Core, SubjectPrefix = "core." });
+}

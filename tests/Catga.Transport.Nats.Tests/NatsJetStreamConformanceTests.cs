@@ -15,3 +15,9 @@ public sealed class NatsJetStreamConformanceTests(NatsServerFixture fixture) : T
         return transport;
     }
 }
+
+/// <summary>The conformance suite over JetStream on a 3-node cluster, the stream kept with 3 replicas.</summary>
+public sealed class NatsClusterJetStreamConformanceTests(NatsClusterFixture fixture) : TransportConformance, IClassFixture<NatsClusterFixture>
+{
+    protected override async ValueTask<IMessageTransport> ConnectAsync() => await fixture.TransportAsync();
+}

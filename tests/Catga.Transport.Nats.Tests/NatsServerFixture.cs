@@ -1,5 +1,5 @@
-using Catga.Nats;
-using Catga.Nats.Tests;
+using Catga.TestInfrastructure;
+using NATS.Client.Core;
 
 namespace Catga.Transport.Nats.Tests;
 
@@ -8,13 +8,43 @@ public sealed class NatsServerFixture : IAsyncLifetime
 {
     public NatsServerProcess Server { get; private set; } = null!;
 
+    public string Url => Server.Url;
+
     public async Task InitializeAsync() => Server = await NatsServerProcess.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
+    public NatsOpts Options() => Server.Options();
+
+    /// <summary>A connected client connection (the caller disposes it).</summary>
+    public async Task<NatsConnection> ConnectAsync()
+    {
+        var connection = new NatsConnection(Options());
+        await connection.ConnectAsync();
+        return connection;
+    }
+
+    public async Task<NatsTransport> TransportAsync(NatsTransportOptions? options = null)
+        => new(await ConnectAsync(), options, ownsConnection: true);
+}
+
+/// <summary>A 3-node JetStream cluster (streams with 3 replicas) shared by the tests of one class.</summary>
+public sealed class NatsClusterFixture : IAsyncLifetime
+{
+    public NatsClusterProcess Cluster { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cluster = await NatsClusterProcess.StartAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    public NatsOpts Options() => Cluster.Options();
+
     public async Task<NatsTransport> TransportAsync(NatsTransportOptions? options = null)
     {
-        var connection = await NatsConnection.ConnectAsync(Server.Options());
+        var connection = new NatsConnection(Options());
+        await connection.ConnectAsync();
+        options ??= new NatsTransportOptions();
+        options.Replicas = 3;
         return new NatsTransport(connection, options, ownsConnection: true);
     }
 }

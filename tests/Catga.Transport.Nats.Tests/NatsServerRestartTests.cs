@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using Catga.Nats;
-using Catga.Nats.Tests;
+using Catga.TestInfrastructure;
+using NATS.Client.Core;
+using NATS.Client.JetStream.Models;
 
 namespace Catga.Transport.Nats.Tests;
 
@@ -11,9 +12,9 @@ public sealed class NatsServerRestartTests
     public async Task Every_completed_send_is_delivered_after_a_server_crash_and_the_consumer_resumes_by_itself()
     {
         await using var server = await NatsServerProcess.StartAsync();
-        var natsOptions = server.Options(new NatsOptions { ReconnectWaitMax = TimeSpan.FromMilliseconds(500) });
-        await using var producer = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), ownsConnection: true);
-        await using var consumerSide = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), ownsConnection: true);
+        var natsOptions = server.Options();
+        await using var producer = new NatsTransport(new NatsConnection(natsOptions), ownsConnection: true);
+        await using var consumerSide = new NatsTransport(new NatsConnection(natsOptions), ownsConnection: true);
         string destination = TestMessages.Destination("crash");
         var received = new ConcurrentDictionary<int, int>();
         await using var consumer = await consumerSide.SubscribeAsync(
@@ -59,10 +60,10 @@ public sealed class NatsServerRestartTests
     public async Task A_memory_stream_lost_in_a_restart_is_recreated_and_the_consumer_resumes()
     {
         await using var server = await NatsServerProcess.StartAsync();
-        var natsOptions = server.Options(new NatsOptions { ReconnectWaitMax = TimeSpan.FromMilliseconds(500) });
-        var options = new NatsTransportOptions { StreamStorage = Catga.Nats.JetStream.StreamStorage.Memory, StreamName = "VOLATILE" };
-        await using var producer = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), options, ownsConnection: true);
-        await using var consumerSide = new NatsTransport(await NatsConnection.ConnectAsync(natsOptions), options, ownsConnection: true);
+        var natsOptions = server.Options();
+        var options = new NatsTransportOptions { StreamStorage = StreamConfigStorage.Memory, StreamName = "VOLATILE" };
+        await using var producer = new NatsTransport(new NatsConnection(natsOptions), options, ownsConnection: true);
+        await using var consumerSide = new NatsTransport(new NatsConnection(natsOptions), options, ownsConnection: true);
         string destination = TestMessages.Destination("volatile");
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
         await using var consumer = await consumerSide.SubscribeAsync(new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received), CancellationToken.None);

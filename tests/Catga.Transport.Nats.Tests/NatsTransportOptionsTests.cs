@@ -1,5 +1,5 @@
-using Catga.Nats;
 using Microsoft.Extensions.DependencyInjection;
+using NATS.Client.Core;
 
 namespace Catga.Transport.Nats.Tests;
 
@@ -26,6 +26,27 @@ public sealed class NatsTransportOptionsTests
         { o => o.PublishRetryTimeout = TimeSpan.FromSeconds(-1), nameof(NatsTransportOptions.PublishRetryTimeout) },
         { o => o.JetStreamTimeout = TimeSpan.Zero, nameof(NatsTransportOptions.JetStreamTimeout) },
         { o => o.DefaultDeliveryMode = (NatsDeliveryMode)7, nameof(NatsTransportOptions.DefaultDeliveryMode) },
+        { o => o.CommandTimeout = TimeSpan.Zero, nameof(NatsTransportOptions.CommandTimeout) },
+        { o => o.CommandTimeout = Timeout.InfiniteTimeSpan, nameof(NatsTransportOptions.CommandTimeout) },
+        { o => o.FetchExpires = TimeSpan.FromMilliseconds(5), nameof(NatsTransportOptions.FetchExpires) },
+        { o => o.CoreBufferCapacity = 0, nameof(NatsTransportOptions.CoreBufferCapacity) },
+        { o => o.MaxPayloadLimit = int.MaxValue, nameof(NatsTransportOptions.MaxPayloadLimit) },
+        { o => o.MaxPayloadLimit = 10, nameof(NatsTransportOptions.MaxPayloadLimit) },
+    };
+
+    public static TheoryData<NatsOpts, string> BadClientOptions => new()
+    {
+        { new NatsOpts { Url = "" }, nameof(NatsOpts.Url) },
+        { new NatsOpts { Url = "nats://127.0.0.1:4222, http://x:1" }, nameof(NatsOpts.Url) },
+        { new NatsOpts { ConnectTimeout = TimeSpan.Zero }, nameof(NatsOpts.ConnectTimeout) },
+        { new NatsOpts { RequestTimeout = TimeSpan.FromSeconds(-1) }, nameof(NatsOpts.RequestTimeout) },
+        { new NatsOpts { CommandTimeout = Timeout.InfiniteTimeSpan }, nameof(NatsOpts.CommandTimeout) },
+        { new NatsOpts { ReconnectWaitMin = TimeSpan.FromSeconds(-1) }, nameof(NatsOpts.ReconnectWaitMin) },
+        { new NatsOpts { ReconnectWaitMax = TimeSpan.FromDays(3) }, nameof(NatsOpts.ReconnectWaitMax) },
+        { new NatsOpts { MaxReconnectRetry = -5 }, nameof(NatsOpts.MaxReconnectRetry) },
+        { new NatsOpts { SubPendingChannelCapacity = 0 }, nameof(NatsOpts.SubPendingChannelCapacity) },
+        { new NatsOpts { MaxPayloadHardCap = int.MaxValue }, nameof(NatsOpts.MaxPayloadHardCap) },
+        { new NatsOpts { InboxPrefix = "in box" }, nameof(NatsOpts.InboxPrefix) },
     };
 
     [Theory]
@@ -38,6 +59,40 @@ public sealed class NatsTransportOptionsTests
         var ex = Assert.Throws<ArgumentException>(options.Validate);
         Assert.Equal(setting, ex.ParamName);
         Assert.Contains("NatsTransportOptions." + setting, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadClientOptions))]
+    public void A_bad_client_option_is_rejected_at_registration_naming_it(NatsOpts opts, string option)
+    {
+        var builder = new ServiceCollection().AddCatga();
+        var ex = Assert.Throws<ArgumentException>(() => builder.UseNatsTransport(opts));
+        Assert.Equal(option, ex.ParamName);
+        Assert.Contains("NatsOpts." + option, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UseNatsTransport_without_a_factory_takes_the_INatsConnection_from_the_container_and_leaves_it_open()
+    {
+        var services = new ServiceCollection();
+        await using var connection = new NatsConnection(new NatsOpts { Url = $"nats://127.0.0.1:{Catga.TestInfrastructure.FreePort.Next()}", ConnectTimeout = TimeSpan.FromMilliseconds(200) });
+        services.AddSingleton<INatsConnection>(connection);
+        services.AddCatga().UseNatsTransport();
+        await using (var provider = services.BuildServiceProvider())
+        {
+            var transport = provider.GetRequiredService<NatsTransport>();
+            Assert.Same(connection, transport.Connection);
+        }
+
+        // The application owns it: disposing the transport must not have disposed it (a disposed one throws
+        // ObjectDisposedException; this one still tries to connect, and fails only because nothing listens).
+        var reuse = await Record.ExceptionAsync(() => connection.ConnectAsync().AsTask());
+        Assert.IsAssignableFrom<NatsException>(reuse);
+        var builder = new ServiceCollection().AddCatga();
+        builder.UseNatsTransport();
+        await using var empty = builder.Services.BuildServiceProvider();
+        var missing = Assert.Throws<InvalidOperationException>(() => empty.GetRequiredService<IMessageTransport>());
+        Assert.Contains("INatsConnection", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,7 +109,7 @@ public sealed class NatsTransportOptionsTests
         Assert.IsType<NatsTransport>(transport);
         Assert.Same(transport, provider.GetRequiredService<NatsTransport>());
         Assert.Equal("nats", transport.Name);
-        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
+        Assert.Equal(TransportCapabilities.None, ((NatsTransport)transport).Capabilities);
         Assert.Single(services, d => d.ServiceType == typeof(IMessageTransport));
     }
 

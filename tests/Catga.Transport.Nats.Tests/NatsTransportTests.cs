@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Catga.Nats;
-using Catga.Nats.JetStream;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 namespace Catga.Transport.Nats.Tests;
 
@@ -62,7 +63,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         await Task.Delay(700);
         Assert.Equal([1, 4], received.Select(r => r.N).Order());
         var stream = await transport.JetStream.GetStreamAsync("CATGA");
-        Assert.Equal(TimeSpan.FromMinutes(2), stream.Config.DuplicateWindow);
+        Assert.Equal(TimeSpan.FromMinutes(2), stream.Info.Config.DuplicateWindow);
     }
 
     [Fact]
@@ -73,25 +74,25 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         Assert.Equal("catga." + destination, transport.GetSubject(destination));
         Assert.Equal("catga-rpc." + destination, transport.GetRequestSubject(destination));
 
-        await using var raw = await NatsConnection.ConnectAsync(fixture.Server.Options());
-        await using var spy = await raw.SubscribeAsync("catga." + destination);
-        await raw.FlushAsync();
+        await using var raw = await fixture.ConnectAsync();
+        await using var spy = await raw.SubscribeCoreAsync<byte[]>("catga." + destination);
+        await raw.PingAsync();
         var message = TestMessages.Create(1);
         message.Headers.Set("x-text", "caf\u00e9 \u2603");
         message.Headers.Set("x-padded", "  spaces  ");
         await transport.SendAsync(destination, message, CancellationToken.None);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.True(await spy.Messages.WaitToReadAsync(cts.Token));
-        Assert.True(spy.Messages.TryRead(out var wire));
-        Assert.Equal(message.MessageId, wire.Headers!["Nats-Msg-Id"]);
-        Assert.Equal(message.MessageId, wire.Headers["catga-message-id"]);
+        Assert.True(await spy.Msgs.WaitToReadAsync(cts.Token));
+        Assert.True(spy.Msgs.TryRead(out var wire));
+        Assert.Equal(message.MessageId, wire.Headers!["Nats-Msg-Id"].ToString());
+        Assert.Equal(message.MessageId, wire.Headers["catga-message-id"].ToString());
         foreach (var header in wire.Headers)
         {
-            Assert.All(header.Value, c => Assert.InRange(c, ' ', '~'));
+            Assert.All(header.Value.ToString(), c => Assert.InRange(c, ' ', '~'));
         }
 
-        Assert.Equal(message.Body.ToArray(), wire.Data.ToArray());
+        Assert.Equal(message.Body.ToArray(), wire.Data);
         var decoded = NatsHeaderCodec.FromNats(wire.Headers);
         Assert.Equal("caf\u00e9 \u2603", decoded["x-text"]);
         Assert.Equal("  spaces  ", decoded["x-padded"]);
@@ -113,16 +114,16 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         string subject = "custom." + destination.ToLowerInvariant();
         Assert.Equal(subject, transport.GetSubject(destination));
 
-        await using var raw = await NatsConnection.ConnectAsync(fixture.Server.Options());
-        await using var spy = await raw.SubscribeAsync(subject);
-        await raw.FlushAsync();
+        await using var raw = await fixture.ConnectAsync();
+        await using var spy = await raw.SubscribeCoreAsync<byte[]>(subject);
+        await raw.PingAsync();
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
         await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
         await transport.SendAsync(destination, TestMessages.Create(9), CancellationToken.None);
 
-        await TestMessages.EventuallyAsync(() => received.Count == 1 && spy.Messages.Count == 1, "the message on the mapped subject");
+        await TestMessages.EventuallyAsync(() => received.Count == 1 && spy.Msgs.Count == 1, "the message on the mapped subject");
         var info = await transport.JetStream.GetStreamAsync("CUSTOM");
-        Assert.Equal(1, info.State.Messages);
+        Assert.Equal(1, info.Info.State.Messages);
 
         Assert.Equal("custom-rpc." + destination.ToLowerInvariant(), transport.GetRequestSubject(destination));
     }
@@ -185,7 +186,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         };
         await SubscribeAsync(transport, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), responder);
         await SubscribeAsync(transport, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), responder);
-        var before = (await transport.JetStream.GetStreamAsync("CATGA")).State.Messages;
+        var before = (await transport.JetStream.GetStreamAsync("CATGA")).Info.State.Messages;
 
         for (int i = 0; i < 10; i++)
         {
@@ -195,7 +196,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
 
         await Task.Delay(300);
         Assert.Equal(10, Volatile.Read(ref calls));
-        var after = (await transport.JetStream.GetStreamAsync("CATGA")).State.Messages;
+        var after = (await transport.JetStream.GetStreamAsync("CATGA")).Info.State.Messages;
         Assert.Equal(before, after);
     }
 
@@ -208,10 +209,10 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         var durable = NatsTransport.GetDurableName("billing.v2", destination);
         Assert.Matches("^[A-Za-z0-9_-]+$", durable);
         Assert.NotEqual(durable, NatsTransport.GetDurableName("billing_v2", destination));
-        var info = await transport.JetStream.GetConsumerAsync("CATGA", durable);
+        var info = (await transport.JetStream.GetConsumerAsync("CATGA", durable)).Info;
         Assert.Equal("catga." + destination, info.Config.FilterSubject);
         Assert.Equal(TimeSpan.FromSeconds(7), info.Config.AckWait);
-        Assert.Equal(AckPolicy.Explicit, info.Config.AckPolicy);
+        Assert.Equal(ConsumerConfigAckPolicy.Explicit, info.Config.AckPolicy);
     }
 
     [Fact]
@@ -251,7 +252,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         await transport.JetStream.DeleteConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination));
         await Task.Delay(300);
         await TestMessages.EventuallyAsync(
-            () => transport.JetStream.GetConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination)).ContinueWith(t => t.IsCompletedSuccessfully).Result,
+            () => transport.JetStream.GetConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination)).AsTask().ContinueWith(t => t.IsCompletedSuccessfully).Result,
             "the consumer re-created",
             seconds: 15);
         await transport.SendAsync(destination, TestMessages.Create(2), CancellationToken.None);
@@ -364,11 +365,11 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         });
         await transport.JetStream.CreateStreamAsync(new StreamConfig { Name = "UPDATED", Subjects = ["upd.>"], DuplicateWindow = TimeSpan.FromMinutes(1) });
         await transport.EnsureStreamAsync(CancellationToken.None);
-        var info = await transport.JetStream.GetStreamAsync("UPDATED");
+        var info = (await transport.JetStream.GetStreamAsync("UPDATED")).Info;
         Assert.Equal(TimeSpan.FromSeconds(30), info.Config.DuplicateWindow);
         Assert.Equal(TimeSpan.FromHours(1), info.Config.MaxAge);
-        Assert.Equal(StreamStorage.File, info.Config.Storage);
-        Assert.Equal(["upd.>"], info.Config.Subjects);
+        Assert.Equal(StreamConfigStorage.File, info.Config.Storage);
+        Assert.Equal(["upd.>"], info.Config.Subjects!);
     }
 
     [Fact]
@@ -388,7 +389,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task Health_check_reports_a_closed_connection()
     {
-        var connection = await NatsConnection.ConnectAsync(fixture.Server.Options());
+        var connection = await fixture.ConnectAsync();
         await using var transport = new NatsTransport(connection, ownsConnection: true);
         Assert.Null(await transport.CheckHealthAsync(CancellationToken.None));
         await connection.DisposeAsync();
@@ -400,19 +401,19 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     [Fact]
     public async Task An_unreachable_server_is_reported_by_health_and_sends()
     {
-        var options = new NatsOptions { Servers = [$"nats://127.0.0.1:{Catga.Nats.Tests.NatsServerProcess.FreePort()}"], ConnectTimeout = TimeSpan.FromSeconds(1) };
+        var options = new NatsOpts { Url = $"nats://127.0.0.1:{Catga.TestInfrastructure.FreePort.Next()}", ConnectTimeout = TimeSpan.FromSeconds(1) };
         await using var transport = new NatsTransport(new NatsConnection(options), ownsConnection: true);
         var problem = await transport.CheckHealthAsync(CancellationToken.None);
         Assert.NotNull(problem);
-        Assert.Contains("Cannot connect to NATS", problem, StringComparison.Ordinal);
+        Assert.Contains("Connecting to NATS", problem, StringComparison.Ordinal);
         var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(TestMessages.Destination("down"), TestMessages.Create(1), CancellationToken.None));
-        Assert.Contains("Cannot connect to NATS", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Connecting to NATS", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_connection_that_is_not_connected_yet_is_connected_on_first_use()
     {
-        await using var transport = new NatsTransport(new NatsConnection(fixture.Server.Options()), ownsConnection: true);
+        await using var transport = new NatsTransport(new NatsConnection(fixture.Options()), ownsConnection: true);
         Assert.Null(await transport.CheckHealthAsync(CancellationToken.None));
         string destination = TestMessages.Destination("lazy");
         await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);

@@ -279,7 +279,13 @@ namespace Catga.SourceGenerator.Handlers
         {
             var w = new SourceWriter();
             w.WriteFileHeader();
-            w.OpenBlock("namespace Catga");
+            // Each project's entry point lives in a namespace of its own that only this project imports (a global using
+            // is per compilation). With InternalsVisibleTo between two Catga projects, the friend's internal
+            // AddGeneratedHandlers is then not in scope here, so the call binds to this project's and is not ambiguous.
+            string ns = ExtensionNamespace(spec.Assembly);
+            w.WriteLine($"global using global::{ns};");
+            w.WriteLine();
+            w.OpenBlock("namespace " + ns);
             w.WriteLine("/// <summary>The registration entry point generated for this project.</summary>");
             w.OpenBlock("internal static class CatgaGeneratedHandlersExtensions");
             w.WriteLine("/// <summary>");
@@ -308,6 +314,9 @@ namespace Catga.SourceGenerator.Handlers
             w.CloseBlock();
             return w.ToString();
         }
+
+        /// <summary>The namespace of this project's <c>AddGeneratedHandlers()</c>, unique per assembly.</summary>
+        public static string ExtensionNamespace(AssemblySpec assembly) => Namespace + ".Registration." + TypeNames.Identifier(assembly.AssemblyName);
 
         private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
 

@@ -74,12 +74,16 @@ namespace Catga.SourceGenerator.Messages
             // The slot is read here, in non-generic code, and the pipeline type is known statically, so dispatch is an
             // array read and a type check: no lookup keyed by Type and no generic dictionary on the hot path.
             string slot = $"global::Catga.Runtime.MessageSlot<{spec.FullyQualifiedName}>.Index";
+            // An instance of a type derived from this one (which cannot be a generated message, CATGA007) never takes this
+            // type's pipeline: it is dispatched by its own run-time type, which fails clearly when it has no handler. The
+            // check is a method-table compare; a sealed type needs none.
+            string? derived = spec.IsSealed ? null : $"GetType() != typeof({spec.FullyQualifiedName})";
             switch (spec.Kind)
             {
                 case MessageKind.Event:
                     w.WriteLine("/// <summary>Routes this event straight to the handlers of its type (and, when distributed messaging is on, to the transport).</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync({dispatcher}, {ct})");
-                    w.WriteLine("    => dispatcher.IsDistributed");
+                    w.WriteLine(derived is null ? "    => dispatcher.IsDistributed" : $"    => {derived} ? dispatcher.PublishByRuntimeTypeAsync(this, cancellationToken) : dispatcher.IsDistributed");
                     w.WriteLine($"        ? dispatcher.PublishDistributedAsync(this, dispatcher.FindEventPipeline({slot}) as global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}>, cancellationToken)");
                     w.WriteLine($"        : dispatcher.FindEventPipeline({slot}) is global::Catga.Runtime.EventPipeline<{spec.FullyQualifiedName}> pipeline");
                     w.WriteLine("            ? pipeline.PublishAsync(this, dispatcher, cancellationToken)");
@@ -88,14 +92,18 @@ namespace Catga.SourceGenerator.Messages
                 case MessageKind.StreamRequest:
                     w.WriteLine("/// <summary>Routes this request straight to the handler of its type.</summary>");
                     w.WriteLine($"global::System.Collections.Generic.IAsyncEnumerable<global::Catga.CatgaResult<{spec.ItemType}>> global::Catga.IStreamRequest<{spec.ItemType}>.DispatchStream({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.FindStreamPipeline({slot}) is global::Catga.Runtime.StreamPipeline<{spec.FullyQualifiedName}, {spec.ItemType}> pipeline");
+                    w.WriteLine(derived is null
+                        ? $"    => dispatcher.FindStreamPipeline({slot}) is global::Catga.Runtime.StreamPipeline<{spec.FullyQualifiedName}, {spec.ItemType}> pipeline"
+                        : $"    => {derived} ? dispatcher.StreamByRuntimeType(this, cancellationToken) : dispatcher.FindStreamPipeline({slot}) is global::Catga.Runtime.StreamPipeline<{spec.FullyQualifiedName}, {spec.ItemType}> pipeline");
                     w.WriteLine("        ? pipeline.CreateStream(this, dispatcher, cancellationToken)");
                     w.WriteLine($"        : dispatcher.NoStreamHandler<{spec.ItemType}>(typeof({spec.FullyQualifiedName}));");
                     break;
                 default:
                     w.WriteLine("/// <summary>Routes this request straight to the pipeline of its type (or, with no local handler, to the service that has one).</summary>");
                     w.WriteLine($"global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<{spec.ResponseType}>> global::Catga.IRequest<{spec.ResponseType}>.DispatchAsync({dispatcher}, {ct})");
-                    w.WriteLine($"    => dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline");
+                    w.WriteLine(derived is null
+                        ? $"    => dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline"
+                        : $"    => {derived} ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline");
                     w.WriteLine("        ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)");
                     w.WriteLine($"        : dispatcher.NoHandler<{spec.ResponseType}>(this, cancellationToken);");
                     break;

@@ -34,7 +34,8 @@ namespace Catga.SourceGenerator.Messages
         bool GenerateMessageId,
         bool GenerateCorrelationId,
         bool GenerateCausationId,
-        bool GenerateCreatedAt);
+        bool GenerateCreatedAt,
+        bool IsSealed);
 
     /// <summary>What the parser learned about one attributed type: the spec to emit (when it is valid) and diagnostics.</summary>
     internal sealed record MessageParseResult(MessageSpec? Spec, string FullyQualifiedName, MessageKind Kind, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);

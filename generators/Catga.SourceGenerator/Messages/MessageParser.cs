@@ -52,6 +52,17 @@ namespace Catga.SourceGenerator.Messages
                 Invalid("generic message types are not supported; declare one closed type per message");
             }
 
+            if (BaseMessage(type) is { } baseMessage)
+            {
+                // Reported alone: every other problem of a derived message follows from this one.
+                return new MessageParseResult(
+                    null,
+                    fullName,
+                    kind,
+                    LocationInfo.From(location),
+                    new[] { DiagnosticInfo.Create(CatgaDiagnosticDescriptors.DerivedMessage, location, display, TypeNames.Display(baseMessage)) }.ToEquatableArray());
+            }
+
             if (type.IsAbstract || type.IsStatic)
             {
                 Invalid("abstract and static types cannot be sent or published; mark the concrete message type instead");
@@ -165,8 +176,28 @@ namespace Catga.SourceGenerator.Messages
                 GenerateMessageId: !Declares(type, "MessageId"),
                 GenerateCorrelationId: !Declares(type, "CorrelationId"),
                 GenerateCausationId: !Declares(type, "CausationId"),
-                GenerateCreatedAt: !Declares(type, "CreatedAt"));
+                GenerateCreatedAt: !Declares(type, "CreatedAt"),
+                IsSealed: type.IsSealed);
             return new MessageParseResult(spec, fullName, kind, locationInfo, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        /// <summary>The nearest base type that is a Catga message (it implements IMessage or carries a message attribute,
+        /// whose generated interface this compilation may not see yet), or null.</summary>
+        public static INamedTypeSymbol? BaseMessage(INamedTypeSymbol type)
+        {
+            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                if (baseType.AllInterfaces.Any(i => KnownTypes.Is(i, KnownTypes.Message))
+                    || baseType.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, KnownTypes.CommandAttribute)
+                        || KnownTypes.Is(a.AttributeClass, KnownTypes.QueryAttribute)
+                        || KnownTypes.Is(a.AttributeClass, KnownTypes.EventAttribute)
+                        || KnownTypes.Is(a.AttributeClass, KnownTypes.StreamRequestAttribute)))
+                {
+                    return baseType;
+                }
+            }
+
+            return null;
         }
 
         private static bool Declares(INamedTypeSymbol type, string member) => !type.GetMembers(member).IsEmpty;

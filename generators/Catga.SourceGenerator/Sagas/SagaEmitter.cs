@@ -59,7 +59,7 @@ namespace Catga.SourceGenerator.Sagas
             foreach (var message in spec.Messages)
             {
                 string method = message.IsEvent ? "AddEvent" : "AddCommand";
-                w.WriteLine($"{Sagas}SagaRegistration.{method}<{spec.FullyQualifiedName}, {state}, {message.MessageType}>(builder, {TypeNames.Literal(message.MessageDisplay)}, {TypeNames.Literal(spec.DisplayName)}, new {RouteName(message)}());");
+                w.WriteLine($"{Sagas}SagaRegistration.{method}<{spec.FullyQualifiedName}, {state}, {message.MessageType}>(builder, {TypeNames.Literal(message.MessageDisplay)}, {TypeNames.Literal(spec.DisplayName)}, s_{RouteName(message)});");
             }
 
             w.CloseBlock();
@@ -80,7 +80,37 @@ namespace Catga.SourceGenerator.Sagas
             w.WriteLine($"public override void WriteState(ref global::Catga.Serialization.CatgaBinaryWriter writer, {state} state) => {formatter}.Write(ref writer, state);");
             w.WriteLine();
             w.WriteLine($"public override {state} ReadState(ref global::Catga.Serialization.CatgaBinaryReader reader) => {formatter}.Read(ref reader);");
+            w.WriteLine();
+            w.WriteLine("public override string? Correlate(global::Catga.IMessage message) => message switch");
+            w.OpenBlock();
+            foreach (var message in spec.Messages)
+            {
+                w.WriteLine($"{message.MessageType} m => s_{RouteName(message)}.Correlate(m),");
+            }
+
+            w.WriteLine("_ => null,");
+            w.CloseBlock(";");
+            w.WriteLine();
+            w.OpenBlock($"public override {Sagas}SagaStep? Dispatch({Sagas}Saga<{state}> saga, string stateName, global::Catga.IMessage message, out {Sagas}SagaMessagePolicy? policy)");
+            w.OpenBlock("switch (message)");
+            foreach (var message in spec.Messages)
+            {
+                w.WriteLine($"case {message.MessageType} m:");
+                w.WriteLine($"    policy = s_{RouteName(message)}.Policy;");
+                w.WriteLine($"    return s_{RouteName(message)}.Handle(saga, stateName, m);");
+            }
+
+            w.WriteLine("default:");
+            w.WriteLine("    policy = null;");
+            w.WriteLine("    return null;");
             w.CloseBlock();
+            w.CloseBlock();
+            w.CloseBlock();
+            foreach (var message in spec.Messages)
+            {
+                w.WriteLine();
+                w.WriteLine($"private static readonly {RouteName(message)} s_{RouteName(message)} = new();");
+            }
             foreach (var message in spec.Messages)
             {
                 w.WriteLine();

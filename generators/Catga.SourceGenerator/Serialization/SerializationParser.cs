@@ -36,8 +36,8 @@ namespace Catga.SourceGenerator.Serialization
             var location = node.Identifier.GetLocation();
             string display = TypeNames.Display(type);
 
-            // Messages that cannot be generated at all are reported by the message parser (CATGA004); nothing to add here.
-            if (!CanExtend(type, node, cancellationToken))
+            // Messages that cannot be generated at all are reported by the message parser (CATGA004, CATGA007); nothing to add here.
+            if (!CanExtend(type, node, cancellationToken) || Messages.MessageParser.BaseMessage(type) is not null)
             {
                 return new SerializationParseResult(null, EquatableArray<ObjectSpec>.Empty, null, EquatableArray<DiagnosticInfo>.Empty);
             }

@@ -18,6 +18,12 @@ namespace Catga.SourceGenerator.Validation
         public static ValidationParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;
+            if (Messages.MessageParser.BaseMessage(type) is not null)
+            {
+                // A derived message is rejected (CATGA007): no validator for it.
+                return new ValidationParseResult(TypeNames.FullyQualified(type), null, EquatableArray<ValidatedTypeSpec>.Empty, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
             var walker = new Walker(cancellationToken);
             string? validator = type.IsGenericType ? null : walker.ValidatorFor(type);
             var types = walker.Types.OrderBy(t => t.FullyQualifiedName, System.StringComparer.Ordinal).ToEquatableArray();

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Catga.Redis;
+using StackExchange.Redis;
 using Catga.Transport;
 
 namespace Catga.Persistence.Redis.Transport;
@@ -9,8 +9,8 @@ namespace Catga.Persistence.Redis.Transport;
 /// <summary>
 /// How a message is laid out in a stream entry: one field per header (<c>h:{name}</c>, the value as UTF-8), the body
 /// in <c>body</c> as the exact bytes, and transport fields: <c>catga-delivery</c> (deliveries before this entry was
-/// added, carried by retries), <c>catga-reply-to</c> and <c>catga-request-id</c> (requests). Replies travel on a list
-/// in a small binary frame.
+/// added, carried by retries), <c>catga-reply-to</c> and <c>catga-request-id</c> (requests). Replies are published on
+/// the requester's reply channel in a small binary frame.
 /// </summary>
 internal static class RedisStreamsEntryCodec
 {
@@ -20,10 +20,11 @@ internal static class RedisStreamsEntryCodec
     public const string ReplyToField = "catga-reply-to";
     public const string RequestIdField = "catga-request-id";
 
-    /// <summary>The XADD arguments after the key: optional trimming, "*", then the fields.</summary>
-    public static List<RedisValue> AddArguments(TransportMessage message, long? maxLength, string? replyTo = null, string? requestId = null)
+    /// <summary>The script arguments: the wake-up channel, then the XADD arguments after the key (optional trimming,
+    /// "*", then the fields).</summary>
+    public static RedisValue[] SendArguments(string channel, TransportMessage message, long? maxLength, string? replyTo = null, string? requestId = null)
     {
-        var arguments = new List<RedisValue>(8 + (2 * message.Headers.Count));
+        var arguments = new List<RedisValue>(10 + (2 * message.Headers.Count)) { channel };
         if (maxLength is { } max)
         {
             arguments.Add("MAXLEN");
@@ -49,7 +50,7 @@ internal static class RedisStreamsEntryCodec
         // The body goes last and always, even when empty, so an entry always has at least one field.
         arguments.Add(BodyField);
         arguments.Add(message.Body);
-        return arguments;
+        return [.. arguments];
     }
 
     /// <summary>
@@ -57,39 +58,52 @@ internal static class RedisStreamsEntryCodec
     /// out, a missing body is an empty body, an unreadable delivery count is 0. Such a message still reaches the
     /// handler, and Catga dead-letters what it cannot deserialize.
     /// </summary>
-    public static DecodedEntry Decode(IReadOnlyList<KeyValuePair<string, byte[]>> fields)
+    public static DecodedEntry Decode(ReadOnlySpan<NameValueEntry> fields)
     {
         var headers = new MessageHeaders();
         ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
         int earlier = 0;
         string? replyTo = null;
         string? requestId = null;
-        foreach (var field in fields)
+        foreach (NameValueEntry field in fields)
         {
-            string name = field.Key;
+            string name = (string?)field.Name ?? "";
+            byte[] value = (byte[]?)field.Value ?? [];
             if (name.StartsWith(HeaderPrefix, StringComparison.Ordinal))
             {
-                TrySetHeader(headers, name[HeaderPrefix.Length..], field.Value);
+                TrySetHeader(headers, name[HeaderPrefix.Length..], value);
             }
             else if (name == BodyField)
             {
-                body = field.Value;
+                body = value;
             }
             else if (name == DeliveryField)
             {
-                earlier = int.TryParse(Encoding.UTF8.GetString(field.Value), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0 && n < int.MaxValue / 2 ? n : 0;
+                earlier = int.TryParse(Encoding.UTF8.GetString(value), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 0 && n < int.MaxValue / 2 ? n : 0;
             }
             else if (name == ReplyToField)
             {
-                replyTo = Encoding.UTF8.GetString(field.Value);
+                replyTo = Encoding.UTF8.GetString(value);
             }
             else if (name == RequestIdField)
             {
-                requestId = Encoding.UTF8.GetString(field.Value);
+                requestId = Encoding.UTF8.GetString(value);
             }
         }
 
         return new DecodedEntry(new TransportMessage(headers, body), earlier, replyTo, requestId);
+    }
+
+    /// <summary>Reads an entry returned by a script as a flat field/value array.</summary>
+    public static DecodedEntry Decode(RedisResult[] flat)
+    {
+        var fields = new NameValueEntry[flat.Length / 2];
+        for (int i = 0; i < fields.Length; i++)
+        {
+            fields[i] = new NameValueEntry((RedisValue)flat[2 * i], (RedisValue)flat[(2 * i) + 1]);
+        }
+
+        return Decode(fields);
     }
 
     private static void TrySetHeader(MessageHeaders headers, string name, byte[] value)
@@ -190,6 +204,6 @@ internal static class RedisStreamsEntryCodec
 /// <summary>An entry read back as a message.</summary>
 /// <param name="Message">Headers and body.</param>
 /// <param name="EarlierDeliveries">Deliveries before this entry was added (retries carry the count forward).</param>
-/// <param name="ReplyTo">The reply list of a request.</param>
+/// <param name="ReplyTo">The reply channel of a request.</param>
 /// <param name="RequestId">The request id of a request.</param>
 internal sealed record DecodedEntry(TransportMessage Message, int EarlierDeliveries, string? ReplyTo, string? RequestId);

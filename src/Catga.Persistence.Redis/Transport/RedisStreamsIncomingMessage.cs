@@ -2,13 +2,26 @@ using Catga.Transport;
 
 namespace Catga.Persistence.Redis.Transport;
 
-/// <summary>A stream entry handed to a handler; a request (it carries a reply list and a request id) can be answered once.</summary>
-internal sealed class RedisStreamsIncomingMessage(RedisStreamsTransport transport, string destination, RedisStreamsDelivery delivery)
-    : IncomingMessage(destination, delivery.Entry.Message, delivery.DeliveryCount)
+/// <summary>A fetched stream entry: where it came from (so it can be settled) and, for a request, where to reply.</summary>
+internal sealed class RedisStreamsIncomingMessage(
+    RedisStreamsTransport transport, string destination, string streamKey, bool fromRetryStream, string id, DecodedEntry entry, int deliveryCount)
+    : IncomingMessage(destination, entry.Message, deliveryCount)
 {
     private int _replied;
 
-    public override bool ExpectsReply => delivery.Entry.ReplyTo is not null && delivery.Entry.RequestId is not null;
+    /// <summary>The stream it was read from: the destination stream or the group's retry stream.</summary>
+    public string StreamKey { get; } = streamKey;
+
+    /// <summary>Whether <see cref="StreamKey"/> is the group's retry stream (its entries are deleted once settled).</summary>
+    public bool FromRetryStream { get; } = fromRetryStream;
+
+    /// <summary>The entry id.</summary>
+    public string Id { get; } = id;
+
+    /// <summary>Identifies the entry among everything one consumer holds.</summary>
+    public string HeldKey => HeldKeyOf(FromRetryStream, Id);
+
+    public override bool ExpectsReply => entry.ReplyTo is not null && entry.RequestId is not null;
 
     public override async ValueTask ReplyAsync(TransportMessage reply, CancellationToken cancellationToken)
     {
@@ -23,6 +36,8 @@ internal sealed class RedisStreamsIncomingMessage(RedisStreamsTransport transpor
             throw new InvalidOperationException("This request has already been answered.");
         }
 
-        await transport.PushReplyAsync(delivery.Entry.ReplyTo!, delivery.Entry.RequestId!, reply, cancellationToken).ConfigureAwait(false);
+        await transport.PublishReplyAsync(entry.ReplyTo!, entry.RequestId!, reply, cancellationToken).ConfigureAwait(false);
     }
+
+    public static string HeldKeyOf(bool fromRetryStream, string id) => (fromRetryStream ? "r/" : "m/") + id;
 }

@@ -1,41 +1,53 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using Catga.Redis;
 using Catga.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis.Transport;
 
 /// <summary>
-/// The Redis Streams transport: one stream per destination, one consumer group per subscription group, at-least-once
-/// delivery with acknowledgements (XACK), delayed retries through a per-group sorted set, reclaim of entries that a
-/// consumer left pending (XAUTOCLAIM), and request/reply over a reply list per transport instance. It uses the given
-/// <see cref="RedisClient"/> and does not dispose it. See docs/transport-redis-streams.md.
+/// The Redis Streams transport over the application's StackExchange.Redis <see cref="IConnectionMultiplexer"/>: one
+/// stream per destination, one consumer group per subscription group, at-least-once delivery with acknowledgements
+/// (XACK), delayed retries through a per-group sorted set, reclaim of entries that a consumer left pending
+/// (XAUTOCLAIM), and request/reply over a pub/sub reply channel per transport instance. No command blocks the shared
+/// connection: consumers read without BLOCK and are woken by a publish that every send makes (see
+/// <see cref="RedisStreamsDeliverySource"/>). Works on a single server, Sentinel and Redis Cluster (every key of a
+/// destination carries the destination as hash tag). The connection is not disposed here. See
+/// docs/transport-redis-streams.md.
 /// </summary>
 public sealed partial class RedisStreamsTransport : IMessageTransport
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<TransportMessage>> _requests = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<RedisStreamsConsumer, byte> _consumers = new();
-    private readonly CancellationTokenSource _disposing = new();
-    private readonly object _gate = new();
-    private Task? _replyLoop;
-    private int _consumerCount;
+    private readonly ConcurrentDictionary<RedisStreamsDeliverySource, byte> _sources = new();
+    private readonly ConcurrentDictionary<RedisStreamsInterimConsumer, byte> _consumers = new();
+    private readonly SemaphoreSlim _replyGate = new(1, 1);
+    private readonly Action<RedisChannel, RedisValue> _onReply;
+    private readonly EventHandler<ConnectionFailedEventArgs> _onRestored;
+    private bool _replySubscribed;
+    private int _sourceCount;
     private int _disposed;
 
     /// <summary>Creates the transport.</summary>
-    /// <param name="client">The Redis client (shared; the transport does not dispose it).</param>
+    /// <param name="connection">The application's connection (shared; the transport does not dispose it).</param>
     /// <param name="options">The settings; the defaults when null.</param>
-    /// <param name="logger">Where failures of the background loops are logged; nowhere when null.</param>
+    /// <param name="logger">Where failures of fetches and settlements are logged; nowhere when null.</param>
+    /// <param name="timeProvider">The clock for batch waits and housekeeping; the system clock when null.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public RedisStreamsTransport(RedisClient client, RedisStreamsTransportOptions? options = null, ILogger<RedisStreamsTransport>? logger = null)
+    public RedisStreamsTransport(
+        IConnectionMultiplexer connection, RedisStreamsTransportOptions? options = null, ILogger<RedisStreamsTransport>? logger = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        Client = client;
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+        Database = connection.GetDatabase();
         Options = (options ?? new RedisStreamsTransportOptions()).Validated();
         Logger = logger ?? (ILogger)NullLogger.Instance;
-        ReplyKey = Options.KeyPrefix + "reply:" + Options.InstanceId;
+        Time = timeProvider ?? TimeProvider.System;
+        ReplyChannel = Options.KeyPrefix + ":reply:" + Options.InstanceId;
+        _onReply = OnReply;
+        _onRestored = OnRestored;
+        connection.ConnectionRestored += _onRestored;
     }
 
     /// <inheritdoc/>
@@ -48,41 +60,37 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     /// <summary>The id of this transport instance (see <see cref="RedisStreamsTransportOptions.InstanceId"/>).</summary>
     public string InstanceId => Options.InstanceId!;
 
-    /// <summary>The list this instance receives its replies on: <c>{KeyPrefix}reply:{InstanceId}</c>.</summary>
-    public string ReplyKey { get; }
+    /// <summary>The pub/sub channel this instance receives its replies on: <c>{KeyPrefix}:reply:{InstanceId}</c>.</summary>
+    public string ReplyChannel { get; }
 
-    internal RedisClient Client { get; }
+    internal IConnectionMultiplexer Connection { get; }
+
+    internal IDatabase Database { get; }
 
     internal RedisStreamsTransportOptions Options { get; }
 
     internal ILogger Logger { get; }
 
-    /// <summary>The stream key of a destination: <see cref="RedisStreamsTransportOptions.StreamKeyMapper"/>, or
-    /// <c>{KeyPrefix}stream:{destination}</c>.</summary>
-    /// <param name="destination">The logical destination.</param>
+    internal TimeProvider Time { get; }
+
+    /// <summary>The stream key of a destination: <c>{KeyPrefix}:{destination}:stream</c>, the destination being the
+    /// Redis Cluster hash tag of every key of that destination.</summary>
+    /// <param name="destination">The logical destination; without braces.</param>
     /// <returns>The key.</returns>
-    public string GetStreamKey(string destination)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(destination);
-        if (Options.StreamKeyMapper is not { } mapper)
-        {
-            return Options.KeyPrefix + "stream:" + destination;
-        }
+    /// <exception cref="ArgumentException">The destination is empty or contains a brace.</exception>
+    public string GetStreamKey(string destination) => Tagged(destination) + ":stream";
 
-        string key = mapper(destination);
-        return string.IsNullOrEmpty(key)
-            ? throw new InvalidOperationException($"{nameof(RedisStreamsTransportOptions)}.{nameof(RedisStreamsTransportOptions.StreamKeyMapper)} returned no key for '{destination}'.")
-            : key;
-    }
-
-    /// <summary>The retry stream of one group: <c>{KeyPrefix}retry:{groupLength}:{group}:{destination}</c> (the length
-    /// keeps group and destination apart whatever characters they contain).</summary>
+    /// <summary>The retry stream of one group: <c>{KeyPrefix}:{destination}:retry:{groupLength}:{group}</c> (the length
+    /// keeps group names apart whatever characters they contain).</summary>
     internal string GetRetryKey(string destination, string group)
-        => string.Create(CultureInfo.InvariantCulture, $"{Options.KeyPrefix}retry:{group.Length}:{group}:{destination}");
+        => string.Create(CultureInfo.InvariantCulture, $"{Tagged(destination)}:retry:{group.Length}:{group}");
 
-    /// <summary>The delayed-retry sorted set of one group: <c>{KeyPrefix}delayed:{groupLength}:{group}:{destination}</c>.</summary>
+    /// <summary>The delayed-retry sorted set of one group: <c>{KeyPrefix}:{destination}:delayed:{groupLength}:{group}</c>.</summary>
     internal string GetDelayedKey(string destination, string group)
-        => string.Create(CultureInfo.InvariantCulture, $"{Options.KeyPrefix}delayed:{group.Length}:{group}:{destination}");
+        => string.Create(CultureInfo.InvariantCulture, $"{Tagged(destination)}:delayed:{group.Length}:{group}");
+
+    /// <summary>The wake-up channel of a destination: <c>{KeyPrefix}:{destination}:notify</c>.</summary>
+    internal string GetNotifyChannel(string destination) => Tagged(destination) + ":notify";
 
     /// <inheritdoc/>
     public async ValueTask SendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
@@ -91,11 +99,11 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDisposed();
         string key = GetStreamKey(destination);
-        List<RedisValue> arguments = RedisStreamsEntryCodec.AddArguments(message, Options.MaxLength);
-        arguments.Insert(0, key);
         try
         {
-            (await Client.ExecuteAsync("XADD", [.. arguments], RedisCommandFlags.None, cancellationToken).ConfigureAwait(false)).ThrowIfError();
+            await RedisStreamsScripts.Send.EvaluateAsync(
+                Database, [key], RedisStreamsEntryCodec.SendArguments(GetNotifyChannel(destination), message, Options.MaxLength))
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -115,31 +123,24 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         }
 
         string key = GetStreamKey(destination);
-        RedisBatch batch = Client.CreateBatch();
-        foreach (TransportMessage message in messages)
+        string channel = GetNotifyChannel(destination);
+
+        // Pipelined: every send is written before the first reply is awaited.
+        var sends = new Task[messages.Count];
+        for (int i = 0; i < sends.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(message, nameof(messages));
-            List<RedisValue> arguments = RedisStreamsEntryCodec.AddArguments(message, Options.MaxLength);
-            arguments.Insert(0, key);
-            batch.Add("XADD", [.. arguments]);
+            TransportMessage message = messages[i] ?? throw new ArgumentException($"The message at index {i} is null.", nameof(messages));
+            sends[i] = RedisStreamsScripts.Send.EvaluateAsync(Database, [key], RedisStreamsEntryCodec.SendArguments(channel, message, Options.MaxLength));
         }
 
-        RedisReply[] replies;
         try
         {
-            replies = await batch.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(sends).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
-            throw new TransportException($"Sending {messages.Count} messages to '{destination}' (stream '{key}') failed: {ex.Message}", ex);
-        }
-
-        for (int i = 0; i < replies.Length; i++)
-        {
-            if (replies[i].IsError)
-            {
-                throw new TransportException($"Sending message #{i} of {messages.Count} to '{destination}' (stream '{key}') failed: {replies[i]}");
-            }
+            int failed = Array.FindIndex(sends, s => s.IsFaulted);
+            throw new TransportException($"Sending message #{failed} of {messages.Count} to '{destination}' (stream '{key}') failed: {ex.Message}", ex);
         }
     }
 
@@ -150,19 +151,20 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         ArgumentNullException.ThrowIfNull(message);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ThrowIfDisposed();
-        long started = Stopwatch.GetTimestamp();
-        EnsureReplyLoop();
+        long started = Time.GetTimestamp();
         string key = GetStreamKey(destination);
         string requestId = Guid.NewGuid().ToString("N");
         var reply = new TaskCompletionSource<TransportMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests[requestId] = reply;
         try
         {
-            List<RedisValue> arguments = RedisStreamsEntryCodec.AddArguments(message, Options.MaxLength, ReplyKey, requestId);
-            RedisReply added;
+            RedisResult added;
             try
             {
-                added = await Client.EvaluateAsync(RedisStreamsScripts.Request, [key], arguments, cancellationToken).ConfigureAwait(false);
+                await EnsureReplySubscriptionAsync(cancellationToken).ConfigureAwait(false);
+                added = await RedisStreamsScripts.Request.EvaluateAsync(
+                    Database, [key], RedisStreamsEntryCodec.SendArguments(GetNotifyChannel(destination), message, Options.MaxLength, ReplyChannel, requestId))
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsRedisFailure(ex))
             {
@@ -174,10 +176,10 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
                 throw new TransportNoRespondersException($"No consumer group reads '{destination}' (stream '{key}'), so nobody can answer the request.");
             }
 
-            TimeSpan left = timeout - Stopwatch.GetElapsedTime(started);
+            TimeSpan left = timeout - Time.GetElapsedTime(started);
             try
             {
-                return await reply.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                return await reply.Task.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, Time, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException ex) when (!cancellationToken.IsCancellationRequested)
             {
@@ -190,28 +192,41 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         }
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    /// <summary>Opens the receiving side of <paramref name="subscription"/>: the consumer groups exist when this
+    /// completes, so messages sent afterwards are kept for the group.</summary>
+    /// <param name="subscription">What to consume.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The delivery source; the consumer engine drives it.</returns>
+    public async ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        ArgumentNullException.ThrowIfNull(handler);
         ArgumentOutOfRangeException.ThrowIfLessThan(subscription.MaxConcurrency, 1, nameof(subscription));
         ArgumentOutOfRangeException.ThrowIfLessThan(subscription.BatchSize, 1, nameof(subscription));
         ArgumentOutOfRangeException.ThrowIfLessThan(subscription.BatchWait, TimeSpan.Zero, nameof(subscription));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(subscription.AckTimeout, TimeSpan.Zero, nameof(subscription));
         ThrowIfDisposed();
-        string name = string.Create(CultureInfo.InvariantCulture, $"{InstanceId}-{Interlocked.Increment(ref _consumerCount)}");
-        var consumer = new RedisStreamsConsumer(this, subscription, handler, name);
+        string name = string.Create(CultureInfo.InvariantCulture, $"{InstanceId}-{Interlocked.Increment(ref _sourceCount)}");
+        var source = new RedisStreamsDeliverySource(this, subscription, name);
         try
         {
-            await consumer.EnsureGroupsAsync(cancellationToken).ConfigureAwait(false);
+            await source.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
             throw new TransportException(
-                $"Creating consumer group '{subscription.Group}' on '{subscription.Destination}' (stream '{consumer.StreamKey}') failed: {ex.Message}", ex);
+                $"Creating consumer group '{subscription.Group}' on '{subscription.Destination}' (stream '{source.StreamKey}') failed: {ex.Message}", ex);
         }
 
+        _sources[source] = 0;
+        return source;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        IDeliverySource source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
+        var consumer = new RedisStreamsInterimConsumer(this, subscription, source, handler);
         _consumers[consumer] = 0;
         consumer.Start();
         return consumer;
@@ -225,26 +240,23 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
             return "The Redis Streams transport is disposed.";
         }
 
-        string endpoint = $"{Client.Options.Host}:{Client.Options.Port}";
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Options.HealthCheckTimeout);
         try
         {
-            await Client.PingAsync(timeout.Token).ConfigureAwait(false);
+            await Database.PingAsync().WaitAsync(Options.HealthCheckTimeout, Time, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            return $"Redis at {endpoint} did not answer PING within {Options.HealthCheckTimeout.TotalMilliseconds:0} ms.";
+            return $"Redis ({Connection.Configuration}) did not answer PING within {Options.HealthCheckTimeout.TotalMilliseconds:0} ms.";
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (IsRedisFailure(ex))
         {
-            return $"Redis at {endpoint} did not answer PING: {ex.Message}";
+            return $"Redis ({Connection.Configuration}) did not answer PING: {ex.Message}";
         }
     }
 
-    /// <summary>Stops every consumer this transport started (gracefully), ends the reply loop and fails waiting requests.
-    /// The Redis client is left open.</summary>
+    /// <summary>Stops the consumers this transport started, disposes its delivery sources (returning what they hold to
+    /// their groups), leaves the reply channel and fails waiting requests. The connection is left open.</summary>
     /// <returns>A task that completes when everything has stopped.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -253,45 +265,45 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
             return;
         }
 
-        foreach (RedisStreamsConsumer consumer in _consumers.Keys)
+        foreach (RedisStreamsInterimConsumer consumer in _consumers.Keys)
         {
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
 
-        _disposing.Cancel();
-        Task? loop;
-        lock (_gate)
+        foreach (RedisStreamsDeliverySource source in _sources.Keys)
         {
-            loop = _replyLoop;
+            await source.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (loop is not null)
+        Connection.ConnectionRestored -= _onRestored;
+        if (_replySubscribed)
         {
-            await loop.ConfigureAwait(false);
+            try
+            {
+                await Connection.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(ReplyChannel), _onReply).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsRedisFailure(ex))
+            {
+                // The subscription dies with the connection anyway.
+            }
         }
 
         foreach (var request in _requests)
         {
             request.Value.TrySetException(new ObjectDisposedException(nameof(RedisStreamsTransport)));
         }
-
-        _disposing.Dispose();
     }
 
-    internal void Forget(RedisStreamsConsumer consumer) => _consumers.TryRemove(consumer, out _);
+    internal void Forget(RedisStreamsDeliverySource source) => _sources.TryRemove(source, out _);
 
-    internal async ValueTask PushReplyAsync(string replyTo, string requestId, TransportMessage reply, CancellationToken cancellationToken)
+    internal void Forget(RedisStreamsInterimConsumer consumer) => _consumers.TryRemove(consumer, out _);
+
+    internal async ValueTask PublishReplyAsync(string replyTo, string requestId, TransportMessage reply, CancellationToken cancellationToken)
     {
-        RedisBatch transaction = Client.CreateTransaction();
-        transaction.Add("RPUSH", replyTo, RedisStreamsEntryCodec.EncodeReply(requestId, reply));
-        transaction.Add("PEXPIRE", replyTo, (long)Options.ReplyTimeToLive.TotalMilliseconds);
         try
         {
-            RedisReply[] replies = await transaction.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            foreach (RedisReply result in replies)
-            {
-                result.ThrowIfError();
-            }
+            await Connection.GetSubscriber().PublishAsync(RedisChannel.Literal(replyTo), RedisStreamsEntryCodec.EncodeReply(requestId, reply))
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsRedisFailure(ex))
         {
@@ -299,72 +311,67 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         }
     }
 
-    internal static bool IsRedisFailure(Exception ex) =>
-        ex is RedisConnectionException or RedisTimeoutException or RedisServerException or RedisProtocolException;
+    internal static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException;
 
-    internal static TimeSpan Backoff(int failures, TimeSpan max)
+    internal static TimeSpan Backoff(int failures)
     {
-        double ms = Math.Min(max.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(failures, 10)));
+        double ms = Math.Min(2000, 50 * Math.Pow(2, Math.Min(failures, 10)));
         return TimeSpan.FromMilliseconds(ms * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
-    private void EnsureReplyLoop()
+    private string Tagged(string destination)
     {
-        if (Volatile.Read(ref _replyLoop) is not null)
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        if (destination.AsSpan().IndexOfAny('{', '}') >= 0)
+        {
+            throw new ArgumentException(
+                $"The destination '{destination}' contains a brace; the Redis Streams transport uses the destination as the Redis Cluster hash tag.",
+                nameof(destination));
+        }
+
+        return Options.KeyPrefix + ":{" + destination + "}";
+    }
+
+    private async Task EnsureReplySubscriptionAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _replySubscribed))
         {
             return;
         }
 
-        lock (_gate)
+        await _replyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _replyLoop ??= Task.Run(ReplyLoopAsync);
+            if (!_replySubscribed)
+            {
+                await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(ReplyChannel), _onReply).WaitAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _replySubscribed, true);
+            }
+        }
+        finally
+        {
+            _replyGate.Release();
         }
     }
 
-    private async Task ReplyLoopAsync()
+    private void OnReply(RedisChannel channel, RedisValue payload)
     {
-        CancellationToken stop = _disposing.Token;
-        int failures = 0;
-        while (!stop.IsCancellationRequested)
+        if (!RedisStreamsEntryCodec.TryDecodeReply((byte[]?)payload ?? [], out string requestId, out TransportMessage? reply))
         {
-            try
-            {
-                ListPopResult? popped = await Client.ListBlockingLeftPopAsync([ReplyKey], TimeSpan.FromSeconds(2), stop).ConfigureAwait(false);
-                failures = 0;
-                if (popped is null)
-                {
-                    continue;
-                }
+            Log.MalformedReply(Logger, ReplyChannel);
+        }
+        else if (_requests.TryRemove(requestId, out var waiting))
+        {
+            waiting.TrySetResult(reply!);
+        }
+    }
 
-                if (!RedisStreamsEntryCodec.TryDecodeReply(popped.Value, out string requestId, out TransportMessage? reply))
-                {
-                    Log.MalformedReply(Logger, ReplyKey);
-                }
-                else if (_requests.TryRemove(requestId, out var waiting))
-                {
-                    waiting.TrySetResult(reply!);
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                Log.LoopFailed(Logger, "reply", ReplyKey, ex);
-                try
-                {
-                    await Task.Delay(Backoff(++failures, Options.MaxErrorBackoff), stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
+    private void OnRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Wake-ups published while the subscription connection was down are lost: every source reads and reclaims now.
+        foreach (RedisStreamsDeliverySource source in _sources.Keys)
+        {
+            source.WakeUp();
         }
     }
 
@@ -372,11 +379,11 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
 
     internal static partial class Log
     {
-        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "The Redis Streams transport's {Loop} loop for '{Key}' failed; retrying.")]
-        public static partial void LoopFailed(ILogger logger, string loop, string key, Exception exception);
+        [LoggerMessage(EventId = 300, Level = LogLevel.Warning, Message = "Fetching from '{Key}' failed; retrying.")]
+        public static partial void FetchFailed(ILogger logger, string key, Exception exception);
 
-        [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "A malformed reply arrived on '{Key}' and was dropped.")]
-        public static partial void MalformedReply(ILogger logger, string key);
+        [LoggerMessage(EventId = 301, Level = LogLevel.Warning, Message = "A malformed reply arrived on '{Channel}' and was dropped.")]
+        public static partial void MalformedReply(ILogger logger, string channel);
 
         [LoggerMessage(EventId = 302, Level = LogLevel.Warning, Message = "Settling entry {Id} of '{Key}' as {Outcome} failed; it stays pending and is redelivered after the ack timeout.")]
         public static partial void SettleFailed(ILogger logger, string id, string key, string outcome, Exception exception);

@@ -3,20 +3,19 @@ using System.Globalization;
 namespace Catga.Persistence.Redis.Transport;
 
 /// <summary>
-/// Settings of <see cref="RedisStreamsTransport"/>. Key layout (see docs/transport-redis-streams.md): one stream per
-/// destination, <c>{KeyPrefix}stream:{destination}</c> unless <see cref="StreamKeyMapper"/> says otherwise; per consumer
-/// group a retry stream <c>{KeyPrefix}retry:{groupLength}:{group}:{destination}</c> and a sorted set of delayed retries
-/// <c>{KeyPrefix}delayed:{groupLength}:{group}:{destination}</c>; per transport instance a reply list
-/// <c>{KeyPrefix}reply:{InstanceId}</c>.
+/// Settings of <see cref="RedisStreamsTransport"/>. Key layout (see docs/transport-redis-streams.md): every key of one
+/// destination carries the destination as its Redis Cluster hash tag, so the scripts that touch several of them run on
+/// one slot: the stream <c>{KeyPrefix}:{destination}:stream</c>, per consumer group a retry stream
+/// <c>{KeyPrefix}:{destination}:retry:{groupLength}:{group}</c> and a sorted set of delayed retries
+/// <c>{KeyPrefix}:{destination}:delayed:{groupLength}:{group}</c>; the wake-up channel
+/// <c>{KeyPrefix}:{destination}:notify</c> and per transport instance the reply channel
+/// <c>{KeyPrefix}:reply:{InstanceId}</c>.
 /// </summary>
 public sealed class RedisStreamsTransportOptions
 {
-    /// <summary>The prefix of every key the transport uses. Default <c>catga:</c>.</summary>
-    public string KeyPrefix { get; set; } = "catga:";
-
-    /// <summary>Maps a destination to its stream key; <c>{KeyPrefix}stream:{destination}</c> when null (the default).
-    /// The function must be deterministic and give different keys to different destinations.</summary>
-    public Func<string, string>? StreamKeyMapper { get; set; }
+    /// <summary>The prefix of every key and channel the transport uses. Default <c>catga</c>. Printable, without
+    /// braces (the destination is the hash tag).</summary>
+    public string KeyPrefix { get; set; } = "catga";
 
     /// <summary>
     /// When set, every XADD trims the destination stream to about this many entries (<c>MAXLEN ~</c>). Off (null) by
@@ -32,7 +31,8 @@ public sealed class RedisStreamsTransportOptions
 
     /// <summary>How often a consumer looks for entries that other consumers left pending for longer than
     /// <see cref="Catga.Transport.TransportSubscription.AckTimeout"/> (XAUTOCLAIM). When null (the default): half the
-    /// subscription's ack timeout, between 50 ms and 10 s. A consumer also looks once when it starts.</summary>
+    /// subscription's ack timeout, between 50 ms and 10 s. A consumer also looks when it starts and when another
+    /// consumer of the destination returned entries on a graceful stop.</summary>
     public TimeSpan? ReclaimInterval { get; set; }
 
     /// <summary>Consumers of a group with nothing pending that have not read for this long (their process died without
@@ -40,29 +40,23 @@ public sealed class RedisStreamsTransportOptions
     /// when shorter). Default 1 hour; null keeps them.</summary>
     public TimeSpan? IdleConsumerTimeout { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>How often a consumer moves due delayed retries back into its group's retry stream. Default 100 ms; a
-    /// retry is redelivered at most about this much (plus the subscription's batch wait) after it is due.</summary>
-    public TimeSpan DelayedRetryPollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>An idle consumer does not poll: senders publish a wake-up on the destination's channel and the
+    /// consumer reads when it arrives. This is the longest it goes without reading anyway, in case a wake-up was lost
+    /// (a reconnect of the subscription connection). Default 5 s.</summary>
+    public TimeSpan IdlePollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a reply list lives after the last reply pushed to it (PEXPIRE), so the list of a requester
-    /// that went away disappears. Default 1 minute.</summary>
-    public TimeSpan ReplyTimeToLive { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>This transport instance's id: it names the reply list and prefixes consumer names. A new random id
+    /// <summary>This transport instance's id: it names the reply channel and prefixes consumer names. A new random id
     /// when null (the default); set it only to something unique per running process.</summary>
     public string? InstanceId { get; set; }
-
-    /// <summary>The longest pause between attempts after the server could not be reached. Default 2 s.</summary>
-    public TimeSpan MaxErrorBackoff { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a health check waits for PONG. Default 2 s.</summary>
     public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     internal RedisStreamsTransportOptions Validated()
     {
-        if (KeyPrefix is null)
+        if (string.IsNullOrEmpty(KeyPrefix) || KeyPrefix.Any(c => c is '{' or '}' || char.IsWhiteSpace(c) || char.IsControl(c)))
         {
-            throw new ArgumentException($"{nameof(RedisStreamsTransportOptions)}.{nameof(KeyPrefix)} must not be null (use \"\" for no prefix).", nameof(KeyPrefix));
+            throw Invalid(nameof(KeyPrefix), "must be non-empty, printable and without braces or white space", KeyPrefix is null ? "null" : "'" + KeyPrefix + "'");
         }
 
         if (MaxLength is { } maxLength && maxLength < 1)
@@ -80,31 +74,22 @@ public sealed class RedisStreamsTransportOptions
             throw Invalid(nameof(IdleConsumerTimeout), "must be positive, or null to keep idle consumers", idle.ToString());
         }
 
-        Positive(DelayedRetryPollInterval, nameof(DelayedRetryPollInterval));
-        Positive(MaxErrorBackoff, nameof(MaxErrorBackoff));
+        Positive(IdlePollInterval, nameof(IdlePollInterval));
         Positive(HealthCheckTimeout, nameof(HealthCheckTimeout));
-        if (ReplyTimeToLive < TimeSpan.FromSeconds(1))
+        if (InstanceId is not null && (InstanceId.Length == 0 || InstanceId.Any(c => char.IsWhiteSpace(c) || c is '{' or '}')))
         {
-            throw Invalid(nameof(ReplyTimeToLive), "must be at least 1 second", ReplyTimeToLive.ToString());
-        }
-
-        if (InstanceId is not null && (InstanceId.Length == 0 || InstanceId.Any(char.IsWhiteSpace)))
-        {
-            throw Invalid(nameof(InstanceId), "must be non-empty and without white space, or null for a random id", "'" + InstanceId + "'");
+            throw Invalid(nameof(InstanceId), "must be non-empty and without white space or braces, or null for a random id", "'" + InstanceId + "'");
         }
 
         return new RedisStreamsTransportOptions
         {
             KeyPrefix = KeyPrefix,
-            StreamKeyMapper = StreamKeyMapper,
             MaxLength = MaxLength,
             NewGroupsReadHistory = NewGroupsReadHistory,
             ReclaimInterval = ReclaimInterval,
             IdleConsumerTimeout = IdleConsumerTimeout,
-            DelayedRetryPollInterval = DelayedRetryPollInterval,
-            ReplyTimeToLive = ReplyTimeToLive,
+            IdlePollInterval = IdlePollInterval,
             InstanceId = InstanceId ?? Guid.NewGuid().ToString("N"),
-            MaxErrorBackoff = MaxErrorBackoff,
             HealthCheckTimeout = HealthCheckTimeout,
         };
     }

@@ -37,4 +37,16 @@ internal static partial class CatgaLog
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "The circuit of {MessageType} is open after {Failures} failures in a row; messages wait {BreakMs} ms.")]
     internal static partial void CircuitOpened(ILogger logger, string messageType, int failures, double breakMs);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Fetching from {Destination} for group {Group} failed; the consumer fetches again in {DelayMs} ms.")]
+    internal static partial void FetchFailed(ILogger logger, string destination, string group, double delayMs, Exception exception);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "The handler of a message from {Destination} threw; the message is retried.")]
+    internal static partial void EngineHandlerThrew(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Settling a message from {Destination} as {Outcome} failed; the server redelivers it after its ack timeout.")]
+    internal static partial void SettleFailed(ILogger logger, string outcome, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Extending the ack deadline of a message from {Destination} failed; it may be redelivered while its handler still runs.")]
+    internal static partial void ExtendFailed(ILogger logger, string destination, Exception exception);
 }

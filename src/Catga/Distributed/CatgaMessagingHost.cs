@@ -109,8 +109,10 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
             foreach (var (type, options) in selected)
             {
                 string destination = _options.DestinationFor(type);
-                var consumer = new MessageConsumer(runtime, type, destination, serializer, registry, options, _options, inbox, captureOutbox: outbox is not null, deadLetters, router, transport, time, logger);
-                var running = await transport.SubscribeAsync(consumer.Subscription, consumer.HandleAsync, cancellationToken).ConfigureAwait(false);
+                var subscription = MessageConsumer.CreateSubscription(type, destination, options, _options);
+                var source = await transport.OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
+                var consumer = new MessageConsumer(runtime, type, subscription, source.Capabilities, serializer, registry, options, _options, inbox, captureOutbox: outbox is not null, deadLetters, router, time, logger);
+                var running = ConsumerEngine.Start(source, subscription, consumer.HandleAsync, time, logger);
                 _consumers.Add((consumer, running));
                 CatgaLog.ConsumerStarted(logger, destination, _options.ServiceName, transport.Name);
             }

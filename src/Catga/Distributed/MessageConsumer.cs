@@ -39,7 +39,8 @@ internal sealed class MessageConsumer
     public MessageConsumer(
         CatgaRuntime runtime,
         MessageTypeInfo type,
-        string destination,
+        TransportSubscription subscription,
+        TransportCapabilities capabilities,
         IMessageSerializer serializer,
         MessageTypeRegistry registry,
         ResolvedConsumerOptions options,
@@ -48,13 +49,13 @@ internal sealed class MessageConsumer
         bool captureOutbox,
         IDeadLetterStore deadLetters,
         OutboundRouter router,
-        IMessageTransport transport,
         TimeProvider time,
         ILogger logger)
     {
         _runtime = runtime;
         _type = type;
-        Destination = destination;
+        Subscription = subscription;
+        Destination = subscription.Destination;
         _serializer = serializer;
         _registry = registry;
         _options = options;
@@ -63,19 +64,22 @@ internal sealed class MessageConsumer
         _captureOutbox = captureOutbox && inbox is not null;
         _deadLetters = deadLetters;
         _router = router;
-        _durable = transport.Capabilities.HasFlag(TransportCapabilities.Durable);
+        _durable = capabilities.HasFlag(TransportCapabilities.Durable);
         _time = time;
         _logger = logger;
         _breaker = options.CircuitBreaker is null ? null : new CircuitBreaker(options.CircuitBreaker, time);
         _limiter = options.RateLimiter?.Invoke();
-        Subscription = new TransportSubscription(destination, global.ServiceName, type.Kind == MessageKind.Event ? SubscriptionMode.Broadcast : SubscriptionMode.Competing)
+    }
+
+    /// <summary>The subscription that consumes <paramref name="type"/> from <paramref name="destination"/>.</summary>
+    public static TransportSubscription CreateSubscription(MessageTypeInfo type, string destination, ResolvedConsumerOptions options, DistributedMessagingOptions global)
+        => new(destination, global.ServiceName, type.Kind == MessageKind.Event ? SubscriptionMode.Broadcast : SubscriptionMode.Competing)
         {
             MaxConcurrency = options.MaxConcurrency,
             BatchSize = options.BatchSize,
             BatchWait = options.BatchWait,
             AckTimeout = options.AckTimeout,
         };
-    }
 
     public string Destination { get; }
 
@@ -133,7 +137,7 @@ internal sealed class MessageConsumer
                 throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
             }
 
-            message = type.ToCurrentVersion(MessageEnvelope.ApplyHeaders(_serializer.Deserialize(type, new ReadOnlySequence<byte>(incoming.Message.Body)), headers));
+            message = type.ToCurrentVersion(MessageEnvelope.Read(_serializer, type, headers, incoming.Message.Body));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
@@ -161,7 +165,8 @@ internal sealed class MessageConsumer
                 return DeliveryOutcome.Ack;
             }
 
-            return DeliveryOutcome.Retry(wait);
+            // Not the message's fault: it waits for the break without spending an attempt.
+            return DeliveryOutcome.Defer(wait);
         }
 
         // 3. Rate limit.
@@ -172,7 +177,7 @@ internal sealed class MessageConsumer
             if (!permit.IsAcquired)
             {
                 permit.Dispose();
-                return DeliveryOutcome.Retry(TimeSpan.FromMilliseconds(100));
+                return DeliveryOutcome.Defer(TimeSpan.FromMilliseconds(100));
             }
         }
 
@@ -207,8 +212,9 @@ internal sealed class MessageConsumer
 
             if (claim.Status == InboxClaimStatus.Busy)
             {
-                // Another consumer is running it right now; look again later (its claim expires if it died).
-                return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+                // Another consumer is running it right now; look again later (its claim expires if it died). Not an
+                // attempt: this delivery never ran the handler.
+                return DeliveryOutcome.Defer(TimeSpan.FromSeconds(1));
             }
 
             claimToken = claim.Token;
@@ -220,9 +226,10 @@ internal sealed class MessageConsumer
         int attempt = incoming.DeliveryCount;
         while (true)
         {
-            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox);
+            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox, $"{type.Name} {messageId}");
             var result = new ArrayBufferWriter<byte>(64);
             CatgaResult outcome = await RunAsync(type, message, result, context, stopping).ConfigureAwait(false);
+            var sent = context.Outbox.Seal();
             if (outcome.IsSuccess || !IsRetryable(outcome.Error!))
             {
                 _breaker?.OnSuccess();
@@ -237,15 +244,15 @@ internal sealed class MessageConsumer
 
                 if (_inbox is not null)
                 {
-                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, context.Outbox, _global.InboxRetention, stopping).ConfigureAwait(false);
-                    if (stored && context.Outbox.Count > 0)
+                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (stored && sent.Count > 0)
                     {
                         _router.NotifyOutboxWritten();
                     }
                 }
                 else
                 {
-                    foreach (var pending in context.Outbox)
+                    foreach (var pending in sent)
                     {
                         await _router.Transport.SendAsync(pending.Destination, pending.Message, stopping).ConfigureAwait(false);
                     }

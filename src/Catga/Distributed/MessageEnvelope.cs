@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using Catga.Security;
 using Catga.Serialization;
 using Catga.Transport;
 
@@ -61,7 +62,34 @@ internal static class MessageEnvelope
 
         var body = new ArrayBufferWriter<byte>(256);
         serializer.Serialize(type, message, body);
-        return new TransportMessage(headers, body.WrittenMemory);
+        ReadOnlyMemory<byte> payload = body.WrittenMemory;
+        if (serializer is SecuredMessageSerializer secured)
+        {
+            payload = secured.Security.Protect(type, headers, payload);
+        }
+        else if (type.Protection != MessageProtection.None)
+        {
+            throw new InvalidOperationException($"'{type.Name}' requires {type.Protection} protection ([CatgaProtected]) but message security is not configured; call UseMessageSecurity.");
+        }
+
+        return new TransportMessage(headers, payload);
+    }
+
+    /// <summary>Reads a received body: opens it when message security is on (failing closed on any problem), then
+    /// deserializes it and applies the header ids.</summary>
+    /// <exception cref="CatgaSerializationException">The body cannot be read, or message security refuses it.</exception>
+    public static object Read(IMessageSerializer serializer, MessageTypeInfo type, MessageHeaders headers, ReadOnlyMemory<byte> body)
+    {
+        if (serializer is SecuredMessageSerializer secured)
+        {
+            body = secured.Security.Open(type, headers, body);
+        }
+        else if (type.Protection != MessageProtection.None || headers[MessageSecurityHeaderNames.Protection] is not null)
+        {
+            throw new CatgaSerializationException($"Message security refused '{type.Name}': it is protected but this process has no message security configured (UseMessageSecurity). It is not handled.");
+        }
+
+        return ApplyHeaders(serializer.Deserialize(type, new ReadOnlySequence<byte>(body)), headers);
     }
 
     /// <summary>Gives a received message the ids of its headers (JSON bodies do not carry them).</summary>

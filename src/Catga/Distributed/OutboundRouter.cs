@@ -138,6 +138,11 @@ internal sealed class OutboundRouter
             await _transport.SendAsync(destination, transportMessage, cancellationToken).ConfigureAwait(false);
             return CatgaResult.Success();
         }
+        catch (OutboxSessionSealedException)
+        {
+            // A send after the handler run completed is a bug in the handler: fail loudly, never as a soft result.
+            throw;
+        }
         catch (OperationCanceledException ex)
         {
             return CatgaResult.Failure(CatgaError.FromException(ex));
@@ -187,6 +192,11 @@ internal sealed class OutboundRouter
             }
 
             return CatgaResult.Success();
+        }
+        catch (OutboxSessionSealedException)
+        {
+            // A send after the handler run completed is a bug in the handler: fail loudly, never as a soft result.
+            throw;
         }
         catch (OperationCanceledException ex)
         {

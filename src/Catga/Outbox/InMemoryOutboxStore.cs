@@ -20,6 +20,9 @@ public sealed class InMemoryOutboxStore : IOutboxStore
     /// the outbox append are one atomic step.</summary>
     internal object SyncRoot { get; } = new();
 
+    /// <summary>The test harness's observer of appended and relayed entries, or <see langword="null"/>.</summary>
+    internal Diagnostics.IMessageFlowObserver? Observer { get; set; }
+
     /// <inheritdoc/>
     public ValueTask AddAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
@@ -65,12 +68,19 @@ public sealed class InMemoryOutboxStore : IOutboxStore
         lock (SyncRoot)
         {
             CheckFenceLocked(fencingToken);
+            List<string>? removed = Observer is null ? null : new(ids.Count);
             foreach (string id in ids)
             {
                 if (id is not null && _sequenceById.Remove(id, out long sequence))
                 {
                     _pending.Remove(sequence);
+                    removed?.Add(id);
                 }
+            }
+
+            if (removed is { Count: > 0 })
+            {
+                Observer?.OutboxDispatched(removed);
             }
         }
 
@@ -106,12 +116,19 @@ public sealed class InMemoryOutboxStore : IOutboxStore
     /// <summary>Appends messages; the caller holds <see cref="SyncRoot"/>.</summary>
     internal void AppendLocked(OutboxMessage[] messages)
     {
+        List<OutboxMessage>? added = Observer is null ? null : new(messages.Length);
         foreach (OutboxMessage message in messages)
         {
             if (_sequenceById.TryAdd(message.Id, _nextSequence))
             {
                 _pending.Add(_nextSequence++, message);
+                added?.Add(message);
             }
+        }
+
+        if (added is { Count: > 0 })
+        {
+            Observer?.OutboxAppended(added);
         }
     }
 

@@ -151,17 +151,32 @@ public sealed class CatgaDispatcher : ICatgaMediator
 
     private static object? Find(object?[] pipelines, int slot) => (uint)slot < (uint)pipelines.Length ? pipelines[slot] : null;
 
-    internal ValueTask<CatgaResult<TResponse>> DispatchByRuntimeTypeAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+    /// <summary>Sends a request by its run-time type: for types the generator did not process, and for instances of a
+    /// type derived from a generated message, which must never reach the base type's handler.</summary>
+    /// <typeparam name="TResponse">The type of the value.</typeparam>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">The call's token.</param>
+    /// <returns>The result, or <see cref="CatgaErrorCodes.NotGenerated"/> when no pipeline exists for the exact type.</returns>
+    public ValueTask<CatgaResult<TResponse>> DispatchByRuntimeTypeAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
         => _runtime.FindRequestByType(request.GetType()) is IRuntimeTypedRequestPipeline<TResponse> pipeline
             ? pipeline.InvokeAsync(request, this, cancellationToken)
             : new(CatgaResult<TResponse>.Failure(_runtime.NotGenerated(request.GetType())));
 
-    internal ValueTask<CatgaResult> PublishByRuntimeTypeAsync(IEvent @event, CancellationToken cancellationToken)
+    /// <summary>Publishes an event by its run-time type (see <see cref="DispatchByRuntimeTypeAsync{TResponse}"/>).</summary>
+    /// <param name="event">The event.</param>
+    /// <param name="cancellationToken">The call's token.</param>
+    /// <returns>The result, or <see cref="CatgaErrorCodes.NotGenerated"/> when no pipeline exists for the exact type.</returns>
+    public ValueTask<CatgaResult> PublishByRuntimeTypeAsync(IEvent @event, CancellationToken cancellationToken)
         => _runtime.FindEventByType(@event.GetType()) is IRuntimeTypedEventPipeline pipeline
             ? pipeline.PublishAsync(@event, this, cancellationToken)
             : new(CatgaResult.Failure(_runtime.NotGenerated(@event.GetType())));
 
-    internal IAsyncEnumerable<CatgaResult<TItem>> StreamByRuntimeType<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken)
+    /// <summary>Opens a stream by the request's run-time type (see <see cref="DispatchByRuntimeTypeAsync{TResponse}"/>).</summary>
+    /// <typeparam name="TItem">The type of the items.</typeparam>
+    /// <param name="request">The stream request.</param>
+    /// <param name="cancellationToken">Cancels the stream.</param>
+    /// <returns>The items, or one <see cref="CatgaErrorCodes.NotGenerated"/> failure when no pipeline exists for the exact type.</returns>
+    public IAsyncEnumerable<CatgaResult<TItem>> StreamByRuntimeType<TItem>(IStreamRequest<TItem> request, CancellationToken cancellationToken)
         => _runtime.FindStreamByType(request.GetType()) is IRuntimeTypedStreamPipeline<TItem> pipeline
             ? pipeline.CreateStream(request, this, cancellationToken)
             : new FailedStream<TItem>(_runtime.NotGenerated(request.GetType()));

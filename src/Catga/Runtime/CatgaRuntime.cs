@@ -103,9 +103,23 @@ internal sealed class CatgaRuntime
         return new CatgaError(CatgaErrorCodes.NoHandler, $"No handler is registered for {messageType}. Implement a handler for it in a project that calls AddCatga().AddGeneratedHandlers(), or reference the project that has one.");
     }
 
-    public CatgaError NotGenerated(Type messageType) => new(
-        CatgaErrorCodes.NotGenerated,
-        $"{messageType.FullName} was not processed by the Catga source generator and no handler is registered for it. Mark it with [CatgaCommand], [CatgaQuery], [CatgaEvent] or [CatgaStreamRequest], make it partial, and make sure a handler exists.");
+    public CatgaError NotGenerated(Type messageType)
+    {
+        for (var baseType = messageType.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            if (typeof(IMessage).IsAssignableFrom(baseType))
+            {
+                // Sending a derived record to its base type's handler would silently run the wrong code.
+                return new(
+                    CatgaErrorCodes.NotGenerated,
+                    $"{messageType.FullName} derives from the message {baseType.FullName}, and Catga dispatches by the exact message type: it is not sent to the handler of {baseType.FullName}, and no handler is registered for {messageType.FullName}. Declare it as its own message record, not derived from another message (see diagnostic CATGA007).");
+            }
+        }
+
+        return new(
+            CatgaErrorCodes.NotGenerated,
+            $"{messageType.FullName} was not processed by the Catga source generator and no handler is registered for it. Mark it with [CatgaCommand], [CatgaQuery], [CatgaEvent] or [CatgaStreamRequest], make it partial, and make sure a handler exists.");
+    }
 
     private object? Find(Dictionary<Type, object> byType, Type type)
     {

@@ -56,6 +56,23 @@ public abstract class SagaDefinition<TState>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public abstract TState ReadState(ref CatgaBinaryReader reader);
 
+    /// <summary>The key of the instance <paramref name="message"/> belongs to, through the saga's correlation.</summary>
+    /// <param name="message">The message.</param>
+    /// <returns>The key, or <see langword="null"/> when the saga does not handle the message type.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public abstract string? Correlate(IMessage message);
+
+    /// <summary>Runs the handler of <paramref name="message"/> in <paramref name="stateName"/>, with a switch over the
+    /// message types the saga handles (no reflection). Used by the test harness; the runtime calls the typed routes.</summary>
+    /// <param name="saga">The saga, with the instance attached.</param>
+    /// <param name="stateName">The instance's state.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="policy">The message's policies, when the saga handles its type.</param>
+    /// <returns>The step, or <see langword="null"/> when no handler of the message runs in that state (or the saga does
+    /// not handle the message type: then <paramref name="policy"/> is <see langword="null"/>).</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public abstract SagaStep? Dispatch(Saga<TState> saga, string stateName, IMessage message, out SagaMessagePolicy? policy);
+
     internal byte[] Serialize(TState state)
     {
         var writer = new CatgaBinaryWriter(128);

@@ -31,7 +31,8 @@ public static class SagaRegistration
             sp.GetRequiredService<SagaOptions>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
             sp,
-            sp.GetService<ISagaTimeoutScheduler>(),
+            // An application's own scheduler wins; otherwise Catga's durable scheduler, when distributed messaging is on.
+            sp.GetService<ISagaTimeoutScheduler>() ?? (sp.GetService<Distributed.ICatgaBus>() is { } bus ? new BusSagaTimeoutScheduler(bus) : null),
             sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
     }
@@ -134,21 +135,35 @@ public static class SagaRegistration
             => _route = route;
 
         public override PipelineNext<TCommand, Unit> Compose(IServiceProvider services, MessageValidators<TCommand>? validators)
-            => new Step(services.GetRequiredService<SagaRunner<TSaga, TState>>(), _route);
+            => new Step(services.GetRequiredService<SagaRunner<TSaga, TState>>(), _route, validators, services, MessageType);
 
         private sealed class Step : PipelineNext<TCommand, Unit>
         {
             private readonly SagaRunner<TSaga, TState> _runner;
             private readonly SagaRoute<TState, TCommand> _route;
+            private readonly MessageValidators<TCommand>? _validators;
+            private readonly IServiceProvider _services;
+            private readonly string _messageType;
 
-            public Step(SagaRunner<TSaga, TState> runner, SagaRoute<TState, TCommand> route)
+            public Step(SagaRunner<TSaga, TState> runner, SagaRoute<TState, TCommand> route, MessageValidators<TCommand>? validators, IServiceProvider services, string messageType)
             {
                 _runner = runner;
                 _route = route;
+                _validators = validators;
+                _services = services;
+                _messageType = messageType;
             }
 
             public override async ValueTask<CatgaResult<Unit>> InvokeAsync(TCommand request, CancellationToken cancellationToken)
-                => (await _runner.HandleAsync(_route, request, cancellationToken).ConfigureAwait(false)).ToUnitResult();
+            {
+                // A command that fails its rules never reaches the saga, as for any other handler.
+                if (_validators?.Validate(request, _services, _messageType) is { } invalid)
+                {
+                    return CatgaResult<Unit>.Failure(invalid);
+                }
+
+                return (await _runner.HandleAsync(_route, request, cancellationToken).ConfigureAwait(false)).ToUnitResult();
+            }
         }
     }
 }

@@ -26,7 +26,11 @@ public abstract class SagaRoute<TState, TMessage>
         WhenNotFound = whenNotFound;
         WhenUnexpected = whenUnexpected;
         IsTimeout = isTimeout;
+        Policy = new SagaMessagePolicy(messageType, whenNotFound, whenUnexpected, isTimeout);
     }
+
+    /// <summary>The message's policies, as one value.</summary>
+    public SagaMessagePolicy Policy { get; }
 
     /// <summary>The message's wire name.</summary>
     public string MessageType { get; }

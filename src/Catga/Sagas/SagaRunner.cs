@@ -128,7 +128,7 @@ internal sealed class SagaRunner<TSaga, TState>
 
             if (_scheduler is null && step.Effects.Any(e => e.Kind is SagaEffectKind.Schedule or SagaEffectKind.Cancel))
             {
-                return CatgaResult.Failure(CatgaErrorCodes.NoHandler, $"Saga {_definition.Name} scheduled or cancelled a timeout in {route.MessageType}, but no scheduler is configured; add Catga's scheduling to the service collection.");
+                return CatgaResult.Failure(CatgaErrorCodes.NoHandler, $"Saga {_definition.Name} scheduled or cancelled a timeout in {route.MessageType}, but no scheduler is configured; timeouts use Catga's durable scheduler, which AddDistributedMessaging() adds (or register an ISagaTimeoutScheduler).");
             }
 
             var now = _time.GetUtcNow();

@@ -17,6 +17,34 @@ public sealed class InMemoryScheduleStore : IScheduleStore
     private long _sequence;
     private long _highestFence = long.MinValue;
 
+    /// <summary>The test harness's observer of changes, or <see langword="null"/>.</summary>
+    internal Diagnostics.IMessageFlowObserver? Observer { get; set; }
+
+    /// <summary>For the test harness: how many entries are due at <paramref name="now"/> or being fired, and when the
+    /// earliest entry that is not due yet falls due.</summary>
+    internal (int DueOrFiring, DateTimeOffset? NextDue) Snapshot(DateTimeOffset now)
+    {
+        long nowMs = now.ToUnixTimeMilliseconds();
+        lock (_sync)
+        {
+            int due = _claimed.Count;
+            DateTimeOffset? next = null;
+            foreach (Pending pending in _byDue)
+            {
+                if (pending.DueMs <= nowMs)
+                {
+                    due++;
+                    continue;
+                }
+
+                next = DateTimeOffset.FromUnixTimeMilliseconds(pending.DueMs);
+                break;
+            }
+
+            return (due, next);
+        }
+    }
+
     /// <inheritdoc/>
     public ValueTask ScheduleAsync(IReadOnlyList<ScheduledMessage> entries, CancellationToken cancellationToken)
     {
@@ -31,6 +59,7 @@ public sealed class InMemoryScheduleStore : IScheduleStore
             }
         }
 
+        Observer?.SchedulesChanged();
         return ValueTask.CompletedTask;
     }
 
@@ -39,10 +68,14 @@ public sealed class InMemoryScheduleStore : IScheduleStore
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         cancellationToken.ThrowIfCancellationRequested();
+        bool removed;
         lock (_sync)
         {
-            return new(RemovePendingLocked(id));
+            removed = RemovePendingLocked(id);
         }
+
+        Observer?.SchedulesChanged();
+        return new(removed);
     }
 
     /// <inheritdoc/>
@@ -163,6 +196,7 @@ public sealed class InMemoryScheduleStore : IScheduleStore
             }
         }
 
+        Observer?.SchedulesChanged();
         return ValueTask.CompletedTask;
     }
 

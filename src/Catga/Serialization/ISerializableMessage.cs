@@ -36,4 +36,8 @@ public interface ISerializableMessage<TSelf>
     /// <returns>The message in its current version.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
     static virtual object ToCurrentVersion(TSelf message) => message!;
+
+    /// <summary>The protection the type requires on the wire (<see cref="Security.CatgaProtectedAttribute"/>).</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    static virtual Security.MessageProtection Protection => Security.MessageProtection.None;
 }

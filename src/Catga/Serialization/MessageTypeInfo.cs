@@ -56,6 +56,9 @@ public abstract class MessageTypeInfo
     /// of this version arrives (see <see cref="Versioning.IUpcastFrom{TPrevious, TSelf}"/>); otherwise <see langword="null"/>.</summary>
     public virtual Type? CurrentVersion => null;
 
+    /// <summary>The protection the type requires on the wire, from its <see cref="Security.CatgaProtectedAttribute"/>.</summary>
+    public virtual Security.MessageProtection Protection => Security.MessageProtection.None;
+
     /// <summary>Converts a received message of this type to its current version (the message itself when it is current).</summary>
     internal virtual object ToCurrentVersion(object message) => message;
 

@@ -14,6 +14,9 @@ public sealed class MessageTypeInfo<T> : MessageTypeInfo
     }
 
     /// <inheritdoc/>
+    public override Security.MessageProtection Protection => T.Protection;
+
+    /// <inheritdoc/>
     public override Type? CurrentVersion => T.CurrentVersionType;
 
     /// <inheritdoc/>

@@ -34,6 +34,9 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     }
 
     /// <inheritdoc/>
+    public override Security.MessageProtection Protection => TRequest.Protection;
+
+    /// <inheritdoc/>
     public override void WriteBinary(object message, IBufferWriter<byte> output)
     {
         if (message is not TRequest typed)

@@ -11,9 +11,6 @@ public interface IMessageTransport : IAsyncDisposable
     /// <summary>A short name for logs, metrics and health checks (<c>inmemory</c>, <c>nats</c>, <c>redis</c>).</summary>
     string Name { get; }
 
-    /// <summary>What this transport guarantees.</summary>
-    TransportCapabilities Capabilities { get; }
-
     /// <summary>Sends one message. On a durable transport the returned task completes only once the server has stored
     /// it, so a completed send is never lost.</summary>
     /// <param name="destination">The destination.</param>
@@ -39,13 +36,15 @@ public interface IMessageTransport : IAsyncDisposable
     /// <exception cref="TransportNoRespondersException">Nobody consumes <paramref name="destination"/> (where the transport can tell).</exception>
     ValueTask<TransportMessage> RequestAsync(string destination, TransportMessage message, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Starts consuming. The returned consumer is running when the task completes (for a durable transport,
-    /// its group exists, so messages sent afterwards are kept for it).</summary>
+    /// <summary>Opens the receiving side of one subscription. When the task completes, the subscription exists on the
+    /// server (for a durable transport its group exists, so messages sent afterwards are kept for it). The returned
+    /// source only fetches, settles and extends; run it with <see cref="ConsumerEngine.Start"/>, which owns
+    /// concurrency, fetch sizing, stop and abort. What the subscription guarantees is the source's
+    /// <see cref="IDeliverySource.Capabilities"/>: one transport may serve durable and at-most-once destinations.</summary>
     /// <param name="subscription">What to consume.</param>
-    /// <param name="handler">Called for each message; its outcome settles the message.</param>
-    /// <param name="cancellationToken">Cancels starting.</param>
-    /// <returns>The running consumer.</returns>
-    ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken);
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The source; disposing it closes the subscription (the group and its messages stay on the server).</returns>
+    ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken);
 
     /// <summary>Checks the connection to the server, for health checks.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>

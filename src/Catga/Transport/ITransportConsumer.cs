@@ -1,6 +1,7 @@
 namespace Catga.Transport;
 
-/// <summary>A running subscription. <see cref="IAsyncDisposable.DisposeAsync"/> is the same as <see cref="StopAsync"/>.</summary>
+/// <summary>A running subscription (<see cref="ConsumerEngine"/>). <see cref="IAsyncDisposable.DisposeAsync"/> stops
+/// gracefully, like <see cref="StopAsync"/> with a token that never fires, and closes the subscription.</summary>
 public interface ITransportConsumer : IAsyncDisposable
 {
     /// <summary>The subscription.</summary>
@@ -16,9 +17,9 @@ public interface ITransportConsumer : IAsyncDisposable
     ValueTask<long?> GetLagAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops fetching, waits for the handlers of delivered messages to finish and settles them; messages
-    /// fetched but not yet handed to a handler are returned to the transport for redelivery. When
-    /// <paramref name="cancellationToken"/> fires, running handlers are cancelled and their messages are left for
-    /// redelivery (durable transports) rather than acknowledged.</summary>
+    /// fetched but not yet handed to a handler are deferred (redelivered at once, no attempt counted). When
+    /// <paramref name="cancellationToken"/> fires, running handlers are cancelled and their messages are deferred
+    /// (redelivered by durable transports), never acknowledged.</summary>
     /// <param name="cancellationToken">Ends the graceful wait.</param>
     /// <returns>A task that completes when the consumer has stopped.</returns>
     Task StopAsync(CancellationToken cancellationToken);

@@ -1,33 +1,34 @@
 using Catga.Persistence.Redis.Transport;
-using Catga.Redis;
-using Catga.Redis.Tests.Infrastructure;
+using Catga.TestInfrastructure;
+using StackExchange.Redis;
 
 namespace Catga.Persistence.Redis.Tests.Transport;
 
-/// <summary>One real redis-server per test class; every transport gets its own client, like a separate process.</summary>
-public sealed class StreamsRedisFixture : IAsyncLifetime
+/// <summary>Transports, each with its own connection (like separate processes), disposed together (transport first,
+/// then its connection).</summary>
+public sealed class StreamsTransports(Func<Task<ConnectionMultiplexer>> connect) : IAsyncDisposable
 {
-    public RedisServer Server { get; private set; } = null!;
+    private readonly List<(RedisStreamsTransport Transport, ConnectionMultiplexer Connection)> _created = [];
 
-    public async Task InitializeAsync() => Server = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>Transports, each with its own client, disposed together (transport first, then its client).</summary>
-public sealed class StreamsTransports(RedisServer server, RedisProtocolVersion protocol = RedisProtocolVersion.Resp3) : IAsyncDisposable
-{
-    private readonly List<(RedisStreamsTransport Transport, RedisClient Client)> _created = [];
-
-    public async Task<RedisStreamsTransport> ConnectAsync(Action<RedisStreamsTransportOptions>? configure = null)
+    public StreamsTransports(IRedisTarget target)
+        : this(target.ConnectAsync)
     {
-        var client = await server.ConnectAsync(protocol);
-        var options = new RedisStreamsTransportOptions { KeyPrefix = "test:" };
+    }
+
+    public StreamsTransports(RedisServer server)
+        : this(() => server.ConnectAsync())
+    {
+    }
+
+    public async Task<RedisStreamsTransport> ConnectAsync(Action<RedisStreamsTransportOptions>? configure = null, TimeProvider? time = null)
+    {
+        ConnectionMultiplexer connection = await connect();
+        var options = new RedisStreamsTransportOptions { KeyPrefix = "test" };
         configure?.Invoke(options);
-        var transport = new RedisStreamsTransport(client, options);
+        var transport = new RedisStreamsTransport(connection, options, timeProvider: time);
         lock (_created)
         {
-            _created.Add((transport, client));
+            _created.Add((transport, connection));
         }
 
         return transport;
@@ -35,7 +36,7 @@ public sealed class StreamsTransports(RedisServer server, RedisProtocolVersion p
 
     public async ValueTask DisposeAsync()
     {
-        (RedisStreamsTransport, RedisClient)[] all;
+        (RedisStreamsTransport, ConnectionMultiplexer)[] all;
         lock (_created)
         {
             all = [.. _created];

@@ -207,6 +207,20 @@ public sealed class SagaRuntimeTests
         Assert.Equal(["AwaitingPayment", "Completed", "Failed", "Initial", "Reserving"], OrderSaga.Definition.States);
     }
 
+    [Fact]
+    public void Docs_show_the_generated_diagram()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "docs", "sagas.md")))
+        {
+            dir = dir.Parent;
+        }
+
+        Assert.NotNull(dir);
+        string docs = File.ReadAllText(Path.Combine(dir.FullName, "docs", "sagas.md")).Replace("\r\n", "\n");
+        Assert.Contains("```mermaid\n" + OrderSaga.Diagram + "```", docs);
+    }
+
     /// <summary>Lets a test make the next commit lose to another writer, once.</summary>
     private sealed class RacingStore(ISagaStore inner) : ISagaStore
     {

@@ -52,3 +52,16 @@ public sealed class InMemoryScheduleStoreConformanceTests : ScheduleStoreConform
 {
     protected override ValueTask<IScheduleStore> CreateAsync() => new(new InMemoryScheduleStore());
 }
+
+public sealed class InMemorySagaStoreConformanceTests : SagaStoreConformance
+{
+    private readonly FakeTimeProvider _time = new();
+
+    protected override Task LetTimePassAsync(TimeSpan duration)
+    {
+        _time.Advance(duration);
+        return Task.CompletedTask;
+    }
+
+    protected override ValueTask<Catga.Sagas.ISagaStore> CreateAsync() => new(new Catga.Sagas.InMemorySagaStore(_time));
+}

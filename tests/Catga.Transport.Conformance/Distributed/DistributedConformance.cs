@@ -417,6 +417,58 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deferrals_by_an_open_circuit_cost_no_attempt_so_the_dead_letter_counts_only_handler_failures()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: o =>
+        {
+            OnlyConsume<Ship>(o);
+            o.Configure<Ship>(c =>
+            {
+                c.Retry = RetryPolicy.Fixed(3, TimeSpan.FromMilliseconds(10));
+                c.CircuitBreaker = new CircuitBreakerOptions { FailureThreshold = 2, BreakDuration = TimeSpan.FromMilliseconds(400) };
+                c.MaxConcurrency = 1;
+            });
+        });
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+        fulfilment.Recorder.Failing["order-deferred"] = true;
+        Assert.True((await shop.Bus.SendAsync(new Ship("order-deferred"))).IsSuccess);
+
+        // Two failures open the circuit; the third delivery waits for the break (deferred), then fails for real.
+        await Eventually.TrueAsync(() => fulfilment.DeadLetters.CountAsync().AsTask().Result == 1, "a dead letter");
+        var letter = (await fulfilment.DeadLetters.ListAsync()).Single();
+        Assert.Equal(3, fulfilment.Recorder.Attempts["order-deferred"]);
+        Assert.Equal(3, letter.Attempts);
+    }
+
+    [Fact]
+    public async Task Concurrent_sends_of_one_handler_run_all_reach_its_outbox()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<FanOut>);
+        var tracking = await StartServiceAsync(Unique("tracking"), configure: OnlyConsume<OrderShipped>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        Assert.True((await shop.Bus.SendAsync(new FanOut("fan", 200))).IsSuccess);
+        await Eventually.TrueAsync(() => tracking.Recorder.Count("shipped") >= 200, "200 events");
+        await Task.Delay(300);
+        Assert.Equal(1, fulfilment.Recorder.Count("fanout"));
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => $"fan-{i}").Order(), tracking.Recorder.Handled.Where(h => h.Kind == "shipped").Select(h => h.Key).Order());
+    }
+
+    [Fact]
+    public async Task Send_after_the_handler_run_completed_fails_loudly_instead_of_being_lost()
+    {
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<LateSend>);
+        var shop = await StartServiceAsync(Unique("shop"), handlers: false);
+
+        Assert.True((await shop.Bus.SendAsync(new LateSend("late"))).IsSuccess);
+        await Eventually.TrueAsync(() => fulfilment.Recorder.Count("late") == 1, "the handler run");
+        fulfilment.Recorder.Gate.SetResult();
+        string outcome = await fulfilment.Recorder.LateSendOutcome.Task.WaitAsync(Eventually.DefaultTimeout);
+        Assert.StartsWith("threw " + nameof(OutboxSessionSealedException), outcome, StringComparison.Ordinal);
+        Assert.Contains(LateSend.MessageTypeName, outcome, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rate_limiter_spaces_out_handler_runs()
     {
         var worker = await StartServiceAsync(Unique("worker"), configure: o =>

@@ -15,6 +15,12 @@ public sealed class DistributedRecorder
     /// <summary>How many times each key's handler ran (including failed runs).</summary>
     public ConcurrentDictionary<string, int> Attempts { get; } = new();
 
+    /// <summary>Opened by a test to let a handler's un-awaited task continue.</summary>
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What a send from an un-awaited task, after its handler run completed, came to.</summary>
+    public TaskCompletionSource<string> LateSendOutcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Count(string kind) => Handled.Count(h => h.Kind == kind);
 
     public void Record(string kind, string key, IMessage message)

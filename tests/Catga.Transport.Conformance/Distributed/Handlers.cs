@@ -99,3 +99,47 @@ public sealed class AuditHandler(DistributedRecorder recorder) : ICommandHandler
         return new(CatgaResult.Success());
     }
 }
+
+public sealed class FanOutHandler(DistributedRecorder recorder, ICatgaMediator mediator) : ICommandHandler<FanOut>
+{
+    public async ValueTask<CatgaResult> HandleAsync(FanOut command, CancellationToken cancellationToken)
+    {
+        recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
+        var sends = Enumerable.Range(0, command.Count)
+            .Select(i => Task.Run(async () => await mediator.PublishAsync(new OrderShipped($"{command.Id}-{i}"), cancellationToken), cancellationToken))
+            .ToArray();
+        foreach (var result in await Task.WhenAll(sends))
+        {
+            if (result.IsFailure)
+            {
+                return result;
+            }
+        }
+
+        recorder.Record("fanout", command.Id, command);
+        return CatgaResult.Success();
+    }
+}
+
+public sealed class LateSendHandler(DistributedRecorder recorder, ICatgaMediator mediator) : ICommandHandler<LateSend>
+{
+    public ValueTask<CatgaResult> HandleAsync(LateSend command, CancellationToken cancellationToken)
+    {
+        // Deliberately not awaited: the publish runs once the test opens the gate, after this run completed.
+        _ = Task.Run(async () =>
+        {
+            await recorder.Gate.Task;
+            try
+            {
+                var result = await mediator.PublishAsync(new OrderShipped(command.Id + "-late"), CancellationToken.None);
+                recorder.LateSendOutcome.TrySetResult(result.IsSuccess ? "success" : "failure: " + result.Error);
+            }
+            catch (Exception ex)
+            {
+                recorder.LateSendOutcome.TrySetResult("threw " + ex.GetType().Name + ": " + ex.Message);
+            }
+        }, CancellationToken.None);
+        recorder.Record("late", command.Id, command);
+        return new(CatgaResult.Success());
+    }
+}

@@ -34,3 +34,11 @@ public sealed partial record Sleep(string Id, int Milliseconds);
 [CatgaCommand, Distributed, Idempotent]
 [Catga.Distributed.CatgaRetry(2, Backoff = Catga.Distributed.RetryBackoff.Fixed, DelayMilliseconds = 20)]
 public sealed partial record Audit(string Id);
+
+/// <summary>Its handler publishes <see cref="Count"/> <see cref="OrderShipped"/> events concurrently, for the outbox session.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record FanOut(string Id, int Count);
+
+/// <summary>Its handler starts a publish it does not await, which runs after the handler completed.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record LateSend(string Id);

@@ -17,6 +17,9 @@ public sealed class InMemoryBroker
 
     internal TimeProvider TimeProvider { get; }
 
+    /// <summary>The test harness's observer of every delivery, or <see langword="null"/>.</summary>
+    internal Diagnostics.IMessageFlowObserver? Observer { get; set; }
+
     /// <summary>The number of messages waiting in <paramref name="group"/>'s queue of <paramref name="destination"/>
     /// (not counting messages being handled or waiting for a delayed redelivery).</summary>
     /// <param name="destination">The destination.</param>

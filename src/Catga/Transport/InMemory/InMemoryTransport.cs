@@ -23,18 +23,16 @@ public sealed class InMemoryTransport : IMessageTransport
     public string Name => "inmemory";
 
     /// <inheritdoc/>
-    public TransportCapabilities Capabilities
-        => TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.OrderedPerDestination;
-
-    /// <inheritdoc/>
     public ValueTask SendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentNullException.ThrowIfNull(message);
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
+        var observer = _broker.Observer;
         foreach (var group in _broker.Get(destination).Groups.Values)
         {
+            observer?.Enqueued(destination, group.Name, message, isRequest: false);
             group.Enqueue(new InMemoryBroker.Delivery(message, 1, null));
         }
 
@@ -74,6 +72,7 @@ public sealed class InMemoryTransport : IMessageTransport
         }
 
         var reply = new TaskCompletionSource<TransportMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _broker.Observer?.Enqueued(destination, target.Name, message, isRequest: true);
         target.Enqueue(new InMemoryBroker.Delivery(message, 1, reply));
         try
         {
@@ -86,14 +85,13 @@ public sealed class InMemoryTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
-    public ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    public ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        ArgumentNullException.ThrowIfNull(handler);
-        ArgumentOutOfRangeException.ThrowIfLessThan(subscription.MaxConcurrency, 1);
         ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
         var queue = _broker.Get(subscription.Destination).GetGroup(subscription.Group);
-        return new(new InMemoryConsumer(subscription, queue, handler, _broker.TimeProvider));
+        return new(new InMemoryDeliverySource(subscription, queue, _broker));
     }
 
     /// <inheritdoc/>

@@ -26,7 +26,7 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type (or, with no local handler, to the service that has one).</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Catga.Unit>> global::Catga.IRequest<global::Catga.Unit>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.CancelOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.CancelOrder, global::Catga.Unit> pipeline
+            => GetType() != typeof(global::Shop.CancelOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.CancelOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.CancelOrder, global::Catga.Unit> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
                 : dispatcher.NoHandler<global::Catga.Unit>(this, cancellationToken);
     }

@@ -26,7 +26,7 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type (or, with no local handler, to the service that has one).</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<string>> global::Catga.IRequest<string>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.GetOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.GetOrder, string> pipeline
+            => GetType() != typeof(global::Shop.GetOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.GetOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.GetOrder, string> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
                 : dispatcher.NoHandler<string>(this, cancellationToken);
     }

@@ -26,7 +26,7 @@ namespace Shop
 
         /// <summary>Routes this request straight to the handler of its type.</summary>
         global::System.Collections.Generic.IAsyncEnumerable<global::Catga.CatgaResult<string>> global::Catga.IStreamRequest<string>.DispatchStream(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.FindStreamPipeline(global::Catga.Runtime.MessageSlot<global::Shop.ListOrders>.Index) is global::Catga.Runtime.StreamPipeline<global::Shop.ListOrders, string> pipeline
+            => GetType() != typeof(global::Shop.ListOrders) ? dispatcher.StreamByRuntimeType(this, cancellationToken) : dispatcher.FindStreamPipeline(global::Catga.Runtime.MessageSlot<global::Shop.ListOrders>.Index) is global::Catga.Runtime.StreamPipeline<global::Shop.ListOrders, string> pipeline
                 ? pipeline.CreateStream(this, dispatcher, cancellationToken)
                 : dispatcher.NoStreamHandler<string>(typeof(global::Shop.ListOrders));
     }

@@ -26,7 +26,7 @@ namespace Shop
 
         /// <summary>Routes this request straight to the pipeline of its type (or, with no local handler, to the service that has one).</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> global::Catga.IRequest<global::Shop.OrderPlaced>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.PlaceOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.PlaceOrder, global::Shop.OrderPlaced> pipeline
+            => GetType() != typeof(global::Shop.PlaceOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.PlaceOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.PlaceOrder, global::Shop.OrderPlaced> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
                 : dispatcher.NoHandler<global::Shop.OrderPlaced>(this, cancellationToken);
     }

@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Catga.Analyzers.Sagas
+{
+    /// <summary>CATGA345: a saga schedules a message type it has no handler for.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class UnhandledSagaTimeoutAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc />
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(SagaDescriptors.UnhandledTimeout);
+
+        /// <inheritdoc />
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                if (SagaSymbols.TryCreate(start.Compilation) is not { } symbols)
+                {
+                    return;
+                }
+
+                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
+            });
+        }
+
+        private static void Analyze(SymbolAnalysisContext context, SagaSymbols symbols)
+        {
+            var saga = (INamedTypeSymbol)context.Symbol;
+            if (symbols.StateTypeOf(saga) is null)
+            {
+                return;
+            }
+
+            var graph = SagaStateGraph.Build(saga, symbols, context.Compilation, context.CancellationToken);
+            foreach (var (syntax, message) in graph.Schedules)
+            {
+                if (!graph.HandledMessages.Contains(message))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(SagaDescriptors.UnhandledTimeout, syntax.GetLocation(), saga.Name, message.Name));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using AotDemo.Web;
+using Catga;
+using Catga.AspNetCore;
+using Catga.AspNetCore.Dashboard;
+using Catga.Distributed;
+using Catga.Generated;
+using Catga.Serialization;
+
+bool selfTest = args.Contains("--self-test");
+var builder = WebApplication.CreateSlimBuilder(args);
+if (selfTest)
+{
+    builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort()}");
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+}
+
+builder.Services.AddSingleton<Accounts>();
+builder.Services.AddCatga()
+    .AddGeneratedHandlers()
+    .UseInMemoryTransport()
+    .UseBinarySerializer(CatgaMessageTypes.Registry)
+    .AddDistributedMessaging(o => o.ServiceName = "accounts");
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
+builder.Services.AddAuthentication().AddCookie();
+builder.Services.AddAuthorization(o => o.AddPolicy("CatgaOperators", p => p.RequireRole("operator")));
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapCatgaEndpoints(CatgaMessageTypes.Registry);
+app.MapCatgaHealthChecks();
+app.MapCatgaDashboard("/catga", o => o.AuthorizationPolicy = "CatgaOperators");
+
+if (!selfTest)
+{
+    await app.RunAsync();
+    return 0;
+}
+
+await app.StartAsync();
+using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.Urls.First()) };
+int failures = 0;
+async Task Check(string what, Func<Task<HttpResponseMessage>> call, HttpStatusCode expected, string? contains = null)
+{
+    var response = await call();
+    string body = await response.Content.ReadAsStringAsync();
+    bool ok = response.StatusCode == expected && (contains is null || body.Contains(contains, StringComparison.Ordinal));
+    failures += ok ? 0 : 1;
+    Console.WriteLine($"{(ok ? "ok  " : "FAIL")} {what}: {(int)response.StatusCode} {body}");
+}
+
+StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+await Check("open account", () => client.PostAsync("/api/AotDemo.Web.OpenAccount", Json("""{"owner":"alice"}""")), HttpStatusCode.OK, "\"accountId\":\"acc-1\"");
+await Check("get account", () => client.PostAsync("/api/AotDemo.Web.GetAccount", Json("""{"accountId":"acc-1"}""")), HttpStatusCode.OK, "\"owner\":\"alice\"");
+await Check("validation problem", () => client.PostAsync("/api/AotDemo.Web.OpenAccount", Json("""{"owner":"x"}""")), HttpStatusCode.BadRequest, "\"code\":\"Catga.Validation\"");
+await Check("not found problem", () => client.PostAsync("/api/AotDemo.Web.GetAccount", Json("""{"accountId":"acc-9"}""")), HttpStatusCode.NotFound, "\"code\":\"Accounts.NotFound\"");
+await Check("liveness", () => client.GetAsync("/health/live"), HttpStatusCode.OK, "Healthy");
+await Check("readiness", () => client.GetAsync("/health/ready"), HttpStatusCode.OK, "Healthy");
+// Without a sign-in the cookie scheme sends the browser to its login page instead of serving the dashboard.
+await Check("dashboard needs authorization", () => client.GetAsync("/catga/api/overview"), HttpStatusCode.Redirect);
+await app.StopAsync();
+Console.WriteLine(failures == 0 ? "self-test passed" : $"self-test FAILED ({failures})");
+return failures == 0 ? 0 : 1;
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Catga.Distributed;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Catga.AspNetCore.Tests;
+
+public sealed class DashboardApiTests : IAsyncLifetime
+{
+    private WebApplication _app = null!;
+    private HttpClient _operator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await DashboardApp.StartAsync();
+        _operator = _app.GetTestClient();
+        _operator.DefaultRequestHeaders.Add("catga-op", "1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _operator.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_requires_the_named_policy()
+    {
+        using var anonymous = _app.GetTestClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/catga/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/catga/api/dead-letters")).StatusCode);
+
+        var page = await _operator.GetAsync("/catga/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<title>Catga dashboard</title>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _operator.GetAsync("/catga/assets/app.js")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _operator.GetAsync("/catga/assets/secrets.txt")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Poison_message_is_listed_filtered_inspected_and_replayed_only_when_confirmed()
+    {
+        var log = _app.Services.GetRequiredService<PaymentLog>();
+        var letters = _app.Services.GetRequiredService<SignalingDeadLetterStore>();
+        log.Poisoned["pay-1"] = true;
+        Assert.True((await _app.Services.GetRequiredService<ICatgaBus>().SendAsync(new ProcessPayment("pay-1", 12.5m))).IsSuccess);
+        var letter = await letters.NextAddedAsync();
+
+        using var list = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/dead-letters?type=ProcessPayment&reason=declined"));
+        Assert.Equal(1, list.RootElement.GetProperty("matched").GetInt32());
+        Assert.Equal(letter.Id, list.RootElement.GetProperty("items")[0].GetProperty("id").GetString());
+        using var none = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/dead-letters?type=Refund"));
+        Assert.Equal(0, none.RootElement.GetProperty("matched").GetInt32());
+
+        using var detail = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/dead-letters/" + letter.Id));
+        Assert.Contains("pay-1", detail.RootElement.GetProperty("decoded").GetString(), StringComparison.Ordinal);
+        Assert.Contains(detail.RootElement.GetProperty("headers").EnumerateArray(), h => h.GetProperty("value").GetString() == ProcessPayment.MessageTypeName);
+        Assert.Equal(typeof(InvalidOperationException).FullName, detail.RootElement.GetProperty("exceptionType").GetString());
+
+        // Without the confirmation (or the action header) nothing happens.
+        var unconfirmed = await PostAsync("/catga/api/dead-letters/replay", $$"""{"ids":["{{letter.Id}}"]}""", header: true);
+        Assert.Equal(HttpStatusCode.BadRequest, unconfirmed.StatusCode);
+        var noHeader = await PostAsync("/catga/api/dead-letters/replay", $$"""{"ids":["{{letter.Id}}"],"confirm":true}""", header: false);
+        Assert.Equal(HttpStatusCode.BadRequest, noHeader.StatusCode);
+        Assert.Equal(1, await letters.CountAsync(CancellationToken.None));
+
+        log.Poisoned.TryRemove("pay-1", out _);
+        var replay = await PostAsync("/catga/api/dead-letters/replay", $$"""{"ids":["{{letter.Id}}","missing-id"],"confirm":true}""", header: true);
+        Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+        using var result = JsonDocument.Parse(await replay.Content.ReadAsStringAsync());
+        Assert.Equal(1, result.RootElement.GetProperty("affected").GetInt32());
+        Assert.Equal("missing-id", result.RootElement.GetProperty("missing")[0].GetString());
+        await log.WaitHandledAsync("pay-1");
+        Assert.Equal(0, await letters.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_and_purge_remove_letters_and_overview_counts_them()
+    {
+        var log = _app.Services.GetRequiredService<PaymentLog>();
+        var letters = _app.Services.GetRequiredService<SignalingDeadLetterStore>();
+        var bus = _app.Services.GetRequiredService<ICatgaBus>();
+        foreach (string id in new[] { "d-1", "d-2", "d-3" })
+        {
+            log.Poisoned[id] = true;
+            await bus.SendAsync(new ProcessPayment(id, 1m));
+            await letters.NextAddedAsync();
+        }
+
+        using var overview = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/overview"));
+        Assert.Equal(3, overview.RootElement.GetProperty("deadLetters").GetInt64());
+        Assert.Equal("payments", overview.RootElement.GetProperty("service").GetString());
+        Assert.True(overview.RootElement.GetProperty("counters").GetProperty("deadLettered").GetInt64() >= 3);
+        Assert.True(overview.RootElement.GetProperty("counters").GetProperty("retried").GetInt64() >= 3);
+
+        var first = (await letters.ListAsync(0, 1, CancellationToken.None))[0];
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/catga/api/dead-letters/delete", $$"""{"ids":["{{first.Id}}"],"confirm":true}""", header: true)).StatusCode);
+        Assert.Equal(2, await letters.CountAsync(CancellationToken.None));
+        using var purged = JsonDocument.Parse(await (await PostAsync("/catga/api/dead-letters/purge", """{"confirm":true}""", header: true)).Content.ReadAsStringAsync());
+        Assert.Equal(2, purged.RootElement.GetProperty("affected").GetInt32());
+        Assert.Equal(0, await letters.CountAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Consumers_and_topology_describe_the_service()
+    {
+        using var consumers = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/consumers"));
+        var payment = consumers.RootElement.EnumerateArray().Single(c => c.GetProperty("destination").GetString() == ProcessPayment.MessageTypeName);
+        Assert.Equal("payments", payment.GetProperty("group").GetString());
+        Assert.False(payment.GetProperty("circuitOpen").GetBoolean());
+
+        using var topology = JsonDocument.Parse(await _operator.GetStringAsync("/catga/api/topology"));
+        Assert.Contains(topology.RootElement.GetProperty("edges").EnumerateArray(), e =>
+            e.GetProperty("to").GetString() == "ProcessPaymentHandler" && e.GetProperty("message").GetString() == ProcessPayment.MessageTypeName && e.GetProperty("relation").GetString() == "handles");
+        Assert.Contains(topology.RootElement.GetProperty("messages").EnumerateArray(), m =>
+            m.GetProperty("name").GetString() == ProcessPayment.MessageTypeName && m.GetProperty("distributed").GetBoolean());
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string path, string json, bool header)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (header)
+        {
+            request.Headers.Add("X-Catga-Dashboard", "1");
+        }
+
+        return _operator.SendAsync(request);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Catga;
+using Catga.DeadLetters;
+using Catga.Distributed;
+using Catga.Security;
+using Catga.Serialization;
+using Catga.Transport;
+using Catga.Transport.InMemory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Bank;
+
+/// <summary>What the receiving service's handlers were given, as a channel the tests await.</summary>
+public sealed class Handled
+{
+    public Channel<object> Messages { get; } = Channel.CreateUnbounded<object>();
+}
+
+public sealed class TransferHandler(Handled handled) : IEventHandler<TransferMade>
+{
+    public ValueTask HandleAsync(TransferMade @event, CancellationToken cancellationToken) => handled.Messages.Writer.WriteAsync(@event, cancellationToken);
+}
+
+public sealed class RefundHandler(Handled handled) : IEventHandler<RefundMade>
+{
+    public ValueTask HandleAsync(RefundMade @event, CancellationToken cancellationToken) => handled.Messages.Writer.WriteAsync(@event, cancellationToken);
+}
+
+public sealed class AuditHandler(Handled handled) : IEventHandler<AuditNoted>
+{
+    public ValueTask HandleAsync(AuditNoted @event, CancellationToken cancellationToken) => handled.Messages.Writer.WriteAsync(@event, cancellationToken);
+}
+
+public sealed class NoteHandler(Handled handled) : IEventHandler<NoteAdded>
+{
+    public ValueTask HandleAsync(NoteAdded @event, CancellationToken cancellationToken) => handled.Messages.Writer.WriteAsync(@event, cancellationToken);
+}
+
+/// <summary>The dead-letter store of the receiver, signalling each letter so tests await it instead of polling.</summary>
+public sealed class SignallingDeadLetters : IDeadLetterStore
+{
+    private readonly InMemoryDeadLetterStore _inner = new();
+
+    public Channel<DeadLetter> Added { get; } = Channel.CreateUnbounded<DeadLetter>();
+
+    public async ValueTask AddAsync(DeadLetter letter, CancellationToken cancellationToken)
+    {
+        await _inner.AddAsync(letter, cancellationToken);
+        await Added.Writer.WriteAsync(letter, cancellationToken);
+    }
+
+    public ValueTask<IReadOnlyList<DeadLetter>> ListAsync(int skip, int take, CancellationToken cancellationToken) => _inner.ListAsync(skip, take, cancellationToken);
+
+    public ValueTask<DeadLetter?> GetAsync(string id, CancellationToken cancellationToken) => _inner.GetAsync(id, cancellationToken);
+
+    public ValueTask<bool> DeleteAsync(string id, CancellationToken cancellationToken) => _inner.DeleteAsync(id, cancellationToken);
+
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken) => _inner.CountAsync(cancellationToken);
+
+    public ValueTask<long> PurgeAsync(CancellationToken cancellationToken) => _inner.PurgeAsync(cancellationToken);
+}
+
+/// <summary>
+/// A sending and a receiving service over one in-memory broker, each with its own key provider, plus a spy subscribed
+/// to the same destinations that keeps the raw transport messages (what an attacker on the wire would see).
+/// </summary>
+public sealed class SecurityHarness : IAsyncDisposable
+{
+    private static readonly string[] s_destinations = ["bank.transfer", "bank.refund", "bank.audit", "bank.note"];
+    private readonly List<IHostedService> _hosted = [];
+    private readonly List<ITransportConsumer> _spies = [];
+
+    private SecurityHarness(ServiceProvider sender, ServiceProvider receiver)
+    {
+        Sender = sender;
+        Receiver = receiver;
+    }
+
+    public ServiceProvider Sender { get; }
+
+    public ServiceProvider Receiver { get; }
+
+    public Handled Handled => Receiver.GetRequiredService<Handled>();
+
+    public SignallingDeadLetters DeadLetters => (SignallingDeadLetters)Receiver.GetRequiredService<IDeadLetterStore>();
+
+    public Channel<TransportMessage> Wire { get; } = Channel.CreateUnbounded<TransportMessage>();
+
+    public ICatgaMediator Mediator => Sender.GetRequiredService<ICatgaMediator>();
+
+    public static async Task<SecurityHarness> StartAsync(IMessageKeyProvider senderKeys, IMessageKeyProvider receiverKeys, Action<MessageSecurityOptions>? configure = null)
+    {
+        var broker = new InMemoryBroker();
+        var harness = new SecurityHarness(Service(broker, senderKeys, configure, sender: true), Service(broker, receiverKeys, configure, sender: false));
+        foreach (var service in harness.Sender.GetServices<IHostedService>().Concat(harness.Receiver.GetServices<IHostedService>()))
+        {
+            await service.StartAsync(CancellationToken.None);
+            harness._hosted.Add(service);
+        }
+
+        var transport = harness.Sender.GetRequiredService<IMessageTransport>();
+        foreach (var destination in s_destinations)
+        {
+            harness._spies.Add(await transport.SubscribeAsync(
+                new TransportSubscription(destination, "spy", SubscriptionMode.Broadcast),
+                async (incoming, ct) =>
+                {
+                    await harness.Wire.Writer.WriteAsync(incoming.Message, ct);
+                    return DeliveryOutcome.Ack;
+                },
+                CancellationToken.None));
+        }
+
+        return harness;
+    }
+
+    /// <summary>Sends a raw transport message, as an attacker or a misconfigured peer would.</summary>
+    public ValueTask SendRawAsync(string destination, TransportMessage message)
+        => Sender.GetRequiredService<IMessageTransport>().SendAsync(destination, message, CancellationToken.None);
+
+    public async Task<TransportMessage> NextOnWireAsync() => await Wire.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async Task<object> NextHandledAsync() => await Handled.Messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async Task<DeadLetter> NextDeadLetterAsync() => await DeadLetters.Added.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var spy in _spies)
+        {
+            await spy.DisposeAsync();
+        }
+
+        foreach (var service in _hosted)
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await Sender.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+
+    private static ServiceProvider Service(InMemoryBroker broker, IMessageKeyProvider keys, Action<MessageSecurityOptions>? configure, bool sender)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton(new Handled());
+        services.AddCatga().AddGeneratedHandlers()
+            .UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry)
+            .UseMessageSecurity(o =>
+            {
+                o.Keys = keys;
+                configure?.Invoke(o);
+            })
+            .UseInMemoryTransport(broker)
+            .AddDistributedMessaging(o =>
+            {
+                o.ServiceName = sender ? "teller" : "ledger";
+                o.ConsumeAllDistributed = false;
+                if (sender)
+                {
+                    o.Publish<TransferMade>().Publish<RefundMade>().Publish<AuditNoted>().Publish<NoteAdded>();
+                }
+                else
+                {
+                    o.Consume<TransferMade>().Consume<RefundMade>().Consume<AuditNoted>().Consume<NoteAdded>();
+                }
+            });
+        services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new SignallingDeadLetters()));
+        return services.BuildServiceProvider();
+    }
+}
