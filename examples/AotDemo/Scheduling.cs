@@ -4,6 +4,7 @@ using Catga.Generated;
 using Catga.Scheduling;
 using Catga.Serialization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
 
 namespace AotDemo;
@@ -63,6 +64,7 @@ public static class SchedulingDemo
         var probe = new SchedulingDemoProbe();
         var services = new ServiceCollection();
         services.AddSingleton(probe);
+        services.AddLogging();
         services.AddSingleton<OrderStore>();
         services.AddCatga().AddGeneratedHandlers().UseBinarySerializer(CatgaMessageTypes.Registry)
             .UseInMemoryTransport().UseInMemoryPersistence()
