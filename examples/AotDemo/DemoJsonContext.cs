@@ -19,6 +19,8 @@ namespace AotDemo;
 [JsonSerializable(typeof(PaymentDeadline))]
 [JsonSerializable(typeof(ReserveItems))]
 [JsonSerializable(typeof(ReleaseItems))]
+[JsonSerializable(typeof(SendPaymentReminder))]
+[JsonSerializable(typeof(Heartbeat))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext
 {
 }
