@@ -278,6 +278,8 @@ internal sealed class NatsDeliverySource : IDeliverySource
         {
             if (left is NatsJetStreamIncomingMessage stored)
             {
+                // Never handed to a handler, so not an attempt: counted as a deferral like any other.
+                Deferrals.AddOrUpdate(DeferralKey(stored), 1, static (_, n) => n + 1);
                 try
                 {
                     using var deadline = NatsDeadline.Start(Settings.CommandTimeout, _transport.Time, CancellationToken.None);

@@ -17,5 +17,5 @@ public sealed class NatsCoreConformanceTests(NatsServerFixture fixture) : Transp
 public sealed class NatsClusterCoreConformanceTests(NatsClusterFixture fixture) : TransportConformance, IClassFixture<NatsClusterFixture>
 {
     protected override async ValueTask<IMessageTransport> ConnectAsync()
-        => await fixture.TransportAsync(new NatsTransportOptions { DefaultDeliveryMode = NatsDeliveryMode.Core, SubjectPrefix = "core." });
+        => await fixture.TransportAsync(new NatsTransportOptions { DefaultDeliveryMode = NatsDeliveryMode.Core, SubjectPrefix = "core." }, firstNodeOnly: true);
 }

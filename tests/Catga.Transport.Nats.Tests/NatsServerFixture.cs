@@ -39,9 +39,14 @@ public sealed class NatsClusterFixture : IAsyncLifetime
 
     public NatsOpts Options() => Cluster.Options();
 
-    public async Task<NatsTransport> TransportAsync(NatsTransportOptions? options = null)
+    /// <param name="options">The transport options (replicas are set to 3).</param>
+    /// <param name="firstNodeOnly">Connect to the first node only instead of any node. Core NATS hands a queue-group
+    /// message to a member on the publisher's server whenever one exists (documented server behaviour), so tests of
+    /// how competing core consumers share work connect all their clients to one node.</param>
+    public async Task<NatsTransport> TransportAsync(NatsTransportOptions? options = null, bool firstNodeOnly = false)
     {
-        var connection = new NatsConnection(Options());
+        var opts = Options();
+        var connection = new NatsConnection(firstNodeOnly ? opts with { Url = Cluster.Nodes[0].Url } : opts);
         await connection.ConnectAsync();
         options ??= new NatsTransportOptions();
         options.Replicas = 3;
