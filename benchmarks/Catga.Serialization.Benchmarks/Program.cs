@@ -16,10 +16,10 @@ if (args.Contains("--sizes"))
     return;
 }
 
-if (args is ["--count-security", var mode, var payloadSize, var iterations])
+if (args is ["--count-security", var mode, var sizeName, var iterations])
 {
     // For valgrind (count-security-instructions.sh): runs one security round trip N times, nothing else.
-    SecurityBenchmarks.Count(mode, payloadSize, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
+    SecurityBenchmarks.Count(mode, sizeName, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
     return;
 }
 

@@ -4,12 +4,14 @@ using AotDemo.Web;
 using Catga;
 using Catga.AspNetCore;
 using Catga.AspNetCore.Dashboard;
+using Catga.Configuration;
 using Catga.Distributed;
 using Catga.Generated;
 using Catga.Serialization;
 
 bool selfTest = args.Contains("--self-test");
-var builder = WebApplication.CreateSlimBuilder(args);
+// appsettings.json next to the executable, wherever it is started from.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (selfTest)
 {
     builder.WebHost.UseUrls($"http://127.0.0.1:{FreePort()}");
@@ -21,7 +23,7 @@ builder.Services.AddCatga()
     .AddGeneratedHandlers()
     .UseInMemoryTransport()
     .UseBinarySerializer(CatgaMessageTypes.Registry)
-    .AddDistributedMessaging(o => o.ServiceName = "accounts");
+    .AddDistributedMessaging(builder.Configuration.GetSection("Catga"));
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default));
 builder.Services.AddAuthentication().AddCookie();
 builder.Services.AddAuthorization(o => o.AddPolicy("CatgaOperators", p => p.RequireRole("operator")));
@@ -59,6 +61,10 @@ await Check("not found problem", () => client.PostAsync("/api/AotDemo.Web.GetAcc
 await Check("liveness", () => client.GetAsync("/health/live"), HttpStatusCode.OK, "Healthy");
 await Check("readiness", () => client.GetAsync("/health/ready"), HttpStatusCode.OK, "Healthy");
 // Without a sign-in the cookie scheme sends the browser to its login page instead of serving the dashboard.
+var options = app.Services.GetRequiredService<DistributedMessagingOptions>();
+bool bound = options.ServiceName == "accounts" && options.Consumers.MaxConcurrency == 4 && options.RequestTimeout == TimeSpan.FromSeconds(15);
+failures += bound ? 0 : 1;
+Console.WriteLine($"{(bound ? "ok  " : "FAIL")} configuration bound from appsettings.json: service {options.ServiceName}, max concurrency {options.Consumers.MaxConcurrency}, request timeout {options.RequestTimeout}");
 await Check("dashboard needs authorization", () => client.GetAsync("/catga/api/overview"), HttpStatusCode.Redirect);
 await app.StopAsync();
 Console.WriteLine(failures == 0 ? "self-test passed" : $"self-test FAILED ({failures})");

@@ -14,6 +14,13 @@ namespace AotDemo;
 [JsonSerializable(typeof(ShipOrder))]
 [JsonSerializable(typeof(OrderShippedEvent))]
 [JsonSerializable(typeof(ListOrders))]
+[JsonSerializable(typeof(CheckoutStarted))]
+[JsonSerializable(typeof(PaymentReceived))]
+[JsonSerializable(typeof(PaymentDeadline))]
+[JsonSerializable(typeof(ReserveItems))]
+[JsonSerializable(typeof(ReleaseItems))]
+[JsonSerializable(typeof(SendPaymentReminder))]
+[JsonSerializable(typeof(Heartbeat))]
 internal sealed partial class DemoJsonContext : JsonSerializerContext
 {
 }

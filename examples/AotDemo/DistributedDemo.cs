@@ -8,6 +8,7 @@ using Catga.Transport.InMemory;
 using Catga.Transport.Nats;
 using NATS.Client.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
@@ -25,6 +26,10 @@ public static class DistributedDemo
         options.ServiceName = role;
         options.ConsumeAllDistributed = false;
         options.RequestTimeout = TimeSpan.FromSeconds(10);
+
+        // These roles schedule nothing; without their schedulers the recurring Heartbeat of section 12 stays out of
+        // this section's output.
+        options.Scheduler.Enabled = false;
         if (role == "orders")
         {
             options.Route<ShipOrder>();
@@ -129,6 +134,7 @@ public static class DistributedDemo
     {
         var services = new ServiceCollection();
         services.AddSingleton(new ShipmentLog { Role = role });
+        services.AddLogging();
         services.AddSingleton<OrderStore>();
         transport(services.AddCatga().AddGeneratedHandlers().UseBinarySerializer(CatgaMessageTypes.Registry))
             .AddDistributedMessaging(options => Configure(options, role));

@@ -232,21 +232,30 @@ namespace Catga.SourceGenerator
         {
             string name = compilation.AssemblyName ?? "Assembly";
             var modules = new List<string>();
+            var shared = new List<BehaviorSpec>();
             foreach (var referenced in compilation.SourceModule.ReferencedAssemblySymbols)
             {
                 foreach (var attribute in referenced.GetAttributes())
                 {
-                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.ModuleAttribute)
-                        && attribute.ConstructorArguments.Length == 1
-                        && attribute.ConstructorArguments[0].Value is INamedTypeSymbol module)
+                    if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol named)
                     {
-                        modules.Add(TypeNames.FullyQualified(module));
+                        continue;
+                    }
+
+                    if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.ModuleAttribute))
+                    {
+                        modules.Add(TypeNames.FullyQualified(named));
+                    }
+                    else if (KnownTypes.Is(attribute.AttributeClass, KnownTypes.SharedBehaviorAttribute))
+                    {
+                        shared.AddRange(HandlerParser.SharedBehaviors(named));
                     }
                 }
             }
 
             modules.Sort(System.StringComparer.Ordinal);
-            return new AssemblySpec(name, TypeNames.Identifier(name) + "CatgaModule", modules.ToEquatableArray());
+            shared.Sort(static (a, b) => string.CompareOrdinal(a.TypeTemplate, b.TypeTemplate));
+            return new AssemblySpec(name, TypeNames.Identifier(name) + "CatgaModule", modules.ToEquatableArray(), shared.ToEquatableArray());
         }
     }
 }

@@ -33,10 +33,14 @@ internal sealed class NatsDeliverySource : IDeliverySource
     /// <summary>Everything received and not yet handed to the engine.</summary>
     private readonly Channel<IncomingMessage> _ready;
 
-    /// <summary>Deferrals per stream sequence: JetStream counts every delivery, but a deferral must cost no attempt, so
-    /// the count the handler sees is the server's minus the deferrals this source made. Entries go when the message is
-    /// finally settled.</summary>
-    private readonly ConcurrentDictionary<ulong, int> _deferrals = new();
+    // Deferrals per message, shared by every source of this process: JetStream counts every delivery, but a deferral
+    // must cost no attempt, so the count a handler sees is the server's minus the deferrals made in this process
+    // (a deferred message redelivered to another process counts the deferral there: JetStream keeps no such count).
+    // Entries go when the message is finally settled.
+    private static readonly ConcurrentDictionary<(string Stream, string Durable, ulong Sequence), int> Deferrals = new();
+
+    /// <summary>Bounds <see cref="Deferrals"/>: entries of messages finally settled elsewhere are never removed here.</summary>
+    private const int MaxDeferralEntries = 100_000;
 
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _demandSignal = new(0, 1);
@@ -46,6 +50,9 @@ internal sealed class NatsDeliverySource : IDeliverySource
     /// <summary>JetStream: the subject pull requests go to (<c>$JS.API.CONSUMER.MSG.NEXT.stream.durable</c>).</summary>
     private string _pullSubject = string.Empty;
     private volatile bool _stopping;
+    private int _watchingStop;
+    private int _unsubscribed;
+    private CancellationTokenRegistration _stopWatch;
     private DateTimeOffset _streamCreated;
     private Task _messagePump = Task.CompletedTask;
     private Task _requestPump = Task.CompletedTask;
@@ -128,6 +135,12 @@ internal sealed class NatsDeliverySource : IDeliverySource
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (cancellationToken.CanBeCanceled && Interlocked.Exchange(ref _watchingStop, 1) == 0)
+        {
+            // The engine cancels this token when it stops fetching for good: leave the groups now, so the server sends
+            // new messages and requests to the other members instead of to a consumer that no longer takes any.
+            _stopWatch = cancellationToken.UnsafeRegister(static s => _ = ((NatsDeliverySource)s!).StopReceivingAsync(), this);
+        }
         var batch = Drain(maxMessages, null);
         if (batch is not null)
         {
@@ -169,15 +182,20 @@ internal sealed class NatsDeliverySource : IDeliverySource
             switch (outcome.Kind)
             {
                 case DeliveryOutcomeKind.Ack:
-                    _deferrals.TryRemove(stored.StreamSequence, out _);
+                    Deferrals.TryRemove(DeferralKey(stored), out _);
                     await stored.Msg.AckAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
                     break;
                 case DeliveryOutcomeKind.Reject:
-                    _deferrals.TryRemove(stored.StreamSequence, out _);
+                    Deferrals.TryRemove(DeferralKey(stored), out _);
                     await stored.Msg.AckTerminateAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
                     break;
                 case DeliveryOutcomeKind.Defer:
-                    _deferrals.AddOrUpdate(stored.StreamSequence, 1, static (_, n) => n + 1);
+                    if (Deferrals.Count >= MaxDeferralEntries)
+                    {
+                        Deferrals.Clear();
+                    }
+
+                    Deferrals.AddOrUpdate(DeferralKey(stored), 1, static (_, n) => n + 1);
                     await NakAsync(stored.Msg, outcome.Delay, deadline.Token).ConfigureAwait(false);
                     break;
                 default:
@@ -252,22 +270,8 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
 
         _stop.Cancel();
-        foreach (var sub in new[] { _messages, _requests })
-        {
-            if (sub is not null)
-            {
-                try
-                {
-                    using var deadline = NatsDeadline.Start(Settings.CommandTimeout, _transport.Time, CancellationToken.None);
-                    await sub.UnsubscribeAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-                {
-                    // The connection is closed or down: the server has dropped (or will drop) the subscription itself.
-                }
-            }
-        }
-
+        await _stopWatch.DisposeAsync().ConfigureAwait(false);
+        await UnsubscribeAsync().ConfigureAwait(false);
         await Task.WhenAll(_messagePump, _requestPump).ConfigureAwait(false);
         _ready.Writer.TryComplete();
         while (_ready.Reader.TryRead(out var left))
@@ -289,6 +293,59 @@ internal sealed class NatsDeliverySource : IDeliverySource
         _transport.Remove(this);
         _stop.Dispose();
         _demandSignal.Dispose();
+    }
+
+    private (string, string, ulong) DeferralKey(NatsJetStreamIncomingMessage message) => (Settings.StreamName, _durable, message.StreamSequence);
+
+    /// <summary>Stops taking new work: core and request subscriptions leave their queue groups; the JetStream pump
+    /// starts no new pull (the open one runs out into the buffer, returned on dispose).</summary>
+    private async Task StopReceivingAsync()
+    {
+        _stopping = true;
+        ReleaseDemandSignal();
+        if (_mode == NatsDeliveryMode.Core)
+        {
+            await UnsubscribeAsync().ConfigureAwait(false);
+        }
+        else if (_requests is { } requests)
+        {
+            await UnsubscribeOneAsync(requests).ConfigureAwait(false);
+        }
+    }
+
+    private async Task UnsubscribeAsync()
+    {
+        if (Interlocked.Exchange(ref _unsubscribed, 1) != 0)
+        {
+            // Already left by StopReceivingAsync; the JetStream pull inbox still has to go.
+            if (_mode == NatsDeliveryMode.JetStream && _messages is { } inbox)
+            {
+                await UnsubscribeOneAsync(inbox).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        foreach (var sub in new[] { _messages, _requests })
+        {
+            if (sub is not null)
+            {
+                await UnsubscribeOneAsync(sub).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task UnsubscribeOneAsync(INatsSub<byte[]> sub)
+    {
+        try
+        {
+            using var deadline = NatsDeadline.Start(Settings.CommandTimeout, _transport.Time, CancellationToken.None);
+            await sub.UnsubscribeAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is closed or down: the server has dropped (or will drop) the subscription itself.
+        }
     }
 
     private static ValueTask NakAsync(INatsJSMsg<byte[]> msg, TimeSpan delay, CancellationToken cancellationToken)
@@ -495,7 +552,7 @@ internal sealed class NatsDeliverySource : IDeliverySource
         var metadata = msg.Metadata;
         ulong sequence = metadata?.Sequence.Stream ?? 0;
         long delivered = (long)Math.Min(metadata?.NumDelivered ?? 1, int.MaxValue);
-        if (_deferrals.TryGetValue(sequence, out int deferred))
+        if (Deferrals.TryGetValue((Settings.StreamName, _durable, sequence), out int deferred))
         {
             delivered -= deferred;
         }

@@ -249,14 +249,39 @@ public sealed class NatsTransport : IMessageTransport
         {
             await EnsureConnectedAsync(timeout, deadline.Token, $"The request to '{destination}'").ConfigureAwait(false);
             var headers = ToNatsChecked(destination, message);
-            reply = await Connection.RequestAsync(
-                subject,
-                message.Body,
-                headers,
-                NatsRawSerializer<ReadOnlyMemory<byte>>.Default,
-                NatsRawSerializer<byte[]>.Default,
-                replyOpts: new NatsSubOpts { Timeout = timeout },
-                cancellationToken: deadline.Token).ConfigureAwait(false);
+            long started = Time.GetTimestamp();
+            while (true)
+            {
+                try
+                {
+                    reply = await Connection.RequestAsync(
+                        subject,
+                        message.Body,
+                        headers,
+                        NatsRawSerializer<ReadOnlyMemory<byte>>.Default,
+                        NatsRawSerializer<byte[]>.Default,
+                        replyOpts: new NatsSubOpts { Timeout = timeout },
+                        cancellationToken: deadline.Token).ConfigureAwait(false);
+                }
+                catch (NatsNoRespondersException) when (Time.GetElapsedTime(started) < NoRespondersGrace(timeout))
+                {
+                    reply = default;
+                }
+
+                if (!reply.HasNoResponders && reply.Subject is not null)
+                {
+                    break;
+                }
+
+                if (Time.GetElapsedTime(started) >= NoRespondersGrace(timeout))
+                {
+                    throw new TransportNoRespondersException($"No consumer is subscribed to '{destination}' (request subject '{subject}').");
+                }
+
+                // On a cluster a new subscription's interest reaches the other nodes a moment after it is made: a
+                // request sent through another node meanwhile finds no responders. Ask again for a short while.
+                await Task.Delay(TimeSpan.FromMilliseconds(25), Time, deadline.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (NatsDeadline.Translate(ex, $"The request to '{destination}' (subject '{subject}')", timeout, Connection, cancellationToken) is { } translated)
         {
@@ -322,8 +347,9 @@ public sealed class NatsTransport : IMessageTransport
         return source;
     }
 
-    /// <inheritdoc/>
-    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
+    /// <summary>Drives <see cref="OpenAsync"/>'s source with the interim driver; used by this project's own tests only
+    /// (Catga drives sources with the consumer engine).</summary>
+    internal async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
@@ -505,7 +531,8 @@ public sealed class NatsTransport : IMessageTransport
     private async Task PublishJetStreamAsync(string destination, string subject, TransportMessage message, NatsHeaders headers, CancellationToken cancellationToken)
     {
         var messageId = message.Headers[MessageHeaderNames.DeduplicationId] ?? message.MessageId;
-        var publishOptions = messageId is null ? null : new NatsJSPubOpts { MsgId = messageId };
+        // One attempt per client call: this loop retries itself, within one deadline, and so can tell "no stream" apart.
+        var publishOptions = new NatsJSPubOpts { MsgId = messageId, RetryAttempts = 1 };
 
         // One deadline for every attempt: retries reuse the message id, so the stream stores the message once however
         // many attempts reach it.
@@ -561,6 +588,10 @@ public sealed class NatsTransport : IMessageTransport
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
         }
     }
+
+    /// <summary>How long a request keeps asking while nobody answers: interest propagation between cluster nodes
+    /// takes milliseconds; a destination really without consumers fails after this, not after the whole timeout.</summary>
+    private static TimeSpan NoRespondersGrace(TimeSpan timeout) => timeout < TimeSpan.FromSeconds(1) ? timeout / 2 : TimeSpan.FromMilliseconds(500);
 
     internal static bool IsTransient(Exception ex)
         => ex is NatsNoReplyException or NatsNoRespondersException or NatsJSPublishNoResponseException or NatsJSApiNoResponseException or NatsJSTimeoutException or NatsJSConnectionException or TimeoutException

@@ -39,4 +39,8 @@ public static class CatgaErrorCodes
 
     /// <summary>The request cannot go to another process: its type or result type has no wire format.</summary>
     public const string NotSerializable = "Catga.NotSerializable";
+
+    /// <summary>An incoming message's type does not belong to the subscription it arrived on (its <c>catga-type</c>
+    /// header names another type than the destination carries); it is dead-lettered, never handled.</summary>
+    public const string WrongDestination = "Catga.WrongDestination";
 }

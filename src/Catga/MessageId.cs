@@ -24,6 +24,9 @@ public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>
     // Ten seconds, in (milliseconds << 12) units.
     private const long MaxClockRegressionTicks = 10_000L << 12;
 
+    // DateTimeOffset.MaxValue in Unix milliseconds: 9999-12-31T23:59:59.999Z.
+    private const long MaxTimestampMs = 253_402_300_799_999L;
+
     private readonly Guid _value;
 
     /// <summary>Wraps an existing UUID.</summary>
@@ -102,7 +105,7 @@ public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>
     public static MessageId Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return TryParse(text, out var id) ? id : throw new FormatException($"'{text}' is not a valid message id (expected a UUID such as 0190c3d2-7b1e-7a3f-9c2d-4e5f60718293).");
+        return TryParse(text, out var id) ? id : throw new FormatException($"'{text}' is not a valid message id (expected a UUID such as 0190c3d2-7b1e-7a3f-9c2d-4e5f60718293, whose timestamp lies before the year 10000).");
     }
 
     /// <summary>Tries to parse an id in the standard UUID form.</summary>
@@ -111,9 +114,29 @@ public readonly struct MessageId : IEquatable<MessageId>, IComparable<MessageId>
     /// <returns>Whether the text was a valid id.</returns>
     public static bool TryParse(ReadOnlySpan<char> text, out MessageId id)
     {
-        bool ok = Guid.TryParseExact(text, "D", out var guid);
-        id = new MessageId(guid);
+        bool ok = Guid.TryParseExact(text, "D", out var guid) && HasValidTimestamp(guid);
+        id = ok ? new MessageId(guid) : default;
         return ok;
+    }
+
+    /// <summary>An id read from a message that arrived from elsewhere (a transport, a store, a JSON body). Rejects an id
+    /// whose timestamp lies beyond the year 9999, which no clock produces and <see cref="CreatedAt"/> cannot represent,
+    /// so the message fails on receipt with this error rather than later, wherever its creation time is read.</summary>
+    /// <param name="value">The UUID as received.</param>
+    /// <returns>The id.</returns>
+    /// <exception cref="FormatException">The timestamp is out of range; the message quotes the id.</exception>
+    internal static MessageId FromReceived(Guid value)
+        => HasValidTimestamp(value)
+            ? new MessageId(value)
+            : throw new FormatException($"The message id {value:D} is not valid: its timestamp lies after 9999-12-31, the latest time a message can have been created.");
+
+    /// <summary>Whether the 48-bit millisecond timestamp of <paramref name="value"/> is at most
+    /// <see cref="DateTimeOffset.MaxValue"/>, as every id created by <see cref="NewId()"/> is.</summary>
+    private static bool HasValidTimestamp(Guid value)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        value.TryWriteBytes(bytes, bigEndian: true, out _);
+        return (long)(BinaryPrimitives.ReadUInt64BigEndian(bytes) >> 16) <= MaxTimestampMs;
     }
 
     /// <inheritdoc/>

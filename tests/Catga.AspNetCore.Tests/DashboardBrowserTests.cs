@@ -1,4 +1,6 @@
 using Catga.Distributed;
+using Catga.Persistence.Redis;
+using Catga.Transport.Nats;
 using Catga.TestInfrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +11,9 @@ using OpenQA.Selenium.Support.UI;
 namespace Catga.AspNetCore.Tests;
 
 /// <summary>
-/// The dashboard in a real headless chromium (Debian's, driven by its chromedriver) against the app on Kestrel: a
-/// poison message appears on the page, is replayed from it after a confirmation, and is then handled.
+/// The dashboard in a real headless chromium (Debian's, driven by its chromedriver) against the app on Kestrel over a
+/// real nats-server (JetStream transport) and redis-server (dead-letter, inbox, outbox and lock stores): a poison
+/// message appears on the page, is replayed from it after a confirmation, and is then handled.
 /// Set CATGA_SCREENSHOTS to a directory to save screenshots of the main views there (docs/images).
 /// </summary>
 public sealed class DashboardBrowserTests
@@ -21,7 +24,18 @@ public sealed class DashboardBrowserTests
     public async Task Poison_message_appears_on_the_page_is_replayed_from_it_and_then_handled()
     {
         int port = FreePort.Next();
-        await using var app = await DashboardApp.StartAsync(kestrelPort: port);
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var multiplexer = await redis.ConnectAsync();
+        string prefix = $"b{Guid.NewGuid():N}"[..9];
+        await using var app = await DashboardApp.StartAsync(kestrelPort: port, transport: catga => catga
+            .UseNatsTransport(nats.Options(), o =>
+            {
+                o.SubjectPrefix = prefix + ".";
+                o.StreamName = prefix.ToUpperInvariant();
+                o.RequestSubjectPrefix = "rpc-" + prefix + ".";
+            })
+            .UseRedisPersistence(multiplexer, o => o.KeyPrefix = prefix));
         var log = app.Services.GetRequiredService<PaymentLog>();
         var letters = app.Services.GetRequiredService<SignalingDeadLetterStore>();
         log.Poisoned["pay-browser"] = true;

@@ -279,8 +279,15 @@ public abstract class InboxStoreConformance : StoreConformance
     public async Task An_extended_claim_outlives_its_first_lease_and_can_be_completed()
     {
         var (inbox, outbox) = await CreateAsync();
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
         InboxClaim claim = await inbox.TryClaimAsync("m-1", ShortTime, None);
-        Assert.True(await inbox.ExtendClaimAsync("m-1", claim.Token, LongTime, None));
+        if (!await inbox.ExtendClaimAsync("m-1", claim.Token, LongTime, None))
+        {
+            // On a real clock a loaded machine may let the short lease pass before the heartbeat; only then may it fail.
+            Assert.True(elapsed.Elapsed >= ShortTime, $"a claim {elapsed.Elapsed.TotalMilliseconds:0} ms old was not extended");
+            return;
+        }
+
         await LetTimePassAsync(ShortTime);
 
         Assert.Equal(InboxClaimStatus.Busy, (await inbox.TryClaimAsync("m-1", LongTime, None)).Status);

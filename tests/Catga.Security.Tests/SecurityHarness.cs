@@ -71,7 +71,9 @@ public sealed class SecurityHarness : IAsyncDisposable
 {
     private static readonly string[] s_destinations = ["bank.transfer", "bank.refund", "bank.audit", "bank.note"];
     private readonly List<IHostedService> _hosted = [];
-    private readonly List<ITransportConsumer> _spies = [];
+    private readonly List<IDeliverySource> _spies = [];
+    private readonly List<Task> _spyLoops = [];
+    private readonly CancellationTokenSource _stop = new();
 
     private SecurityHarness(ServiceProvider sender, ServiceProvider receiver)
     {
@@ -91,10 +93,16 @@ public sealed class SecurityHarness : IAsyncDisposable
 
     public ICatgaMediator Mediator => Sender.GetRequiredService<ICatgaMediator>();
 
-    public static async Task<SecurityHarness> StartAsync(IMessageKeyProvider senderKeys, IMessageKeyProvider receiverKeys, Action<MessageSecurityOptions>? configure = null)
+    public static Task<SecurityHarness> StartAsync(IMessageKeyProvider senderKeys, IMessageKeyProvider receiverKeys, Action<MessageSecurityOptions>? configure = null)
     {
         var broker = new InMemoryBroker();
-        var harness = new SecurityHarness(Service(broker, senderKeys, configure, sender: true), Service(broker, receiverKeys, configure, sender: false));
+        return StartAsync(builder => builder.UseInMemoryTransport(broker), senderKeys, receiverKeys, configure);
+    }
+
+    /// <summary>Starts both services over the transport <paramref name="useTransport"/> registers (called once per service).</summary>
+    public static async Task<SecurityHarness> StartAsync(Action<CatgaBuilder> useTransport, IMessageKeyProvider senderKeys, IMessageKeyProvider receiverKeys, Action<MessageSecurityOptions>? configure = null)
+    {
+        var harness = new SecurityHarness(Service(useTransport, senderKeys, configure, sender: true), Service(useTransport, receiverKeys, configure, sender: false));
         foreach (var service in harness.Sender.GetServices<IHostedService>().Concat(harness.Receiver.GetServices<IHostedService>()))
         {
             await service.StartAsync(CancellationToken.None);
@@ -104,19 +112,31 @@ public sealed class SecurityHarness : IAsyncDisposable
         var transport = harness.Sender.GetRequiredService<IMessageTransport>();
         foreach (var destination in s_destinations)
         {
-            var subscription = new TransportSubscription(destination, "spy", SubscriptionMode.Broadcast);
-            var source = await transport.OpenAsync(subscription, CancellationToken.None);
-            harness._spies.Add(ConsumerEngine.Start(
-                source,
-                subscription,
-                async (incoming, ct) =>
-                {
-                    await harness.Wire.Writer.WriteAsync(incoming.Message, ct);
-                    return DeliveryOutcome.Ack;
-                }));
+            var source = await transport.OpenAsync(new TransportSubscription(destination, "spy", SubscriptionMode.Broadcast), CancellationToken.None);
+            harness._spies.Add(source);
+            harness._spyLoops.Add(harness.SpyAsync(source));
         }
 
         return harness;
+    }
+
+    /// <summary>Copies every message the spy's subscription receives to <see cref="Wire"/>.</summary>
+    private async Task SpyAsync(IDeliverySource source)
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                foreach (var incoming in await source.FetchAsync(16, _stop.Token))
+                {
+                    await Wire.Writer.WriteAsync(incoming.Message, _stop.Token);
+                    await source.SettleAsync(incoming, DeliveryOutcome.Ack, _stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>Sends a raw transport message, as an attacker or a misconfigured peer would.</summary>
@@ -131,6 +151,8 @@ public sealed class SecurityHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_spyLoops);
         foreach (var spy in _spies)
         {
             await spy.DisposeAsync();
@@ -145,19 +167,20 @@ public sealed class SecurityHarness : IAsyncDisposable
         await Receiver.DisposeAsync();
     }
 
-    private static ServiceProvider Service(InMemoryBroker broker, IMessageKeyProvider keys, Action<MessageSecurityOptions>? configure, bool sender)
+    private static ServiceProvider Service(Action<CatgaBuilder> useTransport, IMessageKeyProvider keys, Action<MessageSecurityOptions>? configure, bool sender)
     {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(new Handled());
-        services.AddCatga().AddGeneratedHandlers()
+        var builder = services.AddCatga().AddGeneratedHandlers()
             .UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry)
             .UseMessageSecurity(o =>
             {
                 o.Keys = keys;
                 configure?.Invoke(o);
-            })
-            .UseInMemoryTransport(broker)
+            });
+        useTransport(builder);
+        builder
             .AddDistributedMessaging(o =>
             {
                 o.ServiceName = sender ? "teller" : "ledger";

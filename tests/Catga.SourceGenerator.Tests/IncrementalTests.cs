@@ -14,6 +14,10 @@ public sealed class IncrementalTests
         .Select(f => (string)f.GetValue(null)!)
         .ToArray();
 
+    /// <summary>Steps that run once per declaration of a kind the Shop sample does not contain (it has no saga), so
+    /// they record nothing there.</summary>
+    private static readonly HashSet<string> s_stepsWithoutInputInShop = [TrackingNames.Sagas];
+
     [Fact]
     public void Adding_an_unrelated_file_leaves_every_tracked_step_cached_or_unchanged()
     {
@@ -103,8 +107,13 @@ public sealed class IncrementalTests
         var result = GeneratorHarness.CreateDriver().RunGenerators(compilation).GetRunResult().Results.Single();
         foreach (var name in s_trackedSteps)
         {
-            Assert.True(result.TrackedSteps.ContainsKey(name), $"step {name} was not tracked; tracked: {string.Join(", ", result.TrackedSteps.Keys)}");
-            foreach (var output in result.TrackedSteps[name].SelectMany(s => s.Outputs))
+            if (!result.TrackedSteps.TryGetValue(name, out var steps))
+            {
+                Assert.True(s_stepsWithoutInputInShop.Contains(name), $"step {name} was not tracked; tracked: {string.Join(", ", result.TrackedSteps.Keys)}");
+                continue;
+            }
+
+            foreach (var output in steps.SelectMany(s => s.Outputs))
             {
                 AssertNoRoslynObjects(output.Value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
             }
@@ -113,7 +122,7 @@ public sealed class IncrementalTests
 
     private static void AssertCached(GeneratorRunResult result)
     {
-        foreach (var name in s_trackedSteps)
+        foreach (var name in s_trackedSteps.Where(n => result.TrackedSteps.ContainsKey(n) || !s_stepsWithoutInputInShop.Contains(n)))
         {
             foreach (var step in result.TrackedSteps[name])
             {

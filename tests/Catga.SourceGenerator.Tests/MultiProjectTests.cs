@@ -179,4 +179,46 @@ public sealed class MultiProjectTests
 
         Assert.Equal("order-1 | pong", outcome);
     }
+
+    [Fact]
+    public async Task A_public_behavior_of_a_shared_library_wraps_the_handlers_of_the_projects_that_reference_it()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Common", ["Shop.Contracts"], Usings + """
+
+                using Shop.Contracts;
+                namespace Shop.Common;
+
+                public sealed class Tagging<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
+                    where TRequest : IRequest<TResponse>
+                {
+                    public ValueTask<CatgaResult<TResponse>> HandleAsync(TRequest request, PipelineNext<TRequest, TResponse> next, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("shared behavior");
+                        return next.InvokeAsync(request, cancellationToken);
+                    }
+                }
+
+                internal sealed class LibraryOnly<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse>
+                    where TRequest : IRequest<TResponse>
+                {
+                    public ValueTask<CatgaResult<TResponse>> HandleAsync(TRequest request, PipelineNext<TRequest, TResponse> next, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("internal behavior");
+                        return next.InvokeAsync(request, cancellationToken);
+                    }
+                }
+                """)
+            .Add("Shop.Handlers", ["Shop.Contracts", "Shop.Common"], Handlers)
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Common", "Shop.Handlers"], Host("""
+                var order = await mediator.SendAsync(new PlaceOrder("c-1", 2));
+                return $"{order.Value} | {string.Join(",", Trace.Steps)}";
+                """));
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        // The public behavior is shared; the internal one stays in its library, which has no handlers of its own.
+        Assert.Equal("order-1 | shared behavior,handler", outcome);
+    }
 }

@@ -67,7 +67,8 @@ namespace Catga.SourceGenerator.Handlers
         EquatableArray<ParameterSpec> Parameters,
         int Order,
         int Lifetime,
-        bool IsOpen);
+        bool IsOpen,
+        string? SharedType = null);
 
     /// <summary>A hand-written validator class and the message type it validates; <paramref name="IsMessage"/> tells
     /// whether that type is a Catga message (validators of other types are only services).</summary>
@@ -87,7 +88,8 @@ namespace Catga.SourceGenerator.Handlers
         EquatableArray<ValidatorSpec> Validators = default);
 
     /// <summary>The assembly being compiled and the Catga modules of the assemblies it references.</summary>
-    internal sealed record AssemblySpec(string AssemblyName, string ModuleName, EquatableArray<string> ReferencedModules);
+    /// <param name="SharedBehaviors">The public behaviors of referenced Catga assemblies, applied to this project's requests too.</param>
+    internal sealed record AssemblySpec(string AssemblyName, string ModuleName, EquatableArray<string> ReferencedModules, EquatableArray<BehaviorSpec> SharedBehaviors = default);
 
     /// <summary>One behavior closed over one request, as it appears in a pipeline.</summary>
     internal sealed record PipelineStepSpec(string BehaviorType, int Order);
@@ -124,6 +126,9 @@ namespace Catga.SourceGenerator.Handlers
 
         /// <summary>Whether the assembly registers anything itself. A contracts project whose messages have validation
         /// rules has a module too, so its rules apply wherever the messages are handled; so does one with sagas.</summary>
-        public bool HasOwnModule => !Services.IsEmpty || !Validators.IsEmpty || HasSagas;
+        public bool HasOwnModule => !Services.IsEmpty || !Validators.IsEmpty || HasSagas || !SharedBehaviors.IsEmpty;
+
+        /// <summary>This assembly's public behaviors (as <c>typeof</c> operands), exported to referencing projects.</summary>
+        public EquatableArray<string> SharedBehaviors { get; init; }
     }
 }

@@ -231,7 +231,44 @@ namespace Catga.SourceGenerator.Handlers
                 Parameters(constructor, Map),
                 order,
                 lifetime,
-                type.IsGenericType);
+                type.IsGenericType,
+                IsPublic(type) && constructor.DeclaredAccessibility == Accessibility.Public ? TypeNames.UnboundTypeOf(type) : null);
+        }
+
+        /// <summary>The behaviors of a public behavior class from a referenced assembly, as named by its
+        /// CatgaSharedBehavior attribute; empty when it cannot be applied from here.</summary>
+        public static IEnumerable<BehaviorSpec> SharedBehaviors(INamedTypeSymbol type)
+        {
+            type = type.OriginalDefinition;
+            var constructor = type.InstanceConstructors
+                .Where(c => c.DeclaredAccessibility == Accessibility.Public)
+                .OrderByDescending(c => c.Parameters.Length)
+                .FirstOrDefault();
+            if (constructor is null || type.IsAbstract || !IsPublic(type))
+            {
+                yield break;
+            }
+
+            foreach (var behaviorInterface in type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.Behavior)))
+            {
+                if (CreateBehavior(type, behaviorInterface, constructor, out _) is { } behavior)
+                {
+                    yield return behavior;
+                }
+            }
+        }
+
+        private static bool IsPublic(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility != Accessibility.Public)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool ContainsTypeParameter(ITypeSymbol type) => type switch

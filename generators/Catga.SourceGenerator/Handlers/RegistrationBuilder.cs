@@ -34,7 +34,8 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
-            var behaviors = candidates.SelectMany(c => c.Behaviors).ToList();
+            // This project's behaviors, and the public behaviors of the Catga libraries it references.
+            var behaviors = candidates.SelectMany(c => c.Behaviors).Concat(assembly.SharedBehaviors).ToList();
             var pipelines = new List<PipelineSpec>();
             var streams = new List<StreamRegistrationSpec>();
             var events = new List<EventRegistrationSpec>();
@@ -114,13 +115,24 @@ namespace Catga.SourceGenerator.Handlers
                     .Select(v => new ValidatorRegistrationSpec(v.MessageType, v.ValidatorType, IsGenerated: false, IsSingleton: v.Lifetime == Singleton)))
                 .ToEquatableArray();
 
+            var sharedBehaviors = candidates
+                .SelectMany(c => c.Behaviors)
+                .Where(b => b.SharedType is not null)
+                .Select(b => b.SharedType!)
+                .Distinct()
+                .OrderBy(t => t, StringComparer.Ordinal)
+                .ToEquatableArray();
+
             return new RegistrationSpec(
                 assembly,
                 services.Values.OrderBy(s => s.Type, StringComparer.Ordinal).ToEquatableArray(),
                 pipelines.OrderBy(p => p.MessageType, StringComparer.Ordinal).ToEquatableArray(),
                 events.ToEquatableArray(),
                 streams.OrderBy(s => s.MessageType, StringComparer.Ordinal).ToEquatableArray(),
-                validatorRegistrations);
+                validatorRegistrations)
+            {
+                SharedBehaviors = sharedBehaviors,
+            };
         }
 
         /// <summary>CATGA001 (a command or query without a handler) and CATGA002 (more than one handler).</summary>

@@ -23,6 +23,15 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteFileHeader();
             string module = "global::" + Namespace + "." + spec.Assembly.ModuleName;
             w.WriteLine($"[assembly: global::Catga.Runtime.CatgaModule(typeof({module}))]");
+            if (!spec.SharedBehaviors.IsEmpty)
+            {
+                w.WriteLine("// Public behaviors: projects that reference this assembly apply them to their own requests too.");
+                foreach (var behavior in spec.SharedBehaviors)
+                {
+                    w.WriteLine($"[assembly: global::Catga.Runtime.CatgaSharedBehavior(typeof({behavior}))]");
+                }
+            }
+
             w.WriteLine();
             w.OpenBlock("namespace " + Namespace);
             w.WriteLine($"/// <summary>The Catga handlers, behaviors and pipelines of assembly {spec.Assembly.AssemblyName}, found at compile time.</summary>");

@@ -10,6 +10,7 @@ namespace Catga.SourceGenerator.Shared
         public const string HandlerAttribute = "Catga.CatgaHandlerAttribute";
         public const string BehaviorAttribute = "Catga.PipelineBehaviorAttribute";
         public const string ModuleAttribute = "Catga.Runtime.CatgaModuleAttribute";
+        public const string SharedBehaviorAttribute = "Catga.Runtime.CatgaSharedBehaviorAttribute";
         public const string DistributedAttribute = "Catga.DistributedAttribute";
         public const string RetryAttribute = "Catga.Distributed.CatgaRetryAttribute";
         public const string RecurringAttribute = "Catga.Scheduling.RecurringAttribute";

@@ -20,6 +20,14 @@ namespace Catga.SourceGenerator.Shared
         /// <summary>The fully qualified name of <paramref name="type"/>, e.g. <c>global::Shop.PlaceOrder</c>.</summary>
         public static string FullyQualified(ITypeSymbol type) => Format(type, static _ => null);
 
+        /// <summary>The name of <paramref name="type"/> as written in <c>typeof</c> with its type arguments left out,
+        /// e.g. <c>global::Shop.Logging&lt;,&gt;</c>.</summary>
+        public static string UnboundTypeOf(INamedTypeSymbol type)
+        {
+            string prefix = type.ContainingType is { } outer ? FullyQualified(outer) + "." : NamespacePrefix(type);
+            return prefix + EscapedName(type) + (type.Arity > 0 ? "<" + new string(',', type.Arity - 1) + ">" : string.Empty);
+        }
+
         /// <summary>The readable name used at run time, e.g. <c>Shop.PlaceOrder</c>.</summary>
         public static string Display(ITypeSymbol type) => type.ToDisplayString(s_metadataLike);
 

@@ -116,6 +116,12 @@ internal sealed class RedisStreamsDeliverySource : IDeliverySource
                 return Take(maxMessages);
             }
 
+            // The consumer stops fetching: read nothing more (a message read now would only be handed back).
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+
             long now = _time.GetTimestamp();
             if (now >= _nextReadAt || _signal.Version != _seenVersion || Due(now))
             {

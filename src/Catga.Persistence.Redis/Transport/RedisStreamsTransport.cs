@@ -21,7 +21,6 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<TransportMessage>> _requests = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RedisStreamsDeliverySource, byte> _sources = new();
-    private readonly ConcurrentDictionary<RedisStreamsInterimConsumer, byte> _consumers = new();
     private readonly SemaphoreSlim _replyGate = new(1, 1);
     private readonly Action<RedisChannel, RedisValue> _onReply;
     private readonly EventHandler<ConnectionFailedEventArgs> _onRestored;
@@ -52,10 +51,6 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
 
     /// <inheritdoc/>
     public string Name => "redis";
-
-    /// <inheritdoc/>
-    public TransportCapabilities Capabilities
-        => TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.OrderedPerDestination;
 
     /// <summary>The id of this transport instance (see <see cref="RedisStreamsTransportOptions.InstanceId"/>).</summary>
     public string InstanceId => Options.InstanceId!;
@@ -192,11 +187,7 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         }
     }
 
-    /// <summary>Opens the receiving side of <paramref name="subscription"/>: the consumer groups exist when this
-    /// completes, so messages sent afterwards are kept for the group.</summary>
-    /// <param name="subscription">What to consume.</param>
-    /// <param name="cancellationToken">Cancels opening.</param>
-    /// <returns>The delivery source; the consumer engine drives it.</returns>
+    /// <inheritdoc/>
     public async ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
@@ -222,17 +213,6 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
-    public async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        IDeliverySource source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
-        var consumer = new RedisStreamsInterimConsumer(this, subscription, source, handler);
-        _consumers[consumer] = 0;
-        consumer.Start();
-        return consumer;
-    }
-
-    /// <inheritdoc/>
     public async ValueTask<string?> CheckHealthAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -255,7 +235,7 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         }
     }
 
-    /// <summary>Stops the consumers this transport started, disposes its delivery sources (returning what they hold to
+    /// <summary>Disposes the delivery sources this transport opened (returning what they hold to
     /// their groups), leaves the reply channel and fails waiting requests. The connection is left open.</summary>
     /// <returns>A task that completes when everything has stopped.</returns>
     public async ValueTask DisposeAsync()
@@ -263,11 +243,6 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
-        }
-
-        foreach (RedisStreamsInterimConsumer consumer in _consumers.Keys)
-        {
-            await consumer.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (RedisStreamsDeliverySource source in _sources.Keys)
@@ -295,8 +270,6 @@ public sealed partial class RedisStreamsTransport : IMessageTransport
     }
 
     internal void Forget(RedisStreamsDeliverySource source) => _sources.TryRemove(source, out _);
-
-    internal void Forget(RedisStreamsInterimConsumer consumer) => _consumers.TryRemove(consumer, out _);
 
     internal async ValueTask PublishReplyAsync(string replyTo, string requestId, TransportMessage reply, CancellationToken cancellationToken)
     {

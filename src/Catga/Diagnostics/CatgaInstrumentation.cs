@@ -57,11 +57,20 @@ internal static class CatgaInstrumentation
         "{message}",
         "Messages waiting for this service's consumer group and not yet delivered, as the server last reported.");
 
+    private static readonly ObservableGauge<int> s_circuitOpen = s_meter.CreateObservableGauge(
+        "catga.consumer.circuit_open",
+        static () => s_hosts.Keys
+            .SelectMany(h => h.Consumers)
+            .Select(c => new Measurement<int>(c.Consumer.IsCircuitOpen ? 1 : 0, new KeyValuePair<string, object?>(MessagingTags.DestinationName, c.Consumer.Destination))),
+        "{circuit}",
+        "1 while a consumer's circuit breaker is open (its handler keeps failing and its messages wait), else 0.");
+
     internal static Meter Meter => s_meter;
 
     internal static void TrackHost(Distributed.CatgaMessagingHost host)
     {
         _ = s_lag;
+        _ = s_circuitOpen;
         s_hosts.TryAdd(host, 0);
     }
 

@@ -49,4 +49,10 @@ internal static partial class CatgaLog
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Extending the ack deadline of a message from {Destination} failed; it may be redelivered while its handler still runs.")]
     internal static partial void ExtendFailed(ILogger logger, string destination, Exception exception);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "The inbox claim {InboxKey} was lost while its handler ran (the run outlasted InboxLease); the message is redelivered instead of acknowledged.")]
+    internal static partial void InboxClaimLost(ILogger logger, string inboxKey);
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Warning, Message = "Extending the inbox claim {InboxKey} failed; it is tried again at the next beat.")]
+    internal static partial void InboxClaimExtendFailed(ILogger logger, string inboxKey, Exception exception);
 }

@@ -91,7 +91,16 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
 
             try
             {
-                selected.Add((type, _options.Resolve(type)));
+                var resolved = _options.Resolve(type);
+                if (inbox is not null && _options.InboxLease < resolved.AckTimeout)
+                {
+                    // The transport would hand a running message to another consumer only after AckTimeout, but the
+                    // claim would expire before that: a second run could start while the first still holds the message.
+                    problems.Add($"DistributedMessagingOptions.InboxLease ({_options.InboxLease}) is shorter than the AckTimeout of {type.Name} ({resolved.AckTimeout}, ConsumerOptions.AckTimeout); set InboxLease to at least the AckTimeout.");
+                    continue;
+                }
+
+                selected.Add((type, resolved));
             }
             catch (InvalidOperationException ex)
             {

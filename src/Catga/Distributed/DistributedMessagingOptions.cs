@@ -116,6 +116,10 @@ public sealed class DistributedMessagingOptions
         return this;
     }
 
+    /// <summary>Configure&lt;T&gt; by wire name, for settings read from configuration.</summary>
+    internal void Configure(string messageTypeName, Action<ConsumerOptions> configure) =>
+        _perType[messageTypeName] = _perType.TryGetValue(messageTypeName, out var earlier) ? earlier + configure : configure;
+
     internal bool ShouldPublish(MessageTypeInfo type) => type.IsDistributed || _publish.Contains(type.Name) || _route.Contains(type.Name);
 
     internal ResolvedConsumerOptions Resolve(MessageTypeInfo type)

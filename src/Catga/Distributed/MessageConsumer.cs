@@ -137,6 +137,20 @@ internal sealed class MessageConsumer
                 throw new CatgaSerializationException($"No message type is registered with the wire name '{typeName}'.");
             }
 
+            if (!BelongsHere(type))
+            {
+                // The subscription chooses the handler, never the header: a message of another type injected into this
+                // destination must not run that type's handler in a service that does not consume it.
+                var wrong = new CatgaError(CatgaErrorCodes.WrongDestination, $"A message of type '{type.Name}' arrived on {Destination}, which carries only {_type.Name}; it was not handled.");
+                await DeadLetterAsync(incoming, messageId, wrong, stopping).ConfigureAwait(false);
+                if (incoming.ExpectsReply)
+                {
+                    await ReplyFailureAsync(incoming, wrong, stopping).ConfigureAwait(false);
+                }
+
+                return DeliveryOutcome.Reject;
+            }
+
             message = type.ToCurrentVersion(MessageEnvelope.Read(_serializer, type, headers, incoming.Message.Body));
         }
         catch (Exception ex) when (ex is CatgaSerializationException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException or ArgumentException)
@@ -220,6 +234,13 @@ internal sealed class MessageConsumer
             claimToken = claim.Token;
         }
 
+        await using var heartbeat = claimToken == 0 ? null : new ClaimHeartbeat(_inbox!, inboxKey, claimToken, _global.InboxLease, _time, _logger);
+        return await RunWithRetriesAsync(incoming, type, message, messageId, inboxKey, claimToken, heartbeat, stopping).ConfigureAwait(false);
+    }
+
+    private async ValueTask<DeliveryOutcome> RunWithRetriesAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, string inboxKey, long claimToken, ClaimHeartbeat? heartbeat, CancellationToken stopping)
+    {
+
         // 5. Run. Requests a caller waits for are retried here; other messages are retried by redelivery on durable
         // transports, and here on transports that cannot redeliver.
         bool retryInProcess = incoming.ExpectsReply || !_durable;
@@ -244,8 +265,23 @@ internal sealed class MessageConsumer
 
                 if (_inbox is not null)
                 {
-                    bool stored = await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
-                    if (stored && sent.Count > 0)
+                    bool stored = heartbeat is not { Lost: true }
+                        && await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                    if (!stored)
+                    {
+                        // The claim expired and another run may hold it: this run's result and outbox were refused, so
+                        // acknowledging would leave the message with no effect. Redeliver; the inbox decides again.
+                        CatgaLog.InboxClaimLost(_logger, inboxKey);
+                        if (incoming.ExpectsReply)
+                        {
+                            await ReplyFailureAsync(incoming, new CatgaError(CatgaErrorCodes.Timeout, $"The handler of {type.Name} outlasted its inbox claim, so its result was not stored; send the request again with the same message id."), stopping).ConfigureAwait(false);
+                            return DeliveryOutcome.Ack;
+                        }
+
+                        return DeliveryOutcome.Defer(TimeSpan.FromSeconds(1));
+                    }
+
+                    if (sent.Count > 0)
                     {
                         _router.NotifyOutboxWritten();
                     }
@@ -338,6 +374,10 @@ internal sealed class MessageConsumer
             await scope.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Whether <paramref name="type"/> is this subscription's type, or an older version of it that upcasts to it.</summary>
+    private bool BelongsHere(MessageTypeInfo type)
+        => ReferenceEquals(type, _type) || type.Type == _type.Type || type.CurrentVersion == _type.Type;
 
     private static bool IsRetryable(CatgaError error)
     {

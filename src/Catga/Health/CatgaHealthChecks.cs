@@ -25,6 +25,9 @@ internal static class CatgaHealthChecks
         }
 
         services.AddSingleton<Marker>();
+        // The health-check service logs through ILogger<T>; an app built on a plain ServiceCollection may have no
+        // logging at all, and would then fail to start. AddLogging adds only what is missing (TryAdd).
+        services.AddLogging();
         services.AddOptions<CatgaHealthOptions>();
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration(

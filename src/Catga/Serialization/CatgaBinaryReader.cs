@@ -180,7 +180,20 @@ public ref struct CatgaBinaryReader
 
     /// <summary>Reads a message id.</summary>
     /// <returns>The value.</returns>
-    public MessageId ReadMessageId() => new(ReadGuid());
+    /// <exception cref="CatgaSerializationException">The id's timestamp lies after the year 9999.</exception>
+    public MessageId ReadMessageId()
+    {
+        int start = _position;
+        var value = ReadGuid();
+        try
+        {
+            return MessageId.FromReceived(value);
+        }
+        catch (FormatException exception)
+        {
+            throw new CatgaSerializationException($"Invalid data at offset {start}: {exception.Message}", exception);
+        }
+    }
 
     /// <summary>Reads a date and time with its kind.</summary>
     /// <returns>The value.</returns>

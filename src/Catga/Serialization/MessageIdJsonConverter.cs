@@ -16,7 +16,14 @@ public sealed class MessageIdJsonConverter : JsonConverter<MessageId>
             throw new JsonException("A message id must be a UUID string such as \"0190c3d2-7b1e-7a3f-9c2d-4e5f60718293\".");
         }
 
-        return new MessageId(value);
+        try
+        {
+            return MessageId.FromReceived(value);
+        }
+        catch (FormatException exception)
+        {
+            throw new JsonException(exception.Message, exception);
+        }
     }
 
     /// <inheritdoc/>

@@ -136,6 +136,13 @@ public sealed class ConsumerEngine : ITransportConsumer
                     return;
                 }
 
+                if (stop.IsCancellationRequested)
+                {
+                    // SemaphoreSlim may grant a waiter that a finishing handler released just as the stop fired.
+                    _slots.Release();
+                    return;
+                }
+
                 int held = 1;
                 while (held < Subscription.BatchSize && _slots.Wait(0))
                 {

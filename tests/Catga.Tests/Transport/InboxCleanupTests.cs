@@ -42,6 +42,7 @@ public sealed class InboxCleanupTests
     public async Task Host_removes_inbox_records_past_their_retention()
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(new DistributedRecorder());
         var inbox = new CountingInbox(new InMemoryInboxStore(new InMemoryOutboxStore()));
         services.AddCatga().AddGeneratedHandlers()

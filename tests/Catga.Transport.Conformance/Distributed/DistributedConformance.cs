@@ -277,6 +277,32 @@ public abstract class DistributedConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Message_of_another_type_on_a_destination_is_dead_lettered_never_handled()
+    {
+        // The service handles Reserve too, but consumes only Ship: a Reserve injected into Ship's destination must
+        // not run the Reserve handler.
+        var fulfilment = await StartServiceAsync(Unique("fulfilment"), configure: OnlyConsume<Ship>);
+        var transport = fulfilment.Provider.GetRequiredService<IMessageTransport>();
+        var registry = fulfilment.Provider.GetRequiredService<MessageTypeRegistry>();
+        Assert.True(registry.TryGetByName(Reserve.MessageTypeName, out var reserveType));
+        var body = new System.Buffers.ArrayBufferWriter<byte>();
+        fulfilment.Provider.GetRequiredService<IMessageSerializer>().Serialize(reserveType, new Reserve("sku-injected", 1), body);
+        var headers = new MessageHeaders()
+            .Set(MessageHeaderNames.MessageId, MessageId.NewId().ToString())
+            .Set(MessageHeaderNames.MessageType, Reserve.MessageTypeName)
+            .Set(MessageHeaderNames.ContentType, BinaryMessageSerializer.Instance.ContentType);
+        await transport.SendAsync(Ship.MessageTypeName, new TransportMessage(headers, body.WrittenMemory.ToArray()), CancellationToken.None);
+
+        await Eventually.TrueAsync(() => fulfilment.DeadLetters.CountAsync().AsTask().Result == 1, "a dead letter");
+        var letter = (await fulfilment.DeadLetters.ListAsync()).Single();
+        Assert.Equal(CatgaErrorCodes.WrongDestination, letter.Reason);
+        Assert.Contains(Reserve.MessageTypeName, letter.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains(Ship.MessageTypeName, letter.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(0, fulfilment.Recorder.Count("reserve"));
+        Assert.False(fulfilment.Recorder.Attempts.ContainsKey("sku-injected"));
+    }
+
+    [Fact]
     public async Task Unreadable_message_is_dead_lettered_with_a_deserialization_reason()
     {
         var fulfilment = await StartServiceAsync(Unique("fulfilment"));

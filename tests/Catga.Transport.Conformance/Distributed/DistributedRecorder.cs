@@ -15,6 +15,9 @@ public sealed class DistributedRecorder
     /// <summary>How many times each key's handler ran (including failed runs).</summary>
     public ConcurrentDictionary<string, int> Attempts { get; } = new();
 
+    /// <summary>Set when a handler that waits for <see cref="Gate"/> has started.</summary>
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Opened by a test to let a handler's un-awaited task continue.</summary>
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -143,3 +143,15 @@ public sealed class LateSendHandler(DistributedRecorder recorder, ICatgaMediator
         return new(CatgaResult.Success());
     }
 }
+
+public sealed class HoldHandler(DistributedRecorder recorder) : ICommandHandler<Hold>
+{
+    public async ValueTask<CatgaResult> HandleAsync(Hold command, CancellationToken cancellationToken)
+    {
+        recorder.Attempts.AddOrUpdate(command.Id, 1, static (_, n) => n + 1);
+        recorder.Started.TrySetResult();
+        await recorder.Gate.Task.WaitAsync(cancellationToken);
+        recorder.Record("hold", command.Id, command);
+        return CatgaResult.Success();
+    }
+}

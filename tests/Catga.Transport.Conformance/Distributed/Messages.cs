@@ -42,3 +42,7 @@ public sealed partial record FanOut(string Id, int Count);
 /// <summary>Its handler starts a publish it does not await, which runs after the handler completed.</summary>
 [CatgaCommand, Distributed, Idempotent]
 public sealed partial record LateSend(string Id);
+
+/// <summary>Its handler waits for <see cref="DistributedRecorder.Gate"/>: a run as long as a test wants.</summary>
+[CatgaCommand, Distributed, Idempotent]
+public sealed partial record Hold(string Id);

@@ -26,7 +26,7 @@ namespace Shop
 
         /// <summary>Routes this event straight to the handlers of its type (and, when distributed messaging is on, to the transport).</summary>
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult> global::Catga.IEvent.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
-            => dispatcher.IsDistributed
+            => GetType() != typeof(global::Shop.HourlyAudit) ? dispatcher.PublishByRuntimeTypeAsync(this, cancellationToken) : dispatcher.IsDistributed
                 ? dispatcher.PublishDistributedAsync(this, dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.HourlyAudit>.Index) as global::Catga.Runtime.EventPipeline<global::Shop.HourlyAudit>, cancellationToken)
                 : dispatcher.FindEventPipeline(global::Catga.Runtime.MessageSlot<global::Shop.HourlyAudit>.Index) is global::Catga.Runtime.EventPipeline<global::Shop.HourlyAudit> pipeline
                     ? pipeline.PublishAsync(this, dispatcher, cancellationToken)

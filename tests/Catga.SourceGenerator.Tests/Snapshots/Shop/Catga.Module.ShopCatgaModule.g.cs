@@ -3,6 +3,10 @@
 #nullable enable
 
 [assembly: global::Catga.Runtime.CatgaModule(typeof(global::Catga.Generated.ShopCatgaModule))]
+// Public behaviors: projects that reference this assembly apply them to their own requests too.
+[assembly: global::Catga.Runtime.CatgaSharedBehavior(typeof(global::Shop.Audit<,>))]
+[assembly: global::Catga.Runtime.CatgaSharedBehavior(typeof(global::Shop.Logging<,>))]
+[assembly: global::Catga.Runtime.CatgaSharedBehavior(typeof(global::Shop.PlaceOrderLimit))]
 
 namespace Catga.Generated
 {

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Catga.Diagnostics;
+using Catga.Distributed;
+using Catga.Generated;
+using Catga.Serialization;
+using Catga.Persistence.Redis;
+using Catga.TestInfrastructure;
+using Catga.Transport.Nats;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Catga.AspNetCore.Tests;
+
+/// <summary>
+/// Catga's spans and metrics through the real OpenTelemetry SDK (in-memory exporters): a trace continues from the
+/// sending host to the handling host through the transport's headers, and the metrics follow the messaging semantic
+/// conventions. The two hosts talk over a real nats-server (JetStream request/reply) and keep their inbox, outbox and
+/// dead letters in a real redis-server, each started by the test on a free loopback port.
+/// </summary>
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task Trace_crosses_from_the_sending_host_to_the_handling_host_and_metrics_follow_the_semantic_conventions()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(CatgaDiagnostics.ActivitySourceName).AddInMemoryExporter(spans).Build();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(CatgaDiagnostics.MeterName).AddInMemoryExporter(metrics).Build();
+
+        await using var nats = await NatsServerProcess.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
+        await using var multiplexer = await redis.ConnectAsync();
+        string prefix = $"t{Guid.NewGuid():N}"[..9];
+        void Transport(CatgaBuilder catga) => catga
+            .UseNatsTransport(nats.Options(), o =>
+            {
+                o.SubjectPrefix = prefix + ".";
+                o.StreamName = prefix.ToUpperInvariant();
+                o.RequestSubjectPrefix = "rpc-" + prefix + ".";
+            })
+            .UseRedisPersistence(multiplexer, o => o.KeyPrefix = prefix);
+        await using var sender = await StartHostAsync("checkout", Transport);
+        await using var handler = await StartHostAsync("payments", Transport);
+
+        // Request/reply: the checkout host routes the command to the transport, the payments host handles it and answers.
+        var sent = await sender.GetRequiredService<ICatgaMediator>().SendAsync(new ProcessPayment("otel-1", 5m));
+        Assert.True(sent.IsSuccess, sent.ToString());
+        await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-1");
+        await StopAsync(handler);
+        await StopAsync(sender);
+        tracing.ForceFlush();
+        metering.ForceFlush();
+
+        string destination = ProcessPayment.MessageTypeName;
+        var send = Assert.Single(spans, s => s.DisplayName == "send " + destination);
+        var process = Assert.Single(spans, s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Consumer);
+        var pipeline = Assert.Single(spans, s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Internal);
+        Assert.Equal(ActivityKind.Producer, send.Kind);
+        // The consumer span continues the producer's trace from the message headers, not from an ambient activity.
+        Assert.Equal(send.TraceId, process.TraceId);
+        Assert.Equal(send.SpanId, process.ParentSpanId);
+        Assert.True(process.HasRemoteParent);
+        // The handler's pipeline runs inside the consumer span: one trace from the caller to the handler.
+        Assert.Equal(process.TraceId, pipeline.TraceId);
+        Assert.Equal(process.SpanId, pipeline.ParentSpanId);
+        foreach (var span in new[] { send, process })
+        {
+            Assert.Equal("catga", span.GetTagItem("messaging.system"));
+            Assert.Equal(destination, span.GetTagItem("messaging.destination.name"));
+        }
+
+        Assert.Equal("send", send.GetTagItem("messaging.operation.type"));
+        Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
+        Assert.NotNull(process.GetTagItem("messaging.message.id"));
+
+        // messaging.process.duration: a histogram in seconds with the semantic-convention attributes.
+        var duration = Assert.Single(metrics, m => m.Name == "messaging.process.duration");
+        Assert.Equal("s", duration.Unit);
+        Assert.Equal(MetricType.Histogram, duration.MetricType);
+        var tags = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (ref readonly var point in duration.GetMetricPoints())
+        {
+            foreach (var tag in point.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+        }
+
+        Assert.Equal("catga", tags["messaging.system"]);
+        Assert.Equal(destination, tags["messaging.destination.name"]);
+        Assert.True(tags.ContainsKey("messaging.operation.name"));
+
+        // Catga's own counters: namespaced under catga., counted in {message}.
+        var handled = Assert.Single(metrics, m => m.Name == "catga.consumer.handled");
+        Assert.Equal("{message}", handled.Unit);
+        Assert.Equal(MetricType.LongSum, handled.MetricType);
+        long total = 0;
+        foreach (ref readonly var point in handled.GetMetricPoints())
+        {
+            total += point.GetSumLong();
+        }
+
+        Assert.Equal(1, total);
+    }
+
+    private static async Task<ServiceProvider> StartHostAsync(string service, Action<CatgaBuilder> transport)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<PaymentLog>();
+        services.AddSingleton<Orders>();
+        var catga = services.AddCatga().AddGeneratedHandlers().UseBinarySerializer(CatgaMessageTypes.Registry);
+        transport(catga);
+        catga.AddDistributedMessaging(o =>
+            {
+                o.ServiceName = service;
+                // Only the payments host consumes ProcessPayment; the checkout host always sends it over the transport.
+                o.ConsumeAllDistributed = service == "payments";
+                if (service == "checkout")
+                {
+                    o.Route<ProcessPayment>();
+                }
+            });
+        var provider = services.BuildServiceProvider();
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(CancellationToken.None);
+        }
+
+        return provider;
+    }
+
+    private static async Task StopAsync(ServiceProvider provider)
+    {
+        foreach (var hosted in provider.GetServices<IHostedService>().Reverse())
+        {
+            await hosted.StopAsync(CancellationToken.None);
+        }
+    }
+}
