@@ -9,8 +9,14 @@ if (args is ["--count", var scenario, var iterations])
     return await Catga.Benchmarks.ScenarioRunner.RunAsync(scenario, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
 }
 
+// --short-run: BenchmarkDotNet's ShortRun job (3 warm-up, 3 measured iterations) in process, for a loaded machine.
+bool shortRun = args.Contains("--short-run");
+args = [.. args.Where(a => a != "--short-run")];
+var job = shortRun
+    ? Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance)
+    : Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20);
 var config = DefaultConfig.Instance
-    .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(5).WithIterationCount(20))
+    .AddJob(job)
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(Catga.Benchmarks.MediatorBenchmarks).Assembly).Run(args, config);
 return 0;
