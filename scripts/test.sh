@@ -54,6 +54,21 @@ cat "$out/aot.txt"
 echo "AOT binary: $(du -h "$out/AotDemo" | cut -f1), zero warnings, same output as dotnet run"
 passed=$((passed + 1))
 
+echo "== Native AOT publish of examples/AotDemo.Web (ASP.NET Core: endpoints, health, dashboard) and its self-test"
+dotnet publish examples/AotDemo.Web -c Release -r linux-x64 -o "$out/web" 2>&1 | tee "$log"
+if grep -Eiq 'warning (IL|AOT|CS)[0-9]+' "$log"; then
+  echo "The AotDemo.Web AOT publish reported warnings:" >&2
+  grep -Ei 'warning (IL|AOT|CS)[0-9]+' "$log" >&2
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+if ! "$out/web/AotDemo.Web" --self-test; then
+  echo "The AotDemo.Web self-test failed" >&2
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+passed=$((passed + 1))
+
 echo "== Two AotDemo (Native AOT) processes over real NATS and Redis"
 if ! bash scripts/distributed-demo.sh "$out/AotDemo"; then
   echo "$passed passed, $((failed + 1)) failed"
