@@ -50,6 +50,9 @@ public sealed class NatsClusterFixture : IAsyncLifetime
         await connection.ConnectAsync();
         options ??= new NatsTransportOptions();
         options.Replicas = 3;
+        // Placing a replicas-3 stream or consumer needs the meta leader and a quorum of three servers that share two
+        // cores with every other test class; 5 s (the default, right for one server) is too tight for that here.
+        options.JetStreamTimeout = TimeSpan.FromSeconds(30);
         return new NatsTransport(connection, options, ownsConnection: true);
     }
 }
