@@ -496,7 +496,7 @@ public abstract class TransportConformance : IAsyncLifetime
     {
         var transport = await TransportAsync();
         string destination = NewDestination("abort");
-        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, AckTimeout = TimeSpan.FromSeconds(2) };
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, AckTimeout = TimeSpan.FromSeconds(10) }; // redelivery here comes from the deferral, not the ack wait: a long ack wait keeps a late heartbeat under load from redelivering early
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int cancelled = 0, started = 0;
         TransportMessageHandler stuck = async (_, ct) =>
