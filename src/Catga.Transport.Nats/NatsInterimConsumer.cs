@@ -39,6 +39,9 @@ internal sealed class NatsInterimConsumer : ITransportConsumer
 
     public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => _source.GetLagAsync(cancellationToken);
 
+    /// <inheritdoc/>
+    public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => _source.GetUnsettledAsync(cancellationToken);
+
     public Task StopAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
