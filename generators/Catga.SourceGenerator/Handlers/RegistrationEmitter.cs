@@ -365,10 +365,11 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine();
             w.OpenBlock("namespace " + ns);
             w.WriteLine("/// <summary>The registration entry point generated for this project.</summary>");
-            w.OpenBlock("internal static class CatgaGeneratedHandlersExtensions");
+            w.OpenBlock("internal static partial class CatgaGeneratedHandlersExtensions");
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Registers every handler, behavior and pipeline the Catga source generator found in this project and in the");
-            w.WriteLine("/// Catga projects it references. No assembly scanning happens at run time.");
+            w.WriteLine("/// Catga projects it references, and the message types this project can send or receive with the binary serializer");
+            w.WriteLine("/// (unless UseJsonSerializer or UseBinarySerializer chooses otherwise). No assembly scanning happens at run time.");
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"builder\">The builder returned by <c>AddCatga()</c>.</param>");
             w.WriteLine("/// <returns>The same builder.</returns>");
@@ -386,15 +387,22 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
+            w.WriteLine("RegisterMessageTypes(builder);");
             w.WriteLine("return builder;");
             w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("/// <summary>Registers the message-type registry; implemented in Catga.MessageTypes.g.cs when the project has one.</summary>");
+            w.WriteLine("static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder);");
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();
         }
 
         /// <summary>The namespace of this project's <c>AddGeneratedHandlers()</c>, unique per assembly.</summary>
-        public static string ExtensionNamespace(AssemblySpec assembly) => Namespace + ".Registration." + TypeNames.Identifier(assembly.AssemblyName);
+        public static string ExtensionNamespace(AssemblySpec assembly) => ExtensionNamespace(assembly.AssemblyName);
+
+        /// <summary>The namespace of the <c>AddGeneratedHandlers()</c> of assembly <paramref name="assemblyName"/>.</summary>
+        public static string ExtensionNamespace(string assemblyName) => Namespace + ".Registration." + TypeNames.Identifier(assemblyName);
 
         private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
 
