@@ -287,9 +287,9 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
 
         public void Arm(string key) => Volatile.Write(ref _key, key);
 
-        public async ValueTask<bool> CommitAsync(SagaRecord record, Func<ValueTask<bool>> commit)
+        public async ValueTask<bool> CommitAsync(SagaCommit write, Func<ValueTask<bool>> commit)
         {
-            if (record.Key != Volatile.Read(ref _key))
+            if (write.Record.Key != Volatile.Read(ref _key))
             {
                 return await commit();
             }
@@ -317,9 +317,11 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
 
     private sealed class GatedSagaStore(ISagaStore inner, FirstCommitWaitsForAnother gate) : ISagaStore
     {
-        public ValueTask<SagaRecord?> LoadAsync(string saga, string key, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, cancellationToken);
+        public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, messageId, cancellationToken);
 
-        public ValueTask<bool> TryCommitAsync(SagaRecord record, long expectedRevision, TimeSpan retention, CancellationToken cancellationToken)
-            => gate.CommitAsync(record, () => inner.TryCommitAsync(record, expectedRevision, retention, cancellationToken));
+        public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
+
+        public ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
+            => gate.CommitAsync(commit, () => inner.TryCommitAsync(commit, cancellationToken));
     }
 }
