@@ -582,7 +582,12 @@ public abstract class TransportConformance : IAsyncLifetime
         var transport = await TransportAsync();
         string destination = NewDestination("offline");
         var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
-        var consumer = await SubscribeAsync(transport, subscription, (_, _) => new(DeliveryOutcome.Ack));
+        var first = new Received();
+        var consumer = await SubscribeAsync(transport, subscription, Recorder(first));
+
+        // The group has been consuming (its fetches are running) when it stops.
+        await transport.SendAsync(destination, Message(-1), CancellationToken.None);
+        await Eventually.TrueAsync(() => first.Count == 1, "the message before the stop");
         await consumer.StopAsync(CancellationToken.None);
         if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
@@ -592,8 +597,11 @@ public abstract class TransportConformance : IAsyncLifetime
         await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
         var received = new Received();
         await SubscribeAsync(await TransportAsync(), subscription, Recorder(received));
-        await Eventually.TrueAsync(() => received.Count >= 10, "the ten waiting messages");
+
+        // Well within the ack timeout: a stopped consumer must not have taken them (they would wait out its ack wait).
+        await Eventually.TrueAsync(() => received.Count >= 10, "the ten waiting messages", subscription.AckTimeout / 3);
         Assert.Equal(Enumerable.Range(0, 10), received.Items.Select(d => N(d.Message)).Order());
+        Assert.Equal([-1], first.Items.Select(d => N(d.Message)));
     }
 
     [Fact]
