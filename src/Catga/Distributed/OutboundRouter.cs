@@ -114,7 +114,7 @@ internal sealed class OutboundRouter
     {
         if (!_registry.TryGetByType(message.GetType(), out var type))
         {
-            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and register the generated registry with UseBinarySerializer(...) or UseJsonSerializer(...).");
+            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and call AddGeneratedHandlers() in the project that references it (it registers the generated registry), or pass that registry to UseBinarySerializer(...) or UseJsonSerializer(...).");
         }
 
         string destination = _options.DestinationFor(type);
