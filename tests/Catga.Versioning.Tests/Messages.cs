@@ -46,3 +46,37 @@ public partial record PaymentCaptured(string OrderId, decimal Amount, string Cur
     /// <inheritdoc/>
     public static PaymentCaptured UpcastFrom(PaymentCapturedV1 previous) => new(previous.OrderId, previous.AmountCents / 100m, "EUR");
 }
+
+/// <summary>Unchanged itself; its result type appends a member.</summary>
+[CatgaQuery, CatgaMessageName("shop.get-cart")]
+public partial record GetCart(string CartId) : IQuery<CartView>;
+
+/// <summary>The result of <see cref="GetCart"/>, which appends a total.</summary>
+public sealed record CartView(string CartId, int Items, decimal Total = 0m);
+
+/// <summary>Answers <see cref="GetCart"/>.</summary>
+public sealed class GetCartHandler : IQueryHandler<GetCart, CartView>
+{
+    /// <inheritdoc/>
+    public ValueTask<CatgaResult<CartView>> HandleAsync(GetCart query, CancellationToken cancellationToken)
+        => new(CatgaResult<CartView>.Success(new CartView(query.CartId, 2, 19.9m)));
+}
+
+/// <summary>The stored state of <see cref="CartSaga"/>: release 1 shipped its first two members (CatgaWire.Shipped.txt),
+/// this release appends a coupon (CatgaWire.Unshipped.txt).</summary>
+public sealed record CartState(string CartId = "", int Items = 0, string Coupon = "none");
+
+/// <summary>A saga whose stored state is under the wire contract: reordering, removing or retyping a shipped member of
+/// <see cref="CartState"/> fails this project's build.</summary>
+[Catga.Sagas.Saga(Name = "cart")]
+public sealed partial class CartSaga : Catga.Sagas.Saga<CartState>
+{
+    [Catga.Sagas.Correlate]
+    private static string Key(CartUpdated m) => m.CartId;
+
+    /// <summary>Records the cart and ends.</summary>
+    /// <param name="m">The first update.</param>
+    /// <returns>The step.</returns>
+    [Catga.Sagas.Starts]
+    public Catga.Sagas.SagaStep Start(CartUpdated m) => Complete(State with { CartId = m.CartId, Items = m.Lines.Count });
+}
