@@ -80,3 +80,21 @@ public sealed partial class CartSaga : Catga.Sagas.Saga<CartState>
     [Catga.Sagas.Starts]
     public Catga.Sagas.SagaStep Start(CartUpdated m) => Complete(State with { CartId = m.CartId, Items = m.Lines.Count });
 }
+
+/// <summary>The state of <see cref="CartSaga"/> as release 1 declared it: kept here, under its own saga, so the tests
+/// can write the bytes a release-1 saga store holds with the same generated formatter release 1 had.</summary>
+public sealed record CartStateRelease1(string CartId = "", int Items = 0);
+
+/// <summary><see cref="CartSaga"/> as release 1 declared it (another name, so both can live in this project).</summary>
+[Catga.Sagas.Saga(Name = "cart-release-1")]
+public sealed partial class CartSagaRelease1 : Catga.Sagas.Saga<CartStateRelease1>
+{
+    [Catga.Sagas.Correlate]
+    private static string Key(CartUpdated m) => m.CartId;
+
+    /// <summary>Records the cart and ends.</summary>
+    /// <param name="m">The first update.</param>
+    /// <returns>The step.</returns>
+    [Catga.Sagas.Starts]
+    public Catga.Sagas.SagaStep Start(CartUpdated m) => Complete(State with { CartId = m.CartId, Items = m.Lines.Count });
+}
