@@ -124,9 +124,11 @@ public sealed class SagaDurableTimeoutTests
             return done.Task;
         }
 
-        public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, messageId, cancellationToken);
+        public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken)
+            => inner.LoadAsync(saga, key, messageId, cancellationToken);
 
-        public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
+        public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken)
+            => inner.ReadHistoryAsync(saga, key, cancellationToken);
 
         public async ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
         {
