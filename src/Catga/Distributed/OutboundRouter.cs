@@ -68,7 +68,7 @@ internal sealed class OutboundRouter
         {
             var message = MessageEnvelope.Create(type, request, _serializer);
             var reply = await _transport.RequestAsync(destination, message, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            return reader.ReadResult(reply.Body.Span);
+            return reader.ReadResult(MessageEnvelope.OpenReply(_serializer, type, message, reply).Span);
         }
         catch (TransportNoRespondersException ex)
         {
