@@ -111,8 +111,13 @@ namespace Catga.SourceGenerator.Registry
 
             w.OpenBlock("namespace " + Handlers.RegistrationEmitter.ExtensionNamespace(spec.AssemblyName));
             w.OpenBlock("partial class CatgaGeneratedHandlersExtensions");
-            w.WriteLine("/// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>.</summary>");
-            w.WriteLine("internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes { get; } = new(");
+            w.WriteLine("/// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>, built on first use.</summary>");
+            w.WriteLine("internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes => MessageTypesHolder.Value;");
+            w.WriteLine();
+            // A nested holder, so calling AddGeneratedHandlers() never builds the registry: a project that chooses another
+            // registry (for example two versions of a message under one wire name, one per service) must not fail here.
+            w.OpenBlock("private static class MessageTypesHolder");
+            w.WriteLine("public static readonly global::Catga.Serialization.MessageTypeRegistry Value = new(");
             w.WriteLine("[");
             if (!spec.Entries.IsEmpty)
             {
@@ -125,9 +130,10 @@ namespace Catga.SourceGenerator.Registry
             }
 
             w.WriteLine("]);");
+            w.CloseBlock();
             w.WriteLine();
             w.WriteLine("static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)");
-            w.WriteLine("    => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, MessageTypes);");
+            w.WriteLine("    => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);");
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();

@@ -34,13 +34,18 @@ namespace Catga.Generated.Registration.Wire
 {
     partial class CatgaGeneratedHandlersExtensions
     {
-        /// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>.</summary>
-        internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes { get; } = new(
-        [
-            .. global::Catga.Generated.WireMessageTypes.Types,
-        ]);
+        /// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>, built on first use.</summary>
+        internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes => MessageTypesHolder.Value;
+
+        private static class MessageTypesHolder
+        {
+            public static readonly global::Catga.Serialization.MessageTypeRegistry Value = new(
+            [
+                .. global::Catga.Generated.WireMessageTypes.Types,
+            ]);
+        }
 
         static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
-            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, MessageTypes);
+            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);
     }
 }
