@@ -13,10 +13,66 @@ namespace Catga.SourceGenerator.Handlers
     {
         private const int Singleton = 0;
 
-        /// <summary>Cheap syntax filter: a class or record class with a base list.</summary>
+        /// <summary>The simple names of the Catga interfaces that make a class a handler, behavior or validator.</summary>
+        private static readonly HashSet<string> s_catgaInterfaceNames = new(System.StringComparer.Ordinal)
+        {
+            "ICommandHandler", "IQueryHandler", "IEventHandler", "IStreamHandler",
+            "IPipelineBehavior", "IEventBehavior", "IStreamBehavior", "IMessageValidator",
+        };
+
+        /// <summary>The simple names of the Catga attributes that mark a handler or behavior class.</summary>
+        private static readonly HashSet<string> s_catgaAttributeNames = new(System.StringComparer.Ordinal)
+        {
+            "CatgaHandler", "CatgaHandlerAttribute", "PipelineBehavior", "PipelineBehaviorAttribute",
+        };
+
+        /// <summary>
+        /// Syntax-only filter, so the semantic step runs only for likely handlers, behaviors and validators rather than
+        /// for every class with a base list on every edit: a class or record class whose own base list names a Catga
+        /// handler, behavior or validator interface (by simple name, with or without namespace or type arguments), or that
+        /// carries [CatgaHandler] or [PipelineBehavior]. A class that gets the interface only from a base class of its
+        /// own is found through the attribute.
+        /// </summary>
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
-            => node is ClassDeclarationSyntax { BaseList: not null }
-            || (node is RecordDeclarationSyntax { BaseList: not null } record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
+        {
+            if (node is not TypeDeclarationSyntax type
+                || !(node is ClassDeclarationSyntax || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword))))
+            {
+                return false;
+            }
+
+            if (type.BaseList is { } baseList)
+            {
+                foreach (var baseType in baseList.Types)
+                {
+                    if (SimpleName(baseType.Type) is { } name && s_catgaInterfaceNames.Contains(name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            foreach (var list in type.AttributeLists)
+            {
+                foreach (var attribute in list.Attributes)
+                {
+                    if (SimpleName(attribute.Name) is { } name && s_catgaAttributeNames.Contains(name))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static string? SimpleName(TypeSyntax type) => type switch
+        {
+            QualifiedNameSyntax qualified => SimpleName(qualified.Right),
+            AliasQualifiedNameSyntax alias => SimpleName(alias.Name),
+            SimpleNameSyntax simple => simple.Identifier.ValueText,
+            _ => null,
+        };
 
         public static HandlerCandidate? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
@@ -26,11 +82,11 @@ namespace Catga.SourceGenerator.Handlers
                 return null;
             }
 
-            // A partial class is examined once, at its first declaration that has a base list.
+            // A partial class is examined once, at its first declaration that passes the syntax filter.
             var first = type.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
-                .FirstOrDefault(d => d.BaseList is not null);
+                .FirstOrDefault(d => IsCandidate(d, cancellationToken));
             if (first != node)
             {
                 return null;

@@ -131,7 +131,7 @@ namespace Catga.SourceGenerator.Messages
                         ? $"    => dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline"
                         : $"    => {derived} ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline({slot}) is global::Catga.Runtime.RequestPipeline<{spec.FullyQualifiedName}, {spec.ResponseType}> pipeline");
                     w.WriteLine("        ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)");
-                    w.WriteLine($"        : dispatcher.NoHandler<{spec.ResponseType}>(this, cancellationToken);");
+                    w.WriteLine($"        : dispatcher.NoHandler<{spec.FullyQualifiedName}, {spec.ResponseType}>(this, cancellationToken);");
                     break;
             }
 

@@ -94,13 +94,30 @@ namespace Catga.SourceGenerator.Registry
                 w.WriteLine();
             }
 
+            // The registry is built in this project's registration class, whose namespace is unique per assembly, so the
+            // call from AddGeneratedHandlers() never binds to a friend assembly's CatgaMessageTypes (InternalsVisibleTo).
+            string registration = "global::" + Handlers.RegistrationEmitter.ExtensionNamespace(spec.AssemblyName) + ".CatgaGeneratedHandlersExtensions";
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Every message type this assembly can send or receive: its own and those of the Catga assemblies it references.");
             w.WriteLine("/// A transport finds the type of an incoming message by its wire name here, without <c>Type.GetType</c>.");
+            w.WriteLine("/// <c>AddGeneratedHandlers()</c> registers it with the binary serializer.");
             w.WriteLine("/// </summary>");
             w.OpenBlock("internal static class CatgaMessageTypes");
             w.WriteLine("/// <summary>The registry, built once. Two different types with one wire name fail here with a message naming both.</summary>");
-            w.WriteLine("public static global::Catga.Serialization.MessageTypeRegistry Registry { get; } = new(");
+            w.WriteLine($"public static global::Catga.Serialization.MessageTypeRegistry Registry => {registration}.MessageTypes;");
+            w.CloseBlock();
+            w.CloseBlock();
+            w.WriteLine();
+
+            w.OpenBlock("namespace " + Handlers.RegistrationEmitter.ExtensionNamespace(spec.AssemblyName));
+            w.OpenBlock("partial class CatgaGeneratedHandlersExtensions");
+            w.WriteLine("/// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>, built on first use.</summary>");
+            w.WriteLine("internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes => MessageTypesHolder.Value;");
+            w.WriteLine();
+            // A nested holder, so calling AddGeneratedHandlers() never builds the registry: a project that chooses another
+            // registry (for example two versions of a message under one wire name, one per service) must not fail here.
+            w.OpenBlock("private static class MessageTypesHolder");
+            w.WriteLine("public static readonly global::Catga.Serialization.MessageTypeRegistry Value = new(");
             w.WriteLine("[");
             if (!spec.Entries.IsEmpty)
             {
@@ -114,14 +131,9 @@ namespace Catga.SourceGenerator.Registry
 
             w.WriteLine("]);");
             w.CloseBlock();
-            w.CloseBlock();
             w.WriteLine();
-
-            // AddGeneratedHandlers() (Catga.AddGeneratedHandlers.g.cs) registers the registry too: one call wires everything.
-            w.OpenBlock("namespace " + Handlers.RegistrationEmitter.ExtensionNamespace(spec.AssemblyName));
-            w.OpenBlock("partial class CatgaGeneratedHandlersExtensions");
             w.WriteLine("static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)");
-            w.WriteLine($"    => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::{Namespace}.CatgaMessageTypes.Registry);");
+            w.WriteLine("    => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);");
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();

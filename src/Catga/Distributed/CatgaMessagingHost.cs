@@ -132,7 +132,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
             throw;
         }
 
-        router.SetConsumed(selected.Select(s => s.Type.Type));
+        router.SetConsumed(selected.Select(s => s.Type));
         if (outbox is not null && _options.OutboxRelay.Enabled)
         {
             var @lock = _services.GetRequiredService<IDistributedLock>();

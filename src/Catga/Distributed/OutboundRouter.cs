@@ -52,15 +52,15 @@ internal sealed class OutboundRouter
 
     public MessageTypeRegistry Registry => _registry;
 
-    public bool CanSend<TResponse>(IRequest<TResponse> request)
-        => _registry.TryGetByType(request.GetType(), out var type) && type.ResponseType is not null;
+    /// <summary>The registration of request type <typeparamref name="TRequest"/> when it can be sent to another
+    /// service (it and its result have a wire format), or null. An array read.</summary>
+    public MessageTypeInfo? FindSendable<TRequest, TResponse>()
+        where TRequest : IRequest<TResponse>
+        => _registry.Find<TRequest>() is { ResponseType: not null } type && type is IResultReader<TResponse> ? type : null;
 
-    public async ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+    public async ValueTask<CatgaResult<TResponse>> SendAsync<TResponse>(IRequest<TResponse> request, MessageTypeInfo type, CancellationToken cancellationToken)
     {
-        if (!_registry.TryGetByType(request.GetType(), out var type) || type is not IResultReader<TResponse> reader)
-        {
-            return CatgaResult<TResponse>.Failure(CatgaErrorCodes.NotSerializable, $"{request.GetType().FullName} has no local handler and cannot be sent to another service: it or its result type has no wire format.");
-        }
+        var reader = (IResultReader<TResponse>)type;
 
         string destination = _options.DestinationFor(type);
         using var activity = CatgaInstrumentation.StartSend(destination, type.Name);
@@ -93,30 +93,55 @@ internal sealed class OutboundRouter
         }
     }
 
-    private HashSet<Type> _consumedHere = [];
+    // Indexed by slot: whether this process consumes the message type from the transport.
+    private bool[] _consumedHere = [];
 
     /// <summary>The message types this process consumes from the transport (set when the host starts).</summary>
-    public void SetConsumed(IEnumerable<Type> types) => Volatile.Write(ref _consumedHere, [.. types]);
+    public void SetConsumed(IEnumerable<MessageTypeInfo> types)
+    {
+        var consumed = new bool[_registry.Types.Count == 0 ? 0 : _registry.Types.Max(static t => t.Slot) + 1];
+        foreach (var type in types)
+        {
+            if ((uint)type.Slot < (uint)consumed.Length)
+            {
+                consumed[type.Slot] = true;
+            }
+        }
 
-    /// <summary>Whether this process consumes <paramref name="type"/> from the transport: then a local publish does not
-    /// run its handlers inline, because the copy that comes back from the transport runs them (once, with retries).</summary>
-    public bool IsConsumedHere(Type type) => Volatile.Read(ref _consumedHere).Contains(type);
+        Volatile.Write(ref _consumedHere, consumed);
+    }
 
-    public bool ShouldForward(IEvent @event)
-        => _registry.TryGetByType(@event.GetType(), out var type) && _options.ShouldPublish(type);
+    /// <summary>Whether this process consumes <typeparamref name="TEvent"/> from the transport: then a local publish does
+    /// not run its handlers inline, because the copy that comes back from the transport runs them (once, with retries).</summary>
+    public bool IsConsumedHere<TEvent>()
+    {
+        var consumed = Volatile.Read(ref _consumedHere);
+        int slot = Runtime.MessageSlot<TEvent>.Index;
+        return (uint)slot < (uint)consumed.Length && consumed[slot];
+    }
 
-    public ValueTask<CatgaResult> ForwardAsync(IEvent @event, CancellationToken cancellationToken)
-        => SendOneWayAsync(@event, cancellationToken);
+    /// <summary>The registration of event type <typeparamref name="TEvent"/> when it goes to the transport, or null. An
+    /// array read.</summary>
+    public MessageTypeInfo? FindForwarded<TEvent>()
+        where TEvent : IEvent
+        => _registry.Find<TEvent>() is { } type && _options.ShouldPublish(type) ? type : null;
 
     /// <summary>Sends a message without waiting for it to be handled: into the handler's outbox batch, into the outbox
     /// store, or straight to the transport, in that order of preference.</summary>
-    public async ValueTask<CatgaResult> SendOneWayAsync(object message, CancellationToken cancellationToken)
+    public ValueTask<CatgaResult> SendOneWayAsync(object message, CancellationToken cancellationToken)
     {
         if (!_registry.TryGetByType(message.GetType(), out var type))
         {
-            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and call AddGeneratedHandlers() in the project that references it (it registers the generated registry), or pass that registry to UseBinarySerializer(...) or UseJsonSerializer(...).");
+            return new(CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and call AddGeneratedHandlers() in the project that references it (it registers the generated registry), or pass that registry to UseBinarySerializer(...) or UseJsonSerializer(...)."));
         }
 
+        return SendOneWayAsync(message, type, cancellationToken);
+    }
+
+    /// <summary>Sends a message of the registered <paramref name="type"/> without waiting for it to be handled (see
+    /// <see cref="SendOneWayAsync(object, CancellationToken)"/>).</summary>
+    public async ValueTask<CatgaResult> SendOneWayAsync(object message, MessageTypeInfo type, CancellationToken cancellationToken)
+    {
         string destination = _options.DestinationFor(type);
         try
         {

@@ -89,16 +89,18 @@ public sealed class CatgaDispatcher : ICatgaMediator
 
     /// <summary>The result of sending a request that has no handler here: with distributed messaging, the request goes to
     /// the service that handles it; otherwise <see cref="CatgaErrorCodes.NoHandler"/>, logged as an error.</summary>
+    /// <typeparam name="TRequest">The exact request type (its registration is found by slot).</typeparam>
     /// <typeparam name="TResponse">The type of the value.</typeparam>
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">The call's token.</param>
     /// <returns>The remote result, or the failure.</returns>
-    public ValueTask<CatgaResult<TResponse>> NoHandler<TResponse>(IRequest<TResponse> request, CancellationToken cancellationToken)
+    public ValueTask<CatgaResult<TResponse>> NoHandler<TRequest, TResponse>(TRequest request, CancellationToken cancellationToken)
+        where TRequest : class, IRequest<TResponse>
     {
         ArgumentNullException.ThrowIfNull(request);
-        return _outbound is not null && _outbound.CanSend(request)
-            ? _outbound.SendAsync(request, cancellationToken)
-            : new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(request.GetType().FullName ?? request.GetType().Name)));
+        return _outbound?.FindSendable<TRequest, TResponse>() is { } type
+            ? _outbound.SendAsync(request, type, cancellationToken)
+            : new(CatgaResult<TResponse>.Failure(_runtime.NoHandler(typeof(TRequest).FullName ?? typeof(TRequest).Name)));
     }
 
     /// <summary>Whether published events may also go to the transport (distributed messaging is configured and this
@@ -116,17 +118,17 @@ public sealed class CatgaDispatcher : ICatgaMediator
         where TEvent : class, IEvent
     {
         ArgumentNullException.ThrowIfNull(@event);
-        if (_outbound is null || !_outbound.ShouldForward(@event))
+        if (_outbound?.FindForwarded<TEvent>() is not { } type)
         {
             return local is null ? await NoEventHandlers(cancellationToken).ConfigureAwait(false) : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
         }
 
         // This service's own handlers run when its copy comes back from the transport, not here as well.
-        var localResult = local is null || _outbound.IsConsumedHere(typeof(TEvent))
+        var localResult = local is null || _outbound.IsConsumedHere<TEvent>()
             ? CatgaResult.Success()
             : await local.PublishAsync(@event, this, cancellationToken).ConfigureAwait(false);
 
-        var remote = await _outbound.ForwardAsync(@event, cancellationToken).ConfigureAwait(false);
+        var remote = await _outbound.SendOneWayAsync(@event, type, cancellationToken).ConfigureAwait(false);
         if (remote.IsSuccess)
         {
             return localResult;

@@ -36,14 +36,16 @@ public static class CatgaSerializationBuilderExtensions
     /// <see cref="UseJsonSerializer"/> or <see cref="UseBinarySerializer"/>, before or after it, still decides.
     /// </summary>
     /// <param name="builder">The Catga builder.</param>
-    /// <param name="registry">The generated registry of the project that calls <c>AddGeneratedHandlers()</c>.</param>
+    /// <param name="registry">Returns the generated registry of the project that calls <c>AddGeneratedHandlers()</c>. Called
+    /// only when the registry is first resolved, so a project that picks another registry never builds this one (whose
+    /// construction fails when two of its types share a wire name).</param>
     /// <returns>The builder.</returns>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static CatgaBuilder AddGeneratedMessageTypes(this CatgaBuilder builder, MessageTypeRegistry registry)
+    public static CatgaBuilder AddGeneratedMessageTypes(this CatgaBuilder builder, Func<MessageTypeRegistry> registry)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(registry);
-        builder.Services.TryAdd(ServiceDescriptor.Singleton(registry));
+        builder.Services.TryAdd(ServiceDescriptor.Singleton(_ => registry()));
         // An instance, as UseBinarySerializer registers it, so UseMessageSecurity can wrap it.
         builder.Services.TryAdd(ServiceDescriptor.Singleton<IMessageSerializer>(BinaryMessageSerializer.Instance));
         return builder;

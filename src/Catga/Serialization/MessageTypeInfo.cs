@@ -73,6 +73,10 @@ public abstract class MessageTypeInfo
     internal virtual ValueTask<CatgaResult> InvokeRequestAsync(Runtime.CatgaDispatcher dispatcher, object message, IBufferWriter<byte> result, CancellationToken cancellationToken)
         => throw new NotSupportedException($"{this} is not a request with a serializable result, so it cannot be handled for another process.");
 
+    /// <summary>The process-wide <see cref="Runtime.MessageSlot{TMessage}.Index"/> of <see cref="Type"/>, so the distributed
+    /// path finds a type's registration by array index; -1 for descriptions not made by generated code.</summary>
+    internal virtual int Slot => -1;
+
     /// <summary>Writes <paramref name="message"/> in Catga's binary format.</summary>
     /// <param name="message">The message; it must be of <see cref="Type"/>.</param>
     /// <param name="output">Where the bytes go.</param>

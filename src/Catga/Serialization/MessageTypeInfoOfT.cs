@@ -17,6 +17,9 @@ public sealed class MessageTypeInfo<T> : MessageTypeInfo
     public override Security.MessageProtection Protection => T.Protection;
 
     /// <inheritdoc/>
+    internal override int Slot => Runtime.MessageSlot<T>.Index;
+
+    /// <inheritdoc/>
     public override Type? CurrentVersion => T.CurrentVersionType;
 
     /// <inheritdoc/>

@@ -11,6 +11,7 @@ public sealed class MessageTypeRegistry
 {
     private readonly Dictionary<string, MessageTypeInfo> _byName;
     private readonly Dictionary<Type, MessageTypeInfo> _byType;
+    private readonly MessageTypeInfo?[] _bySlot;
     private readonly MessageTypeInfo[] _types;
 
     /// <summary>Creates a registry of <paramref name="types"/>.</summary>
@@ -43,6 +44,22 @@ public sealed class MessageTypeRegistry
         }
 
         _types = [.. list];
+
+        // Generated types also by slot: the distributed path knows the message type statically and reads an array.
+        int slots = 0;
+        foreach (var type in list)
+        {
+            slots = Math.Max(slots, type.Slot + 1);
+        }
+
+        _bySlot = new MessageTypeInfo?[slots];
+        foreach (var type in list)
+        {
+            if (type.Slot >= 0)
+            {
+                _bySlot[type.Slot] = type;
+            }
+        }
     }
 
     /// <summary>Every registered message type, in registration order.</summary>
@@ -75,5 +92,14 @@ public sealed class MessageTypeRegistry
     {
         ArgumentNullException.ThrowIfNull(type);
         return _byType.TryGetValue(type, out info);
+    }
+
+    /// <summary>Finds the registration of <typeparamref name="TMessage"/> by its slot: an array read.</summary>
+    /// <typeparam name="TMessage">The exact message type.</typeparam>
+    /// <returns>The message type, or null when it is not registered.</returns>
+    internal MessageTypeInfo? Find<TMessage>()
+    {
+        int slot = Runtime.MessageSlot<TMessage>.Index;
+        return (uint)slot < (uint)_bySlot.Length ? _bySlot[slot] : null;
     }
 }

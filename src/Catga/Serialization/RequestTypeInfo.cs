@@ -23,6 +23,9 @@ public sealed class RequestTypeInfo<TRequest, TResponse> : MessageTypeInfo, IRes
     }
 
     /// <inheritdoc/>
+    internal override int Slot => Runtime.MessageSlot<TRequest>.Index;
+
+    /// <inheritdoc/>
     public override Type? ResponseType => typeof(TResponse);
 
     /// <inheritdoc/>

@@ -31,13 +31,31 @@ namespace Catga.Generated
     /// <summary>
     /// Every message type this assembly can send or receive: its own and those of the Catga assemblies it references.
     /// A transport finds the type of an incoming message by its wire name here, without <c>Type.GetType</c>.
+    /// <c>AddGeneratedHandlers()</c> registers it with the binary serializer.
     /// </summary>
     internal static class CatgaMessageTypes
     {
         /// <summary>The registry, built once. Two different types with one wire name fail here with a message naming both.</summary>
-        public static global::Catga.Serialization.MessageTypeRegistry Registry { get; } = new(
-        [
-            .. global::Catga.Generated.ShopMessageTypes.Types,
-        ]);
+        public static global::Catga.Serialization.MessageTypeRegistry Registry => global::Catga.Generated.Registration.Shop.CatgaGeneratedHandlersExtensions.MessageTypes;
+    }
+}
+
+namespace Catga.Generated.Registration.Shop
+{
+    partial class CatgaGeneratedHandlersExtensions
+    {
+        /// <summary>The registry behind <c>Catga.Generated.CatgaMessageTypes.Registry</c>, built on first use.</summary>
+        internal static global::Catga.Serialization.MessageTypeRegistry MessageTypes => MessageTypesHolder.Value;
+
+        private static class MessageTypesHolder
+        {
+            public static readonly global::Catga.Serialization.MessageTypeRegistry Value = new(
+            [
+                .. global::Catga.Generated.ShopMessageTypes.Types,
+            ]);
+        }
+
+        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
+            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);
     }
 }

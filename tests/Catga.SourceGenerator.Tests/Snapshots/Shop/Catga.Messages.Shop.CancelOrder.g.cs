@@ -42,6 +42,6 @@ namespace Shop
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Catga.Unit>> global::Catga.IRequest<global::Catga.Unit>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
             => GetType() != typeof(global::Shop.CancelOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.CancelOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.CancelOrder, global::Catga.Unit> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
-                : dispatcher.NoHandler<global::Catga.Unit>(this, cancellationToken);
+                : dispatcher.NoHandler<global::Shop.CancelOrder, global::Catga.Unit>(this, cancellationToken);
     }
 }

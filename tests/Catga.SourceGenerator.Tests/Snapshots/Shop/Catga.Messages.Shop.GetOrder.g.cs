@@ -42,6 +42,6 @@ namespace Shop
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<string>> global::Catga.IRequest<string>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
             => GetType() != typeof(global::Shop.GetOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.GetOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.GetOrder, string> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
-                : dispatcher.NoHandler<string>(this, cancellationToken);
+                : dispatcher.NoHandler<global::Shop.GetOrder, string>(this, cancellationToken);
     }
 }

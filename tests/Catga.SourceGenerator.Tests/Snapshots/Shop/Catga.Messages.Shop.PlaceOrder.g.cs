@@ -42,6 +42,6 @@ namespace Shop
         global::System.Threading.Tasks.ValueTask<global::Catga.CatgaResult<global::Shop.OrderPlaced>> global::Catga.IRequest<global::Shop.OrderPlaced>.DispatchAsync(global::Catga.Runtime.CatgaDispatcher dispatcher, global::System.Threading.CancellationToken cancellationToken)
             => GetType() != typeof(global::Shop.PlaceOrder) ? dispatcher.DispatchByRuntimeTypeAsync(this, cancellationToken) : dispatcher.FindRequestPipeline(global::Catga.Runtime.MessageSlot<global::Shop.PlaceOrder>.Index) is global::Catga.Runtime.RequestPipeline<global::Shop.PlaceOrder, global::Shop.OrderPlaced> pipeline
                 ? pipeline.InvokeAsync(this, dispatcher, cancellationToken)
-                : dispatcher.NoHandler<global::Shop.OrderPlaced>(this, cancellationToken);
+                : dispatcher.NoHandler<global::Shop.PlaceOrder, global::Shop.OrderPlaced>(this, cancellationToken);
     }
 }
