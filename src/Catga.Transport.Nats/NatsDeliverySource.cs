@@ -250,6 +250,28 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
     }
 
+    /// <summary>JetStream: the durable consumer's <c>num_ack_pending</c> (delivered and not acknowledged, including
+    /// messages waiting for a delayed redelivery); core NATS keeps nothing, so <see langword="null"/>.</summary>
+    public async ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken)
+    {
+        if (_mode != NatsDeliveryMode.JetStream)
+        {
+            return null;
+        }
+
+        var timeout = Settings.JetStreamTimeout;
+        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
+        try
+        {
+            var consumer = await _transport.JetStream.GetConsumerAsync(Settings.StreamName, _durable, deadline.Token).ConfigureAwait(false);
+            return consumer.Info.NumAckPending;
+        }
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"Reading the unsettled messages of consumer '{_durable}'", timeout, Connection, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
     /// <summary>Stops receiving: unsubscribes (so the server sends new messages and requests to other members of the
     /// group), stops the fetch pump and returns every JetStream message fetched but not handed out (NAK, redelivered
     /// at once). Messages handed out stay the engine's to settle.</summary>
