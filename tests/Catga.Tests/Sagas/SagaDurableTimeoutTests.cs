@@ -124,18 +124,22 @@ public sealed class SagaDurableTimeoutTests
             return done.Task;
         }
 
-        public ValueTask<SagaRecord?> LoadAsync(string saga, string key, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, cancellationToken);
+        public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken)
+            => inner.LoadAsync(saga, key, messageId, cancellationToken);
 
-        public async ValueTask<bool> TryCommitAsync(SagaRecord record, long expectedRevision, TimeSpan retention, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken)
+            => inner.ReadHistoryAsync(saga, key, cancellationToken);
+
+        public async ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
         {
-            bool committed = await inner.TryCommitAsync(record, expectedRevision, retention, cancellationToken);
+            bool committed = await inner.TryCommitAsync(commit, cancellationToken);
             if (committed)
             {
                 lock (_waiters)
                 {
-                    foreach (var waiter in _waiters.Where(w => w.Match(record)))
+                    foreach (var waiter in _waiters.Where(w => w.Match(commit.Record)))
                     {
-                        waiter.Done.TrySetResult(record);
+                        waiter.Done.TrySetResult(commit.Record);
                     }
                 }
             }
