@@ -1,5 +1,6 @@
 using System.Globalization;
 using Catga.Distributed.LoadTest;
+using Catga.TestInfrastructure;
 
 // Load tool for Catga's distributed messaging: starts its own nats-server (JetStream, file store) and redis-server
 // unless --nats/--redis are given, runs each layer of the chosen scenarios for --duration after a warm-up, alternating
@@ -7,12 +8,25 @@ using Catga.Distributed.LoadTest;
 var settings = Settings.Parse(args);
 LocalServer? nats = null;
 LocalServer? redis = null;
+NatsClusterProcess? natsCluster = null;
+RedisCluster? redisCluster = null;
 try
 {
-    string natsUrl = settings.Nats ?? $"nats://127.0.0.1:{(nats = await LocalServer.StartNatsAsync()).Port}";
+    if (settings.Cluster)
+    {
+        natsCluster = await NatsClusterProcess.StartAsync("catga-load");
+        redisCluster = await RedisCluster.StartAsync();
+    }
+
+    string natsUrl = settings.Nats ?? natsCluster?.Url ?? $"nats://127.0.0.1:{(nats = await LocalServer.StartNatsAsync()).Port}";
     string redisHost = "127.0.0.1";
     int redisPort;
-    if (settings.Redis is { } given)
+    if (redisCluster is not null)
+    {
+        // StackExchange.Redis discovers the other nodes of the cluster from one.
+        redisPort = redisCluster.Nodes[0].Port;
+    }
+    else if (settings.Redis is { } given)
     {
         var parts = given.Split(':');
         redisHost = parts[0];
@@ -25,7 +39,9 @@ try
 
     var scenarios = new Scenarios(settings, natsUrl, redisHost, redisPort, nats?.ProcessId, redis?.ProcessId);
     Console.WriteLine($"# Catga distributed load, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
-    Console.WriteLine($"# nats {natsUrl}{(nats is null ? " (given)" : " (started, JetStream file store)")}, redis {redisHost}:{redisPort}{(redis is null ? " (given)" : " (started)")}");
+    string natsWhat = natsCluster is not null ? " (started: 3-node cluster, JetStream file store, stream replicas 3)" : nats is null ? " (given)" : " (started, JetStream file store)";
+    string redisWhat = redisCluster is not null ? " (started: Redis Cluster, 3 masters + 3 replicas)" : redis is null ? " (given)" : " (started)";
+    Console.WriteLine($"# nats {natsUrl}{natsWhat}, redis {redisHost}:{redisPort}{redisWhat}");
     Console.WriteLine($"# {string.Join(' ', args)}");
     Console.WriteLine($"# duration {settings.Duration.TotalSeconds}s after {settings.Warmup.TotalSeconds}s warm-up, producers {settings.Producers}, consumers {settings.Consumers} x concurrency {settings.Concurrency}, batch {settings.BatchSize}, payload {settings.Payload} B");
     Console.WriteLine("# cpu% = CPU time over the window / window length (100 = one core); tool = producers + consumers (one process)");
@@ -91,6 +107,15 @@ finally
 {
     redis?.Dispose();
     nats?.Dispose();
+    if (redisCluster is not null)
+    {
+        await redisCluster.DisposeAsync();
+    }
+
+    if (natsCluster is not null)
+    {
+        await natsCluster.DisposeAsync();
+    }
 }
 
 static double Median(IEnumerable<double> values)

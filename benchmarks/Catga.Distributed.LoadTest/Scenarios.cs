@@ -40,7 +40,7 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
         string subject = prefix + ".load";
         await using var producerConnection = await ConnectAsync();
         var js = new NatsJSContext(producerConnection);
-        await js.CreateStreamAsync(new StreamConfig(stream, [prefix + ".>"]) { Storage = StreamConfigStorage.File });
+        await js.CreateStreamAsync(new StreamConfig(stream, [prefix + ".>"]) { Storage = StreamConfigStorage.File, NumReplicas = settings.Replicas });
         await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig("raw")
         {
             DurableName = "raw",
@@ -265,14 +265,19 @@ internal sealed class Scenarios(Settings settings, string natsUrl, string redisH
             options.SubjectPrefix = prefix + ".";
             options.StreamName = prefix.ToUpperInvariant();
             options.RequestSubjectPrefix = "rpc-" + prefix + ".";
+            options.Replicas = settings.Replicas;
+            if (settings.Cluster)
+            {
+                // Placing a replicas-3 stream needs the meta leader and a quorum on a loaded machine.
+                options.JetStreamTimeout = TimeSpan.FromSeconds(30);
+            }
         });
         if (redis is not null)
         {
             builder.UseRedisPersistence(redis, options => options.KeyPrefix = prefix + ":");
-            // Time every claim and completion (the Redis round trips of the inbox) around the registered store.
-            var registered = services.Last(d => d.ServiceType == typeof(IInboxStore));
-            var store = (IInboxStore)registered.ImplementationInstance!;
-            services.Replace(ServiceDescriptor.Singleton<IInboxStore>(new TimedInboxStore(store, _inboxTimings)));
+            // Time every claim and completion (the Redis round trips of the inbox) around the registered store. It is
+            // registered by a factory (no instance): ask the container for the concrete store.
+            services.Replace(ServiceDescriptor.Singleton<IInboxStore>(sp => new TimedInboxStore(sp.GetRequiredService<RedisInboxStore>(), _inboxTimings)));
         }
 
         builder.AddDistributedMessaging(options =>

@@ -33,6 +33,13 @@ internal sealed class Settings
 
     public string? Redis { get; private set; }
 
+    /// <summary>Start a 3-node NATS cluster (streams with 3 replicas) and a Redis Cluster (3 masters, 3 replicas)
+    /// instead of single servers.</summary>
+    public bool Cluster { get; private set; }
+
+    /// <summary>Stream replicas: 3 on the cluster, 1 on a single server.</summary>
+    public int Replicas => Cluster ? 3 : 1;
+
     /// <summary>Layers to run, comma-separated (durable: raw, catga, inbox; rpc: raw, catga); null = all.</summary>
     public HashSet<string>? Layers { get; private set; }
 
@@ -58,6 +65,7 @@ internal sealed class Settings
                 case "--runs": s.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--nats": s.Nats = Next(); break;
                 case "--redis": s.Redis = Next(); break;
+                case "--cluster": s.Cluster = true; break;
                 case "--layers": s.Layers = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--help" or "-h":
                     Console.WriteLine("""
@@ -75,6 +83,8 @@ internal sealed class Settings
                           --layers a,b                 durable: raw,catga,inbox; rpc: raw,catga (default all)
                           --nats <url>                 use this nats-server instead of starting one
                           --redis <host:port>          use this redis-server instead of starting one
+                          --cluster                    start a 3-node NATS cluster (stream replicas 3) and a Redis
+                                                       Cluster (3 masters + 3 replicas) instead of single servers
                         """);
                     Environment.Exit(0);
                     break;

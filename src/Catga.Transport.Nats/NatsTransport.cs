@@ -152,8 +152,42 @@ public sealed class NatsTransport : IMessageTransport
     }
 
     /// <inheritdoc/>
-    /// <exception cref="TransportException">The message is larger than <see cref="MaxPayloadBytes"/>, or the server
-    /// refused it.</exception>
+    /// <remarks>The size counted is the one <see cref="SendAsync"/> checks: body, encoded headers and the
+    /// <c>Nats-Msg-Id</c> header, against <see cref="MaxPayloadBytes"/> (the server's as last announced). Before the
+    /// connection has ever been open the server's limit is unknown: the check connects first (for at most
+    /// <see cref="NatsTransportOptions.CommandTimeout"/>) and, if the server is unreachable, checks against
+    /// <see cref="NatsTransportOptions.MaxPayloadLimit"/> alone.</remarks>
+    public ValueTask ValidateSendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        ArgumentNullException.ThrowIfNull(message);
+        GetSubject(destination);
+        if (Connection.ServerInfo is null)
+        {
+            return ConnectThenValidateAsync(destination, message, cancellationToken);
+        }
+
+        ToNatsChecked(destination, message);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ConnectThenValidateAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await EnsureConnectedAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportException)
+        {
+            // Unreachable now: the limit stays unknown and the cap applies; the relay checks again when it sends.
+        }
+
+        ToNatsChecked(destination, message);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="MessageTooLargeException">The message is larger than <see cref="MaxPayloadBytes"/>.</exception>
+    /// <exception cref="TransportException">The server refused it.</exception>
     /// <exception cref="TransportTimeoutException">The server did not store it (JetStream) or take it (core) within the
     /// deadline, for example during an outage.</exception>
     public async ValueTask SendAsync(string destination, TransportMessage message, CancellationToken cancellationToken)
@@ -493,7 +527,10 @@ public sealed class NatsTransport : IMessageTransport
         long limit = MaxPayloadBytes;
         if (size > limit)
         {
-            throw new TransportException(
+            throw new MessageTooLargeException(
+                destination,
+                size,
+                limit,
                 $"The message sent to '{destination}' is {size} bytes with its headers, more than the {limit} bytes the NATS server accepts (max_payload, capped by NatsTransportOptions.MaxPayloadLimit); it was not sent.");
         }
 

@@ -43,4 +43,8 @@ public static class CatgaErrorCodes
     /// <summary>An incoming message's type does not belong to the subscription it arrived on (its <c>catga-type</c>
     /// header names another type than the destination carries); it is dead-lettered, never handled.</summary>
     public const string WrongDestination = "Catga.WrongDestination";
+
+    /// <summary>The message is larger than its destination accepts (for NATS, the server's <c>max_payload</c>); it was
+    /// not sent, nor written to the outbox.</summary>
+    public const string MessageTooLarge = "Catga.MessageTooLarge";
 }

@@ -64,19 +64,25 @@ public sealed class NatsDeadlineTests
         Assert.Equal(1024 * 1024, transport.MaxPayloadBytes);
         string destination = TestMessages.Destination("big");
         var big = new TransportMessage(TestMessages.Create(1).Headers, new byte[1024 * 1024]);
-        var ex = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendAsync(destination, big, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<MessageTooLargeException>(async () => await transport.SendAsync(destination, big, CancellationToken.None));
+        Assert.Equal((destination, 1024L * 1024), (ex.Destination, ex.Limit));
+        Assert.True(ex.Size > ex.Limit);
         Assert.Contains(destination, ex.Message, StringComparison.Ordinal);
         Assert.Contains("1048576 bytes", ex.Message, StringComparison.Ordinal);
         Assert.Contains("MaxPayloadLimit", ex.Message, StringComparison.Ordinal);
 
         // One oversize message refuses the whole batch before anything is sent.
-        var batch = await Assert.ThrowsAsync<TransportException>(async () => await transport.SendBatchAsync(destination, [TestMessages.Create(2), big], CancellationToken.None));
+        var batch = await Assert.ThrowsAsync<MessageTooLargeException>(async () => await transport.SendBatchAsync(destination, [TestMessages.Create(2), big], CancellationToken.None));
         Assert.Contains(destination, batch.Message, StringComparison.Ordinal);
         await transport.EnsureStreamAsync(CancellationToken.None);
         var stream = await transport.JetStream.GetStreamAsync("CATGA");
         Assert.Equal(0, stream.Info.State.Messages);
 
+        // The check alone (what Catga runs before writing to an outbox) says the same, without sending.
+        await Assert.ThrowsAsync<MessageTooLargeException>(async () => await transport.ValidateSendAsync(destination, big, CancellationToken.None));
+
         // Just under the limit goes through.
+        await transport.ValidateSendAsync(destination, new TransportMessage(TestMessages.Create(3).Headers, new byte[(1024 * 1024) - 512]), CancellationToken.None);
         await transport.SendAsync(destination, new TransportMessage(TestMessages.Create(3).Headers, new byte[(1024 * 1024) - 512]), CancellationToken.None);
     }
 

@@ -56,3 +56,18 @@ public sealed class NatsClusterFixture : IAsyncLifetime
         return new NatsTransport(connection, options, ownsConnection: true);
     }
 }
+
+/// <summary>One nats-server whose <c>max_payload</c> is small (<see cref="MaxPayload"/> bytes), for the tests of what
+/// Catga does with messages larger than the server accepts.</summary>
+public sealed class NatsSmallPayloadFixture : IAsyncLifetime
+{
+    public const int MaxPayload = 8192;
+
+    public NatsServerProcess Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await NatsServerProcess.StartAsync(config: $"max_payload: {MaxPayload}\n");
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    public NatsOpts Options() => Server.Options();
+}

@@ -38,6 +38,9 @@ internal static partial class CatgaLog
     [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "The circuit of {MessageType} is open after {Failures} failures in a row; messages wait {BreakMs} ms.")]
     internal static partial void CircuitOpened(ILogger logger, string messageType, int failures, double breakMs);
 
+    [LoggerMessage(EventId = 70, Level = LogLevel.Error, Message = "Outbox entry {MessageId} to {Destination} was dead-lettered by the relay ({Reason}: {ErrorMessage}); the entries behind it go on.")]
+    internal static partial void RelayDeadLettered(ILogger logger, string messageId, string destination, string reason, string errorMessage);
+
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Fetching from {Destination} for group {Group} failed; the consumer fetches again in {DelayMs} ms.")]
     internal static partial void FetchFailed(ILogger logger, string destination, string group, double delayMs, Exception exception);
 

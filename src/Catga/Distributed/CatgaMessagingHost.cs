@@ -136,7 +136,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         if (outbox is not null && _options.OutboxRelay.Enabled)
         {
             var @lock = _services.GetRequiredService<IDistributedLock>();
-            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger, _services.GetService<Scheduling.IScheduleStore>());
+            Relay = new OutboxRelay(outbox, @lock, transport, _options.OutboxRelay, time, logger, _services.GetService<Scheduling.IScheduleStore>(), deadLetters);
             router.OutboxWritten += Relay.Signal;
             _relayStop = new CancellationTokenSource();
             _relayTask = Task.Run(() => Relay.RunAsync(_relayStop.Token), CancellationToken.None);

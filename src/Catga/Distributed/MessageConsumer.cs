@@ -27,6 +27,9 @@ internal sealed class MessageConsumer
     private readonly ResolvedConsumerOptions _options;
     private readonly DistributedMessagingOptions _global;
     private readonly IInboxStore? _inbox;
+
+    /// <summary>Claims and completions of concurrent runs, sent to <see cref="_inbox"/> as batches.</summary>
+    private readonly InboxBatcher? _batcher;
     private readonly bool _captureOutbox;
     private readonly IDeadLetterStore _deadLetters;
     private readonly OutboundRouter _router;
@@ -61,6 +64,7 @@ internal sealed class MessageConsumer
         _options = options;
         _global = global;
         _inbox = inbox;
+        _batcher = inbox is null ? null : new InboxBatcher(inbox, global.InboxLease, global.InboxRetention);
         _captureOutbox = captureOutbox && inbox is not null;
         _deadLetters = deadLetters;
         _router = router;
@@ -212,7 +216,7 @@ internal sealed class MessageConsumer
         long claimToken = 0;
         if (_inbox is not null)
         {
-            var claim = await _inbox.TryClaimAsync(inboxKey, _global.InboxLease, stopping).ConfigureAwait(false);
+            var claim = await _batcher!.TryClaimAsync(inboxKey, stopping).ConfigureAwait(false);
             if (claim.Status == InboxClaimStatus.Completed)
             {
                 CatgaInstrumentation.Duplicates.Add(1);
@@ -266,7 +270,7 @@ internal sealed class MessageConsumer
                 if (_inbox is not null)
                 {
                     bool stored = heartbeat is not { Lost: true }
-                        && await _inbox.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, _global.InboxRetention, stopping).ConfigureAwait(false);
+                        && await _batcher!.CompleteAsync(inboxKey, claimToken, result.WrittenMemory, sent, stopping).ConfigureAwait(false);
                     if (!stored)
                     {
                         // The claim expired and another run may hold it: this run's result and outbox were refused, so

@@ -74,6 +74,10 @@ internal sealed class OutboundRouter
         {
             return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.NoResponders, $"No service handles {type.Name}: {ex.Message}", ex));
         }
+        catch (MessageTooLargeException ex)
+        {
+            return CatgaResult<TResponse>.Failure(TooLarge(type.Name, ex));
+        }
         catch (TransportTimeoutException ex)
         {
             return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.Timeout, $"{type.Name} got no reply within {_options.RequestTimeout.TotalMilliseconds:0} ms: {ex.Message}", ex));
@@ -147,6 +151,13 @@ internal sealed class OutboundRouter
         {
             var transportMessage = MessageEnvelope.Create(type, message, _serializer);
             var inbound = InboundContext.Current;
+            if (inbound is { CaptureOutbox: true } || _outbox is not null)
+            {
+                // Checked before it is stored: an entry the transport would refuse must fail here, at its sender,
+                // not later in the relay.
+                await _transport.ValidateSendAsync(destination, transportMessage, cancellationToken).ConfigureAwait(false);
+            }
+
             if (inbound is { CaptureOutbox: true })
             {
                 inbound.Outbox.Add(new OutboxMessage(transportMessage.MessageId!, destination, transportMessage));
@@ -171,6 +182,10 @@ internal sealed class OutboundRouter
         catch (OperationCanceledException ex)
         {
             return CatgaResult.Failure(CatgaError.FromException(ex));
+        }
+        catch (MessageTooLargeException ex)
+        {
+            return CatgaResult.Failure(TooLarge(type.Name, ex));
         }
         catch (Exception ex)
         {
@@ -198,6 +213,14 @@ internal sealed class OutboundRouter
 
         try
         {
+            if (InboundContext.Current is { CaptureOutbox: true } || _outbox is not null)
+            {
+                foreach (var entry in entries)
+                {
+                    await _transport.ValidateSendAsync(entry.Destination, entry.Message, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             if (InboundContext.Current is { CaptureOutbox: true } inbound)
             {
                 inbound.Outbox.AddRange(entries);
@@ -227,6 +250,10 @@ internal sealed class OutboundRouter
         {
             return CatgaResult.Failure(CatgaError.FromException(ex));
         }
+        catch (MessageTooLargeException ex)
+        {
+            return CatgaResult.Failure(TooLarge($"A batch of {messages.Count} messages", ex));
+        }
         catch (Exception ex)
         {
             CatgaLog.TransportSendFailed(_logger, "a batch", "several destinations", ex);
@@ -235,6 +262,9 @@ internal sealed class OutboundRouter
     }
 
     internal void NotifyOutboxWritten() => OutboxWritten?.Invoke();
+
+    private static CatgaError TooLarge(string what, MessageTooLargeException ex)
+        => new(CatgaErrorCodes.MessageTooLarge, $"{what} was not sent: {ex.Message}", ex);
 
     internal IMessageSerializer Serializer => _serializer;
 

@@ -1,3 +1,4 @@
+using Catga.DeadLetters;
 using Catga.Diagnostics;
 using Catga.Locking;
 using Catga.Outbox;
@@ -11,6 +12,8 @@ namespace Catga.Distributed;
 /// a batch with its fencing token, sends it (JetStream deduplicates by message id, so a batch sent twice after a crash
 /// is stored once), and marks it dispatched with the same token. A node that lost the lease without noticing is
 /// refused by the store. Runs until stopped; resumes after a crash because undispatched messages stay in the outbox.
+/// An entry the transport refuses for good (larger than the destination accepts, or a destination it cannot address)
+/// is dead-lettered with the reason and counts as dispatched, so it never holds up the entries behind it.
 /// </summary>
 internal sealed class OutboxRelay
 {
@@ -21,11 +24,15 @@ internal sealed class OutboxRelay
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Scheduling.IScheduleStore? _schedules;
+    private readonly IDeadLetterStore? _deadLetters;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private long _backlog;
 
-    public OutboxRelay(IOutboxStore outbox, IDistributedLock @lock, IMessageTransport transport, OutboxRelayOptions options, TimeProvider time, ILogger logger, Scheduling.IScheduleStore? schedules = null)
+    // deadLetters: where entries the transport refuses for good go; without it such an entry is retried like any
+    // failed send.
+    public OutboxRelay(IOutboxStore outbox, IDistributedLock @lock, IMessageTransport transport, OutboxRelayOptions options, TimeProvider time, ILogger logger, Scheduling.IScheduleStore? schedules = null, IDeadLetterStore? deadLetters = null)
     {
+        _deadLetters = deadLetters;
         _schedules = schedules;
         _outbox = outbox;
         _transport = transport;
@@ -106,7 +113,7 @@ internal sealed class OutboxRelay
             // Runs of one destination go out as one pipelined batch, in outbox order.
             int start = 0;
             var ids = new List<string>(batch.Count);
-            var run = new List<TransportMessage>(sending.Count);
+            var run = new List<OutboxMessage>(sending.Count);
             while (start < sending.Count)
             {
                 string destination = sending[start].Destination;
@@ -114,11 +121,11 @@ internal sealed class OutboxRelay
                 int end = start;
                 while (end < sending.Count && sending[end].Destination == destination)
                 {
-                    run.Add(sending[end].Message);
+                    run.Add(sending[end]);
                     end++;
                 }
 
-                await _transport.SendBatchAsync(destination, run, stopping).ConfigureAwait(false);
+                await SendRunAsync(destination, run, stopping).ConfigureAwait(false);
                 start = end;
             }
 
@@ -132,6 +139,80 @@ internal sealed class OutboxRelay
             CatgaInstrumentation.Relayed.Add(batch.Count);
         }
     }
+
+    /// <summary>Sends one run of entries to <paramref name="destination"/>. Entries the transport refuses for good are
+    /// dead-lettered (checked before sending, and one by one when the run's send itself is refused for good); any
+    /// other failure propagates and the whole batch is retried.</summary>
+    private async Task SendRunAsync(string destination, List<OutboxMessage> run, CancellationToken stopping)
+    {
+        var messages = new List<TransportMessage>(run.Count);
+        var sendable = new List<OutboxMessage>(run.Count);
+        foreach (var entry in run)
+        {
+            try
+            {
+                await _transport.ValidateSendAsync(destination, entry.Message, stopping).ConfigureAwait(false);
+                messages.Add(entry.Message);
+                sendable.Add(entry);
+            }
+            catch (Exception ex) when (_deadLetters is not null && IsPermanent(ex))
+            {
+                await DeadLetterAsync(entry, ex, stopping).ConfigureAwait(false);
+            }
+        }
+
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _transport.SendBatchAsync(destination, messages, stopping).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (_deadLetters is not null && IsPermanent(ex) && messages.Count > 1)
+        {
+            // Refused for good, though each entry passed the check (the server's limit changed since): find the
+            // culprits one by one. Entries sent twice this way are stored once (their message id deduplicates).
+        }
+
+        foreach (var entry in sendable)
+        {
+            try
+            {
+                await _transport.SendAsync(destination, entry.Message, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsPermanent(ex))
+            {
+                await DeadLetterAsync(entry, ex, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Whether retrying the send can never succeed: the message is too large for its destination, or the
+    /// transport cannot address the destination at all.</summary>
+    private static bool IsPermanent(Exception ex) => ex is MessageTooLargeException or ArgumentException;
+
+    private async Task DeadLetterAsync(OutboxMessage entry, Exception reason, CancellationToken stopping)
+    {
+        string code = reason is MessageTooLargeException ? CatgaErrorCodes.MessageTooLarge : CatgaErrorCodes.TransportFailed;
+        var letter = new DeadLetter(entry.Id, entry.Destination, DeadLetterGroup, entry.Message, code, attempts: 1, _time.GetUtcNow())
+        {
+            ErrorMessage = reason.Message,
+            ExceptionType = reason.GetType().FullName,
+            ExceptionDetails = reason.ToString(),
+        };
+
+        // Written before the batch is marked dispatched: a crash in between relays the entry again, and the store
+        // keeps one letter per id.
+        await _deadLetters!.AddAsync(letter, stopping).ConfigureAwait(false);
+        CatgaInstrumentation.DeadLettered.Add(1);
+        CatgaLog.RelayDeadLettered(_logger, entry.Id, entry.Destination, code, reason.Message);
+    }
+
+    /// <summary>The group named on dead letters the relay writes: no consumer gave up on them, the relay did.</summary>
+    internal const string DeadLetterGroup = "catga-outbox-relay";
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 

@@ -46,6 +46,19 @@ public interface IMessageTransport : IAsyncDisposable
     /// <returns>The source; disposing it closes the subscription (the group and its messages stay on the server).</returns>
     ValueTask<IDeliverySource> OpenAsync(TransportSubscription subscription, CancellationToken cancellationToken);
 
+    /// <summary>Checks, without sending anything, that <paramref name="message"/> could be sent to
+    /// <paramref name="destination"/>: that the transport can address the destination and that the message is no larger
+    /// than the destination accepts. Catga calls it before it writes a message to an outbox, so an oversize message
+    /// fails at its sender instead of later in the relay. Transports without limits accept everything. During an outage
+    /// the check uses what the transport last learned from the server and never fails for the outage itself.</summary>
+    /// <param name="destination">The destination.</param>
+    /// <param name="message">The message.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>A task that completes when the message passed the check.</returns>
+    /// <exception cref="MessageTooLargeException">The message is larger than the destination accepts.</exception>
+    /// <exception cref="ArgumentException">The transport cannot address <paramref name="destination"/>.</exception>
+    ValueTask ValidateSendAsync(string destination, TransportMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>Checks the connection to the server, for health checks.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>Null when healthy, otherwise what is wrong.</returns>
