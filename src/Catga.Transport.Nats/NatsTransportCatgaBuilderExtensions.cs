@@ -1,3 +1,5 @@
+using Catga.Configuration;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -63,6 +65,52 @@ public static class NatsTransportCatgaBuilderExtensions
         {
             LoggerFactory = sp.GetService<ILoggerFactory>() ?? natsOpts.LoggerFactory,
         }), true));
+    }
+
+    /// <summary>
+    /// <see cref="UseNatsTransport(CatgaBuilder, Action{NatsTransportOptions}?)"/> (the connection registered in the
+    /// container) with the transport options read from <paramref name="section"/> (usually <c>Catga:Nats</c>), bound
+    /// by the configuration-binding source generator. Every setting of <see cref="NatsTransportOptions"/> except the
+    /// delegates can be configured. Problems (unknown keys, values that do not convert or are out of range) fail the
+    /// host's start with every other Catga configuration problem, each named by its key.
+    /// </summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="section">The section of the transport options.</param>
+    /// <param name="configure">Changes after binding (the subject and mode delegates), or <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    public static CatgaBuilder UseNatsTransport(this CatgaBuilder builder, IConfiguration section, Action<NatsTransportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        var problems = new List<string>();
+        var options = new NatsTransportOptions();
+        SectionBinder.Accept(
+            section,
+            static () => new NatsTransportOptions(),
+            static (configuration, target, strict) => configuration.Bind(target, o => o.ErrorOnUnknownConfiguration = strict),
+            candidate =>
+            {
+                configure?.Invoke(candidate);
+                try
+                {
+                    candidate.Validate();
+                    return [];
+                }
+                catch (ArgumentException ex)
+                {
+                    return [SectionBinder.From(ex)];
+                }
+            },
+            problems).Bind(options);
+        ConfigurationProblems.In(builder.Services).AddRange(problems);
+        configure?.Invoke(options);
+        if (problems.Count == 0)
+        {
+            options.Validate();
+        }
+
+        return Register(builder, options, static sp => (sp.GetService<INatsConnection>()
+            ?? throw new InvalidOperationException("UseNatsTransport(section) needs an INatsConnection registered in the container (for example services.AddSingleton<INatsConnection>(new NatsConnection(opts)))."), false));
     }
 
     private static NatsTransportOptions Configure(Action<NatsTransportOptions>? configure)

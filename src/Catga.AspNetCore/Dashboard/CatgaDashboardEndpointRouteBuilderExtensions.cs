@@ -26,9 +26,10 @@ public static class CatgaDashboardEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
-        var options = new CatgaDashboardOptions();
-        configure?.Invoke(options);
         var services = endpoints.ServiceProvider;
+        // Starts from the registered options (ConfigureDashboard reads them from configuration), then applies configure.
+        var options = services.GetService<Microsoft.Extensions.Options.IOptions<CatgaDashboardOptions>>()?.Value ?? new CatgaDashboardOptions();
+        configure?.Invoke(options);
         var counters = new DashboardCounters(services.GetService<TimeProvider>() ?? TimeProvider.System);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(counters.Dispose);
         var logger = (services.GetService<ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Catga.Dashboard");

@@ -72,6 +72,9 @@ public sealed class RedisSagaStore : ISagaStore
         _prefix = options.KeyPrefix;
     }
 
+    /// <summary>The key prefix in use (the configuration tests read it).</summary>
+    internal string KeyPrefix => _prefix;
+
     /// <inheritdoc/>
     public async ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken)
     {

@@ -29,6 +29,9 @@ internal sealed class MessagingSettings
 
     public OutboxRelaySettings? OutboxRelay { get; set; }
 
+    /// <summary>The scheduler (<see cref="DistributedMessagingOptions.Scheduler"/>); its properties are plain values.</summary>
+    public Scheduling.SchedulerOptions? Scheduler { get; set; }
+
     /// <summary>Per message type, by wire name: overrides of <see cref="Consumers"/>.</summary>
     public Dictionary<string, ConsumerSettings>? Messages { get; set; }
 }
