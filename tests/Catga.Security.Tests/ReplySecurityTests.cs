@@ -58,6 +58,31 @@ public sealed class ReplySecurityTests
     }
 
     [Fact]
+    public async Task Adding_the_new_key_everywhere_before_making_it_current_keeps_requests_and_replies_working()
+    {
+        var requesterKeys = new MessageKeyring(s_k1);
+        var replierKeys = new MessageKeyring(s_k1);
+        await using var harness = await SecurityHarness.StartAsync(requesterKeys, replierKeys);
+
+        // 1. Every service holds k2 for reading. 2. The replier protects with it first: the requester can check it.
+        requesterKeys.Add(s_k2);
+        replierKeys.Add(s_k2);
+        replierKeys.MakeCurrent("k2");
+        Assert.True((await harness.Mediator.SendAsync(new GetBalance("ACC-1"))).IsSuccess);
+
+        // 3. The requester too; 4. k1 is retired everywhere.
+        requesterKeys.MakeCurrent("k2");
+        Assert.True(requesterKeys.Remove("k1"));
+        Assert.True(replierKeys.Remove("k1"));
+        var result = await harness.Mediator.SendAsync(new GetBalance("ACC-2"));
+
+        Assert.True(result.IsSuccess, result.Error?.ToString());
+        Assert.Equal("ACC-2", result.Value.Account);
+        Assert.Throws<ArgumentException>(() => requesterKeys.Add(s_k2));
+        Assert.Contains("holds no key with id 'k3'", Assert.Throws<ArgumentException>(() => requesterKeys.MakeCurrent("k3")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_reply_to_an_encrypted_request_is_ciphertext_that_opens_to_the_result()
     {
         var (type, requester, replier) = Parties("bank.balance");

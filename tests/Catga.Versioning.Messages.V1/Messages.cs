@@ -35,3 +35,10 @@ public enum Priority
 /// <summary>A captured payment, as release 1 sends it: the amount in cents.</summary>
 [CatgaEvent, CatgaMessageName("shop.payment-captured")]
 public partial record PaymentCaptured(string OrderId, int AmountCents) : IEvent;
+
+/// <summary>A request for a cart, as release 1 answers it.</summary>
+[CatgaQuery, CatgaMessageName("shop.get-cart")]
+public partial record GetCart(string CartId) : IQuery<CartView>;
+
+/// <summary>The result of <see cref="GetCart"/> in release 1.</summary>
+public sealed record CartView(string CartId, int Items);

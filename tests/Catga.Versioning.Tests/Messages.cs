@@ -46,3 +46,18 @@ public partial record PaymentCaptured(string OrderId, decimal Amount, string Cur
     /// <inheritdoc/>
     public static PaymentCaptured UpcastFrom(PaymentCapturedV1 previous) => new(previous.OrderId, previous.AmountCents / 100m, "EUR");
 }
+
+/// <summary>Unchanged itself; its result type appends a member.</summary>
+[CatgaQuery, CatgaMessageName("shop.get-cart")]
+public partial record GetCart(string CartId) : IQuery<CartView>;
+
+/// <summary>The result of <see cref="GetCart"/>, which appends a total.</summary>
+public sealed record CartView(string CartId, int Items, decimal Total = 0m);
+
+/// <summary>Answers <see cref="GetCart"/>.</summary>
+public sealed class GetCartHandler : IQueryHandler<GetCart, CartView>
+{
+    /// <inheritdoc/>
+    public ValueTask<CatgaResult<CartView>> HandleAsync(GetCart query, CancellationToken cancellationToken)
+        => new(CatgaResult<CartView>.Success(new CartView(query.CartId, 2, 19.9m)));
+}

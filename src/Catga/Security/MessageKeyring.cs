@@ -3,9 +3,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace Catga.Security;
 
 /// <summary>
-/// A set of keys, one of them current. Rotation: <see cref="Rotate"/> adds a new key and makes it current, while the
-/// previous keys still decrypt and verify what was written with them; <see cref="Remove"/> retires a key once nothing
-/// written with it remains. Thread-safe: rotation may happen while messages are sent and received.
+/// A set of keys, one of them current. Rotation: <see cref="Rotate"/> adds a new key and makes it current (or
+/// <see cref="Add"/> on every service first, then <see cref="MakeCurrent"/>, so no service protects with a key another
+/// one lacks), while the previous keys still decrypt and verify what was written with them; <see cref="Remove"/> retires
+/// a key once nothing written with it remains. Thread-safe: rotation may happen while messages are sent and received.
 /// </summary>
 public sealed class MessageKeyring : IMessageKeyProvider
 {
@@ -52,6 +53,39 @@ public sealed class MessageKeyring : IMessageKeyProvider
             }
 
             _state = new State(key, new Dictionary<string, MessageKey>(_state.Keys, StringComparer.Ordinal) { [key.Id] = key });
+        }
+    }
+
+    /// <summary>Holds <paramref name="key"/> for reading without making it current: the first step of a rotation, done on
+    /// every service before any of them protects with the key (see <see cref="MakeCurrent"/>).</summary>
+    /// <param name="key">The key. Its id must not be held already.</param>
+    public void Add(MessageKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            if (_state.Keys.ContainsKey(key.Id))
+            {
+                throw new ArgumentException($"The keyring already holds a key with id '{key.Id}'.", nameof(key));
+            }
+
+            _state = new State(_state.Current, new Dictionary<string, MessageKey>(_state.Keys, StringComparer.Ordinal) { [key.Id] = key });
+        }
+    }
+
+    /// <summary>Makes the held key <paramref name="id"/> current: new messages, and replies to protected requests, are
+    /// protected with it. Every key held before stays available for reading.</summary>
+    /// <param name="id">The id of a key added with <see cref="Add"/> (or held since construction).</param>
+    public void MakeCurrent(string id)
+    {
+        lock (_gate)
+        {
+            if (!_state.Keys.TryGetValue(id, out var key))
+            {
+                throw new ArgumentException($"The keyring holds no key with id '{id}'; add it before making it current.", nameof(id));
+            }
+
+            _state = new State(key, _state.Keys);
         }
     }
 

@@ -1,5 +1,6 @@
 using Catga.SourceGenerator.WireContracts;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using static Catga.SourceGenerator.Tests.WireContracts.WireContractHarness;
 
 namespace Catga.SourceGenerator.Tests.WireContracts;
@@ -175,5 +176,21 @@ public sealed class SagaStateContractTests
         Assert.Empty(Run(source, shipped));
         var diagnostics = Run(source.Replace("int Quantity", "long Quantity"), shipped);
         Assert.Equal("CATGA302", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public void Editing_an_unrelated_file_keeps_the_saga_state_check_cached()
+    {
+        var (driver, compilation) = Create(SourceV1, ShippedV1, null);
+        driver = driver.RunGenerators(compilation);
+        var changed = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace Shop; public static class Unrelated { public static int F() => 1; }", (CSharpParseOptions)compilation.SyntaxTrees.First().Options, path: "/src/Shop/Unrelated.cs"));
+
+        var result = driver.RunGenerators(changed).GetRunResult().Results.Single();
+
+        foreach (var name in new[] { WireContractTrackingNames.MessageContracts, WireContractTrackingNames.ContractCheck })
+        {
+            var step = Assert.Single(result.TrackedSteps[name]);
+            Assert.All(step.Outputs, o => Assert.Contains(o.Reason, new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged }));
+        }
     }
 }
