@@ -7,6 +7,7 @@ using Catga.Chaos.Worker;
 using Catga.Distributed;
 using NATS.Client.Core;
 using Catga.Persistence.Redis;
+using Catga.Persistence.Redis.Sagas;
 using Catga.Serialization;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,8 @@ builder.UseNatsTransport(
         o.RequestSubjectPrefix = "rpc-" + ChaosNames.Subjects(prefix);
     });
 builder.UseRedisPersistence(redisClient, o => o.KeyPrefix = ChaosNames.Keys(prefix, ChaosNames.WorkerService));
+// The order saga (SagaChaosTests) keeps its instances in Redis.
+builder.UseRedisSagaStore(redisClient, o => o.KeyPrefix = ChaosSagaNames.Keys(prefix));
 builder.AddDistributedMessaging(o =>
 {
     o.ServiceName = ChaosNames.WorkerService;
@@ -54,6 +57,9 @@ builder.AddDistributedMessaging(o =>
     o.Consumers.MaxConcurrency = 8;
     o.OutboxRelay.PollInterval = TimeSpan.FromMilliseconds(20);
     o.OutboxRelay.LeaseTime = TimeSpan.FromSeconds(2);
+    // Saga timeouts: a successor takes over a killed worker's scheduler lease within 3 s.
+    o.Scheduler.LeaseTime = TimeSpan.FromSeconds(3);
+    o.Scheduler.PollInterval = TimeSpan.FromMilliseconds(200);
 });
 
 await using var provider = services.BuildServiceProvider();

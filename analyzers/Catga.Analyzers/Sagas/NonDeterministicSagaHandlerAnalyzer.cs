@@ -25,13 +25,8 @@ namespace Catga.Analyzers.Sagas
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            SagaSymbols.OnCompilationStart(context, (start, symbols) =>
             {
-                if (SagaSymbols.TryCreate(start.Compilation) is not { } symbols)
-                {
-                    return;
-                }
-
                 start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.PropertyReference, OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.Await);
             });
         }

@@ -18,13 +18,8 @@ namespace Catga.Analyzers.Sagas
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
+            SagaSymbols.OnCompilationStart(context, (start, symbols) =>
             {
-                if (SagaSymbols.TryCreate(start.Compilation) is not { } symbols)
-                {
-                    return;
-                }
-
                 start.RegisterSymbolAction(c => AnalyzeMethod(c, symbols), SymbolKind.Method);
                 start.RegisterSymbolAction(c => AnalyzeMember(c, symbols, ((IPropertySymbol)c.Symbol).Type), SymbolKind.Property);
                 start.RegisterSymbolAction(c => AnalyzeMember(c, symbols, ((IParameterSymbol)c.Symbol).Type), SymbolKind.Parameter);

@@ -24,21 +24,12 @@ namespace Catga.Analyzers.Sagas
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (SagaSymbols.TryCreate(start.Compilation) is not { } symbols)
-                {
-                    return;
-                }
-
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            });
+            SagaSymbols.ForEachSaga(context, Analyze);
         }
 
-        private static void Analyze(SymbolAnalysisContext context, SagaSymbols symbols)
+        private static void Analyze(SymbolAnalysisContext context, SagaSymbols symbols, INamedTypeSymbol saga, ITypeSymbol stateType)
         {
-            var saga = (INamedTypeSymbol)context.Symbol;
-            if (symbols.StateTypeOf(saga) is not INamedTypeSymbol state || state.Locations.All(l => !l.IsInSource))
+            if (stateType is not INamedTypeSymbol state || state.Locations.All(l => !l.IsInSource))
             {
                 return;
             }

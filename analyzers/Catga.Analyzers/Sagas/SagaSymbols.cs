@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Catga.Analyzers.Sagas
 {
@@ -37,6 +39,36 @@ namespace Catga.Analyzers.Sagas
         public INamedTypeSymbol? Guid { get; }
 
         public INamedTypeSymbol? MessageId { get; }
+
+        /// <summary>The set-up every saga analyzer shares (after its own EnableConcurrentExecution and
+        /// ConfigureGeneratedCodeAnalysis calls, which the analyzer rules want to see in Initialize): the saga symbols
+        /// resolved once per compilation, and nothing registered when the compilation has no Catga sagas.</summary>
+        /// <param name="context">The analyzer's context.</param>
+        /// <param name="register">Registers the analyzer's actions with the resolved symbols.</param>
+        public static void OnCompilationStart(AnalysisContext context, Action<CompilationStartAnalysisContext, SagaSymbols> register)
+            => context.RegisterCompilationStartAction(start =>
+            {
+                if (TryCreate(start.Compilation) is { } symbols)
+                {
+                    register(start, symbols);
+                }
+            });
+
+        /// <summary><see cref="OnCompilationStart"/>, then <paramref name="analyze"/> for every class deriving from
+        /// Saga&lt;TState&gt;, with its state type.</summary>
+        /// <param name="context">The analyzer's context.</param>
+        /// <param name="analyze">Analyzes one saga class.</param>
+        public static void ForEachSaga(AnalysisContext context, Action<SymbolAnalysisContext, SagaSymbols, INamedTypeSymbol, ITypeSymbol> analyze)
+            => OnCompilationStart(context, (start, symbols) => start.RegisterSymbolAction(
+                c =>
+                {
+                    var saga = (INamedTypeSymbol)c.Symbol;
+                    if (symbols.StateTypeOf(saga) is { } state)
+                    {
+                        analyze(c, symbols, saga, state);
+                    }
+                },
+                SymbolKind.NamedType));
 
         public static SagaSymbols? TryCreate(Compilation compilation)
             => compilation.GetTypeByMetadataName("Catga.Sagas.Saga`1") is { } sagaBase && compilation.GetTypeByMetadataName("Catga.Sagas.SagaStep") is { } step

@@ -16,25 +16,11 @@ namespace Catga.Analyzers.Sagas
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterCompilationStartAction(start =>
-            {
-                if (SagaSymbols.TryCreate(start.Compilation) is not { } symbols)
-                {
-                    return;
-                }
-
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.NamedType);
-            });
+            SagaSymbols.ForEachSaga(context, Analyze);
         }
 
-        private static void Analyze(SymbolAnalysisContext context, SagaSymbols symbols)
+        private static void Analyze(SymbolAnalysisContext context, SagaSymbols symbols, INamedTypeSymbol saga, ITypeSymbol state)
         {
-            var saga = (INamedTypeSymbol)context.Symbol;
-            if (symbols.StateTypeOf(saga) is null)
-            {
-                return;
-            }
-
             var graph = SagaStateGraph.Build(saga, symbols, context.Compilation, context.CancellationToken);
             foreach (var (syntax, message) in graph.Schedules)
             {

@@ -19,7 +19,7 @@ public sealed class RedisSagaStore : ISagaStore
     // KEYS: head hash, handled-id set, history list. ARGV: expected revision, new revision, head bytes, expiry in ms
     // (0 = none), handled id ('' = none), id limit, history entry ('' = none), history limit.
     // Returns 1 when written, 0 when the stored revision (0 if absent) is not the expected one.
-    private const string CommitSource = """
+    internal const string CommitSource = """
         local current = redis.call('HGET', KEYS[1], 'rev')
         if not current then current = '0' end
         if current ~= ARGV[1] then return 0 end

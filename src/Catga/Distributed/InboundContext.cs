@@ -32,4 +32,25 @@ internal sealed class InboundContext
 
     /// <summary>The run's own outbox session, sealed when the run completes.</summary>
     public OutboxSession Outbox { get; }
+
+    /// <summary>Work to do once the run's outbox is durable (stored with the inbox record, or sent): for example a saga
+    /// forgetting the effects it handed to this outbox, which it must keep until then in case the run is lost.</summary>
+    public List<Func<ValueTask>>? AfterCommit { get; private set; }
+
+    /// <summary>Adds work for after the run's outbox is durable. The action must not throw.</summary>
+    /// <param name="action">The work.</param>
+    public void OnCommitted(Func<ValueTask> action) => (AfterCommit ??= []).Add(action);
+
+    /// <summary>Runs the work added by <see cref="OnCommitted"/>, once the consumer stored or sent the run's outbox.</summary>
+    public async ValueTask CommittedAsync()
+    {
+        if (AfterCommit is { } actions)
+        {
+            AfterCommit = null;
+            foreach (var action in actions)
+            {
+                await action().ConfigureAwait(false);
+            }
+        }
+    }
 }

@@ -298,6 +298,9 @@ internal sealed class MessageConsumer
                     }
                 }
 
+                // The run's outbox is durable now: what waited for that (a saga clearing its handed-over effects) runs.
+                await context.CommittedAsync().ConfigureAwait(false);
+
                 if (incoming.ExpectsReply)
                 {
                     await incoming.ReplyAsync(Reply(incoming, type, outcome.IsSuccess, result.WrittenMemory), stopping).ConfigureAwait(false);

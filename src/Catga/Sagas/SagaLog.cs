@@ -13,4 +13,7 @@ internal static partial class SagaLog
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Saga {Saga} '{Key}': {Kind} {MessageType} failed and stays pending: {Error}")]
     public static partial void EffectFailed(ILogger logger, string saga, string key, string kind, string messageType, string error);
+
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Warning, Message = "Saga {Saga} '{Key}': removing the carried-out effects of message {Cause} failed; they stay listed, and only a redelivery of that message (which the inbox drops) would carry them out again")]
+    public static partial void ClearFailed(ILogger logger, string saga, string key, string cause, Exception exception);
 }

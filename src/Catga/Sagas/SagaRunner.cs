@@ -222,23 +222,49 @@ internal sealed class SagaRunner<TSaga, TState>
         }
 
         var done = new HashSet<MessageId>(pending.Select(p => p.Id));
+        if (Distributed.InboundContext.Current is { CaptureOutbox: true } inbound)
+        {
+            // The effects sit in this run's outbox until the consumer stores it with the inbox record. Forget them only
+            // then: a run lost before that (a crash, an expired inbox claim) is delivered again, finds the message
+            // handled and the effects still listed, and carries them out again (same ids).
+            inbound.OnCommitted(async () =>
+            {
+                try
+                {
+                    await ClearAsync(record, cause, done, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception exception)
+                {
+                    SagaLog.ClearFailed(_logger, _definition.Name, record.Key, cause.ToString(), exception);
+                }
+            });
+            return CatgaResult.Success();
+        }
+
+        await ClearAsync(record, cause, done, cancellationToken).ConfigureAwait(false);
+        return CatgaResult.Success();
+    }
+
+    /// <summary>Removes the carried-out effects <paramref name="done"/> of <paramref name="cause"/> from the instance
+    /// (a head-only write; retried on conflicts from the newer head).</summary>
+    private async ValueTask ClearAsync(SagaRecord record, MessageId cause, HashSet<MessageId> done, CancellationToken cancellationToken)
+    {
         for (int attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
             var current = attempt == 0 ? record : (await _store.LoadAsync(_definition.Name, record.Key, default, cancellationToken).ConfigureAwait(false)).Record;
             if (current is null || !current.Pending.Any(p => p.Cause == cause && done.Contains(p.Id)))
             {
-                return CatgaResult.Success();
+                return;
             }
 
             var cleared = SagaTransition.WithoutPending(current, cause, done, _time.GetUtcNow(), _options);
             if (await _store.TryCommitAsync(cleared, cancellationToken).ConfigureAwait(false))
             {
-                return CatgaResult.Success();
+                return;
             }
         }
 
         // Carried out but still listed: a redelivery would repeat them with the same ids, which receivers deduplicate.
-        return CatgaResult.Success();
     }
 
     private async ValueTask<CatgaResult> CarryOutAsync(ICatgaMediator mediator, SagaRecord record, SagaStoredMessage effect, SagaStep? step, CancellationToken cancellationToken)

@@ -188,6 +188,46 @@ public sealed class SagaAnalyzerTests
             [Saga] public sealed partial class BigSaga : {|CATGA347:Saga<BigState>|} { }
             """);
 
+    [Fact]
+    public Task Fix_makes_the_setters_of_a_mutable_state_init_only()
+        => AnalyzerVerifier.VerifyFixAsync(new SagaStateShapeAnalyzer(), new Catga.Analyzers.CodeFixes.Sagas.MutableSagaStateCodeFixProvider(), Prelude + """
+            public sealed record CounterState
+            {
+                public int Count { get; set; }
+                public string Name { get; internal set; } = "";
+                public int Hidden { get; private set; }
+            }
+
+            [Saga] public sealed partial class CounterSaga : {|CATGA347:Saga<CounterState>|} { }
+            """, Prelude + """
+            public sealed record CounterState
+            {
+                public int Count { get; init; }
+                public string Name { get; internal init; } = "";
+                public int Hidden { get; private set; }
+            }
+
+            [Saga] public sealed partial class CounterSaga : Saga<CounterState> { }
+            """);
+
+    [Fact]
+    public async Task No_fix_is_offered_for_a_state_mutable_through_a_collection()
+    {
+        var document = TestWorkspace.CreateDocument(AnalyzerVerifier.Usings + Prelude + """
+            public sealed class CartState
+            {
+                public System.Collections.Generic.List<string> Items { get; init; } = new();
+            }
+
+            [Saga] public sealed partial class CartSaga : Saga<CartState> { }
+            """);
+        var diagnostic = Assert.Single(await AnalyzerVerifier.GetDiagnosticsAsync(document, new SagaStateShapeAnalyzer()));
+        var actions = new List<Microsoft.CodeAnalysis.CodeActions.CodeAction>();
+        await new Catga.Analyzers.CodeFixes.Sagas.MutableSagaStateCodeFixProvider().RegisterCodeFixesAsync(
+            new Microsoft.CodeAnalysis.CodeFixes.CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        Assert.Empty(actions);
+    }
+
     private static Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer[] All() =>
     [
         new MissingSagaCorrelationAnalyzer(),
