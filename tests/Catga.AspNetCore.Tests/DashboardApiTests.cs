@@ -118,6 +118,14 @@ public sealed class DashboardApiTests : IAsyncLifetime
             e.GetProperty("to").GetString() == "ProcessPaymentHandler" && e.GetProperty("message").GetString() == ProcessPayment.MessageTypeName && e.GetProperty("relation").GetString() == "handles");
         Assert.Contains(topology.RootElement.GetProperty("messages").EnumerateArray(), m =>
             m.GetProperty("name").GetString() == ProcessPayment.MessageTypeName && m.GetProperty("distributed").GetBoolean());
+
+        // Read by the generator from RefundRequestedHandler's code: it sends ProcessPayment and publishes RefundStarted.
+        var edges = topology.RootElement.GetProperty("edges").EnumerateArray()
+            .Where(e => e.GetProperty("to").GetString() == "RefundRequestedHandler")
+            .Select(e => e.GetProperty("relation").GetString() + " " + e.GetProperty("message").GetString())
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(["handles " + RefundRequested.MessageTypeName, "publishes " + RefundStarted.MessageTypeName, "sends " + ProcessPayment.MessageTypeName], edges);
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string json, bool header)
