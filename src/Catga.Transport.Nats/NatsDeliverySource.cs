@@ -250,6 +250,28 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
     }
 
+    /// <summary>JetStream: the durable consumer's <c>num_ack_pending</c> (delivered and not acknowledged, including
+    /// messages waiting for a delayed redelivery); core NATS keeps nothing, so <see langword="null"/>.</summary>
+    public async ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken)
+    {
+        if (_mode != NatsDeliveryMode.JetStream)
+        {
+            return null;
+        }
+
+        var timeout = Settings.JetStreamTimeout;
+        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
+        try
+        {
+            var consumer = await _transport.JetStream.GetConsumerAsync(Settings.StreamName, _durable, deadline.Token).ConfigureAwait(false);
+            return consumer.Info.NumAckPending;
+        }
+        catch (Exception ex) when (NatsDeadline.Translate(ex, $"Reading the unsettled messages of consumer '{_durable}'", timeout, Connection, cancellationToken) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
     /// <summary>Stops receiving: unsubscribes (so the server sends new messages and requests to other members of the
     /// group), stops the fetch pump and returns every JetStream message fetched but not handed out (NAK, redelivered
     /// at once). Messages handed out stay the engine's to settle.</summary>
@@ -274,23 +296,7 @@ internal sealed class NatsDeliverySource : IDeliverySource
         await UnsubscribeAsync().ConfigureAwait(false);
         await Task.WhenAll(_messagePump, _requestPump).ConfigureAwait(false);
         _ready.Writer.TryComplete();
-        while (_ready.Reader.TryRead(out var left))
-        {
-            if (left is NatsJetStreamIncomingMessage stored)
-            {
-                // Never handed to a handler, so not an attempt: counted as a deferral like any other.
-                Deferrals.AddOrUpdate(DeferralKey(stored), 1, static (_, n) => n + 1);
-                try
-                {
-                    using var deadline = NatsDeadline.Start(Settings.CommandTimeout, _transport.Time, CancellationToken.None);
-                    await stored.Msg.NakAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
-                {
-                    // Not returned: the server redelivers it after the ack wait.
-                }
-            }
-        }
+        await ReturnBufferedAsync().ConfigureAwait(false);
 
         _transport.Remove(this);
         _stop.Dispose();
@@ -299,8 +305,38 @@ internal sealed class NatsDeliverySource : IDeliverySource
 
     private (string, string, ulong) DeferralKey(NatsJetStreamIncomingMessage message) => (Settings.StreamName, _durable, message.StreamSequence);
 
+    /// <summary>Returns every buffered JetStream message to the server (<see cref="ReturnAsync"/>).</summary>
+    private async Task ReturnBufferedAsync()
+    {
+        while (_ready.Reader.TryRead(out var left))
+        {
+            if (left is NatsJetStreamIncomingMessage stored)
+            {
+                Interlocked.Decrement(ref _jetStreamBuffered);
+                await ReturnAsync(stored).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Gives a message that was never handed to a handler back to the server (NAK, redelivered at once).
+    /// Not an attempt: counted as a deferral like any other.</summary>
+    private async Task ReturnAsync(NatsJetStreamIncomingMessage message)
+    {
+        Deferrals.AddOrUpdate(DeferralKey(message), 1, static (_, n) => n + 1);
+        try
+        {
+            using var deadline = NatsDeadline.Start(Settings.CommandTimeout, _transport.Time, CancellationToken.None);
+            await message.Msg.NakAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Not returned: the server redelivers it after the ack wait.
+        }
+    }
+
     /// <summary>Stops taking new work: core and request subscriptions leave their queue groups; the JetStream pump
-    /// starts no new pull (the open one runs out into the buffer, returned on dispose).</summary>
+    /// starts no new pull, gives back at once whatever the pull still open on the server brings until it expires, and
+    /// then gives back what it had buffered. Nothing waits in a stopped source for its ack wait to pass.</summary>
     private async Task StopReceivingAsync()
     {
         _stopping = true;
@@ -430,6 +466,19 @@ internal sealed class NatsDeliverySource : IDeliverySource
     /// </summary>
     private async Task PumpJetStreamAsync()
     {
+        try
+        {
+            await PullAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stopped: nothing buffered will be handed out any more; give it back (redelivered at once, no attempt).
+            await ReturnBufferedAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task PullAsync()
+    {
         var stop = _stop.Token;
         var inbox = _messages!;
         var retryDelay = TimeSpan.FromMilliseconds(100);
@@ -484,8 +533,18 @@ internal sealed class NatsDeliverySource : IDeliverySource
                             }
 
                             received++;
+                            var incoming = ToIncoming(new NatsJSMsg<byte[]>(msg, _transport.JetStream));
+                            if (_stopping)
+                            {
+                                // The engine takes no more messages: a pull still open on the server keeps receiving
+                                // until it expires; hand what it brings back at once so another member of the group
+                                // gets it now, not after the ack wait.
+                                await ReturnAsync(incoming).ConfigureAwait(false);
+                                continue;
+                            }
+
                             Interlocked.Increment(ref _jetStreamBuffered);
-                            await _ready.Writer.WriteAsync(ToIncoming(new NatsJSMsg<byte[]>(msg, _transport.JetStream)), stop).ConfigureAwait(false);
+                            await _ready.Writer.WriteAsync(incoming, stop).ConfigureAwait(false);
                         }
                     }
                 }
@@ -498,7 +557,7 @@ internal sealed class NatsDeliverySource : IDeliverySource
 
                 // An idle pull ends with 408 (or 404); nothing at all (the client swallows the 503 no-responders
                 // status of a pull to a consumer that does not exist), 409 or 503 means the consumer is gone.
-                if (status is 409 or 503 || (received == 0 && status == 0))
+                if (!_stopping && (status is 409 or 503 || (received == 0 && status == 0)))
                 {
                     // The consumer is gone (deleted by hand, a memory stream lost in a restart) or no server serves it.
                     await RestoreConsumerAsync(stop).ConfigureAwait(false);

@@ -60,12 +60,6 @@ public sealed class NatsTransport : IMessageTransport
     /// <inheritdoc/>
     public string Name => "nats";
 
-    /// <summary>What the transport guarantees for every destination: the JetStream capabilities when every destination
-    /// uses JetStream (no <see cref="NatsTransportOptions.DeliveryModeSelector"/> and JetStream by default),
-    /// <see cref="TransportCapabilities.None"/> otherwise. Each subscription reports its own.</summary>
-    public TransportCapabilities Capabilities
-        => _options.DeliveryModeSelector is null && _options.DefaultDeliveryMode == NatsDeliveryMode.JetStream ? JetStreamCapabilities : TransportCapabilities.None;
-
     /// <summary>A copy of the options in use (changing it has no effect).</summary>
     public NatsTransportOptions Options => _options.Clone();
 
@@ -345,15 +339,6 @@ public sealed class NatsTransport : IMessageTransport
         }
 
         return source;
-    }
-
-    /// <summary>Drives <see cref="OpenAsync"/>'s source with the interim driver; used by this project's own tests only
-    /// (Catga drives sources with the consumer engine).</summary>
-    internal async ValueTask<ITransportConsumer> SubscribeAsync(TransportSubscription subscription, TransportMessageHandler handler, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        var source = await OpenAsync(subscription, cancellationToken).ConfigureAwait(false);
-        return NatsInterimConsumer.Start(subscription, source, handler);
     }
 
     /// <inheritdoc/>

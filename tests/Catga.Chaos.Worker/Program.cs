@@ -12,6 +12,12 @@ using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+if (args.Contains("--scheduling"))
+{
+    // The scheduler chaos test's node (SchedulingWorker.cs).
+    return await SchedulingWorker.RunAsync(args);
+}
+
 string nats = Argument("--nats");
 string[] redis = Argument("--redis").Split(':');
 string prefix = Argument("--prefix");

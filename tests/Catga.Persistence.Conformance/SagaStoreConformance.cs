@@ -6,17 +6,16 @@ namespace Catga.Persistence.Conformance;
 public abstract class SagaStoreConformance : StoreConformance
 {
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly MessageId Cause = new(Guid.Parse("0190c3d2-7b1e-7a3f-9c2d-4e5f60718293"));
+    private static readonly DateTimeOffset At = new(2026, 12, 3, 12, 0, 0, TimeSpan.FromHours(1));
 
     /// <summary>Creates an empty store.</summary>
     /// <returns>The store; fresh for each test.</returns>
     protected abstract ValueTask<ISagaStore> CreateAsync();
 
-    /// <summary>A record with every part filled, so a round trip proves each is stored.</summary>
+    /// <summary>A head with every part filled, so a round trip proves each is stored.</summary>
     protected static SagaRecord Record(string key, long revision, string state = "Waiting", SagaStatus status = SagaStatus.Active, string saga = "OrderSaga")
-    {
-        var cause = new MessageId(Guid.Parse("0190c3d2-7b1e-7a3f-9c2d-4e5f60718293"));
-        var at = new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.FromHours(1));
-        return new SagaRecord
+        => new()
         {
             Saga = saga,
             Key = key,
@@ -24,120 +23,202 @@ public abstract class SagaStoreConformance : StoreConformance
             Status = status,
             StateName = state,
             State = [1, 2, 3, (byte)revision, 0xFF],
-            CreatedAt = at,
-            UpdatedAt = at.AddMinutes(revision),
-            Processed = [cause, new MessageId(Guid.Parse("0190c3d2-7b1e-7a3f-9c2d-4e5f60718294"))],
-            Pending = [new SagaStoredMessage(SagaEffectKind.Send, cause, "Charge", [9, 8, 7], at, cause)],
-            Timeouts = [new SagaStoredMessage(SagaEffectKind.Schedule, cause, "TimedOut", [6], at.AddMinutes(15), cause)],
-            CompensationLog = [new SagaStoredMessage(SagaEffectKind.Compensation, cause, "Refund", [], at, cause)],
-            History = [new SagaHistoryEntry(at, "Placed", cause, "Initial", state, "note ü")],
+            CreatedAt = At,
+            UpdatedAt = At.AddMinutes(revision),
+            Pending = [new SagaStoredMessage(SagaEffectKind.Send, Cause, "Charge", [9, 8, 7], At, Cause)],
+            Timeouts = [new SagaStoredMessage(SagaEffectKind.Schedule, Cause, "TimedOut", [6], At.AddMinutes(15), Cause)],
+            CompensationLog = [new SagaStoredMessage(SagaEffectKind.Compensation, Cause, "Refund", [], At, Cause)],
         };
-    }
+
+    /// <summary>A transition's write: the head, the message it handled and its history entry.</summary>
+    protected static SagaCommit Commit(SagaRecord record, long expected, MessageId handled = default, TimeSpan? retention = null, int idLimit = 256, int historyLimit = 64)
+        => new()
+        {
+            Record = record,
+            ExpectedRevision = expected,
+            Handled = handled,
+            History = handled.IsEmpty ? null : new SagaHistoryEntry(At, "Msg" + record.Revision, handled, "S" + expected, record.StateName, "note ü"),
+            Retention = retention ?? LongTime,
+            ProcessedIdLimit = idLimit,
+            HistoryLimit = historyLimit,
+        };
+
+    private static ValueTask<bool> Write(ISagaStore store, SagaRecord record, long expected, TimeSpan? retention = null)
+        => store.TryCommitAsync(Commit(record, expected, retention: retention), None);
+
+    private static async Task<SagaRecord?> Head(ISagaStore store, string key, string saga = "OrderSaga")
+        => (await store.LoadAsync(saga, key, default, None)).Record;
+
+    private static MessageId Id(int i) => new(Guid.Parse($"0190c3d2-7b1e-7a3f-9c2d-{i:x12}"));
 
     [Fact(Timeout = Timeout)]
-    public async Task A_missing_instance_loads_as_null()
+    public async Task A_missing_instance_loads_as_null_with_nothing_handled_and_no_history()
     {
         var store = await CreateAsync();
-        Assert.Null(await store.LoadAsync("OrderSaga", "nobody", None));
+        var load = await store.LoadAsync("OrderSaga", "nobody", Cause, None);
+        Assert.Null(load.Record);
+        Assert.False(load.Handled);
+        Assert.Empty(await store.ReadHistoryAsync("OrderSaga", "nobody", None));
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task A_created_instance_round_trips_every_part()
+    public async Task A_created_instance_round_trips_every_part_of_its_head()
     {
         var store = await CreateAsync();
         var record = Record("o-1", 1);
 
-        Assert.True(await store.TryCommitAsync(record, 0, LongTime, None));
+        Assert.True(await store.TryCommitAsync(Commit(record, 0, Id(1)), None));
 
-        var loaded = await store.LoadAsync("OrderSaga", "o-1", None);
+        var loaded = await Head(store, "o-1");
         Assert.NotNull(loaded);
         Assert.Equal(record.ToBytes(), loaded.ToBytes());
         Assert.Equal("Waiting", loaded.StateName);
-        Assert.Equal("note ü", Assert.Single(loaded.History).Note);
+        Assert.Equal(new SagaHistoryEntry(At, "Msg1", Id(1), "S0", "Waiting", "note ü"), Assert.Single(await store.ReadHistoryAsync("OrderSaga", "o-1", None)));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task The_handled_message_is_reported_with_the_head_and_others_are_not()
+    {
+        var store = await CreateAsync();
+        Assert.True(await store.TryCommitAsync(Commit(Record("o-1", 1), 0, Id(1)), None));
+        Assert.True(await store.TryCommitAsync(Commit(Record("o-1", 2), 1, Id(2)), None));
+        // A write that only removes carried-out effects adds no id and no history.
+        Assert.True(await Write(store, Record("o-1", 3, "Cleared"), 2));
+
+        var first = await store.LoadAsync("OrderSaga", "o-1", Id(1), None);
+        Assert.True(first.Handled);
+        Assert.Equal("Cleared", first.Record!.StateName);
+        Assert.True((await store.LoadAsync("OrderSaga", "o-1", Id(2), None)).Handled);
+        Assert.False((await store.LoadAsync("OrderSaga", "o-1", Id(3), None)).Handled);
+        Assert.False((await store.LoadAsync("OrderSaga", "o-2", Id(1), None)).Handled);
+        Assert.Equal(["Msg1", "Msg2"], (await store.ReadHistoryAsync("OrderSaga", "o-1", None)).Select(h => h.MessageType));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Handled_ids_and_history_keep_only_the_newest_up_to_their_limits()
+    {
+        var store = await CreateAsync();
+        for (int i = 1; i <= 6; i++)
+        {
+            Assert.True(await store.TryCommitAsync(Commit(Record("o-1", i), i - 1, Id(i), idLimit: 4, historyLimit: 3), None));
+        }
+
+        for (int i = 1; i <= 6; i++)
+        {
+            Assert.Equal(i > 2, (await store.LoadAsync("OrderSaga", "o-1", Id(i), None)).Handled);
+        }
+
+        Assert.Equal(["Msg4", "Msg5", "Msg6"], (await store.ReadHistoryAsync("OrderSaga", "o-1", None)).Select(h => h.MessageType));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_history_limit_of_zero_keeps_no_history()
+    {
+        var store = await CreateAsync();
+        Assert.True(await store.TryCommitAsync(Commit(Record("o-1", 1), 0, Id(1), historyLimit: 0), None));
+        Assert.Empty(await store.ReadHistoryAsync("OrderSaga", "o-1", None));
+        Assert.True((await store.LoadAsync("OrderSaga", "o-1", Id(1), None)).Handled);
     }
 
     [Fact(Timeout = Timeout)]
     public async Task Creating_an_existing_instance_fails_and_writes_nothing()
     {
         var store = await CreateAsync();
-        Assert.True(await store.TryCommitAsync(Record("o-1", 1, "First"), 0, LongTime, None));
+        Assert.True(await store.TryCommitAsync(Commit(Record("o-1", 1, "First"), 0, Id(1)), None));
 
-        Assert.False(await store.TryCommitAsync(Record("o-1", 1, "Second"), 0, LongTime, None));
+        Assert.False(await store.TryCommitAsync(Commit(Record("o-1", 1, "Second"), 0, Id(2)), None));
 
-        Assert.Equal("First", (await store.LoadAsync("OrderSaga", "o-1", None))!.StateName);
+        Assert.Equal("First", (await Head(store, "o-1"))!.StateName);
+        Assert.False((await store.LoadAsync("OrderSaga", "o-1", Id(2), None)).Handled);
+        Assert.Single(await store.ReadHistoryAsync("OrderSaga", "o-1", None));
     }
 
     [Fact(Timeout = Timeout)]
     public async Task A_commit_from_a_stale_revision_fails_and_writes_nothing()
     {
         var store = await CreateAsync();
-        await store.TryCommitAsync(Record("o-1", 1), 0, LongTime, None);
-        Assert.True(await store.TryCommitAsync(Record("o-1", 2, "Paid"), 1, LongTime, None));
+        await Write(store, Record("o-1", 1), 0);
+        Assert.True(await Write(store, Record("o-1", 2, "Paid"), 1));
 
-        Assert.False(await store.TryCommitAsync(Record("o-1", 2, "Lost"), 1, LongTime, None));
-        Assert.False(await store.TryCommitAsync(Record("o-1", 4, "Ahead"), 3, LongTime, None));
+        Assert.False(await store.TryCommitAsync(Commit(Record("o-1", 2, "Lost"), 1, Id(7)), None));
+        Assert.False(await Write(store, Record("o-1", 4, "Ahead"), 3));
 
-        var loaded = await store.LoadAsync("OrderSaga", "o-1", None);
-        Assert.Equal(2, loaded!.Revision);
-        Assert.Equal("Paid", loaded.StateName);
+        var loaded = await store.LoadAsync("OrderSaga", "o-1", Id(7), None);
+        Assert.Equal(2, loaded.Record!.Revision);
+        Assert.Equal("Paid", loaded.Record.StateName);
+        Assert.False(loaded.Handled);
+        Assert.Empty(await store.ReadHistoryAsync("OrderSaga", "o-1", None));
     }
 
     [Fact(Timeout = Timeout)]
     public async Task Of_racing_commits_from_one_revision_exactly_one_wins()
     {
         var store = await CreateAsync();
-        await store.TryCommitAsync(Record("o-1", 1), 0, LongTime, None);
+        await Write(store, Record("o-1", 1), 0);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => store.TryCommitAsync(Record("o-1", 2, "Winner" + i), 1, LongTime, None).AsTask()));
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => store.TryCommitAsync(Commit(Record("o-1", 2, "Winner" + i), 1, Id(100 + i)), None).AsTask()));
 
         Assert.Equal(1, results.Count(r => r));
-        var loaded = await store.LoadAsync("OrderSaga", "o-1", None);
-        Assert.Equal("Winner" + Array.IndexOf(results, true), loaded!.StateName);
+        int winner = Array.IndexOf(results, true);
+        Assert.Equal("Winner" + winner, (await Head(store, "o-1"))!.StateName);
+        Assert.Equal(Id(100 + winner), Assert.Single(await store.ReadHistoryAsync("OrderSaga", "o-1", None)).MessageId);
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(i == winner, (await store.LoadAsync("OrderSaga", "o-1", Id(100 + i), None)).Handled);
+        }
     }
 
     [Fact(Timeout = Timeout)]
     public async Task A_revision_that_does_not_follow_the_expected_one_is_rejected()
     {
         var store = await CreateAsync();
-        await Assert.ThrowsAsync<ArgumentException>(async () => await store.TryCommitAsync(Record("o-1", 3), 1, LongTime, None));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await Write(store, Record("o-1", 3), 1));
     }
 
     [Fact(Timeout = Timeout)]
     public async Task Instances_are_separated_by_saga_and_key()
     {
         var store = await CreateAsync();
-        await store.TryCommitAsync(Record("o-1", 1, "A"), 0, LongTime, None);
-        await store.TryCommitAsync(Record("o-2", 1, "B"), 0, LongTime, None);
-        await store.TryCommitAsync(Record("o-1", 1, "C", saga: "ShippingSaga"), 0, LongTime, None);
+        await store.TryCommitAsync(Commit(Record("o-1", 1, "A"), 0, Id(1)), None);
+        await Write(store, Record("o-2", 1, "B"), 0);
+        await Write(store, Record("o-1", 1, "C", saga: "ShippingSaga"), 0);
 
-        Assert.Equal("A", (await store.LoadAsync("OrderSaga", "o-1", None))!.StateName);
-        Assert.Equal("B", (await store.LoadAsync("OrderSaga", "o-2", None))!.StateName);
-        Assert.Equal("C", (await store.LoadAsync("ShippingSaga", "o-1", None))!.StateName);
+        Assert.Equal("A", (await Head(store, "o-1"))!.StateName);
+        Assert.Equal("B", (await Head(store, "o-2"))!.StateName);
+        Assert.Equal("C", (await Head(store, "o-1", "ShippingSaga"))!.StateName);
+        Assert.False((await store.LoadAsync("ShippingSaga", "o-1", Id(1), None)).Handled);
+        Assert.Empty(await store.ReadHistoryAsync("ShippingSaga", "o-1", None));
     }
 
     [Fact(Timeout = Timeout)]
     public async Task Keys_with_separators_and_braces_stay_distinct()
     {
         var store = await CreateAsync();
-        await store.TryCommitAsync(Record("a:b}{c", 1, "A"), 0, LongTime, None);
-        await store.TryCommitAsync(Record("a", 1, "B", saga: "OrderSaga:b}{c"), 0, LongTime, None);
+        await Write(store, Record("a:b}{c", 1, "A"), 0);
+        await Write(store, Record("a", 1, "B", saga: "OrderSaga:b}{c"), 0);
 
-        Assert.Equal("A", (await store.LoadAsync("OrderSaga", "a:b}{c", None))!.StateName);
-        Assert.Equal("B", (await store.LoadAsync("OrderSaga:b}{c", "a", None))!.StateName);
+        Assert.Equal("A", (await Head(store, "a:b}{c"))!.StateName);
+        Assert.Equal("B", (await Head(store, "a", "OrderSaga:b}{c"))!.StateName);
     }
 
     [Fact(Timeout = Timeout)]
-    public async Task A_final_instance_is_removed_after_its_retention_and_an_active_one_is_kept()
+    public async Task A_final_instance_is_removed_with_its_ids_and_history_after_its_retention_and_an_active_one_is_kept()
     {
         var store = await CreateAsync();
-        await store.TryCommitAsync(Record("done", 1), 0, LongTime, None);
-        await store.TryCommitAsync(Record("done", 2, SagaStates.Completed, SagaStatus.Completed), 1, ShortTime, None);
-        await store.TryCommitAsync(Record("active", 1), 0, ShortTime, None);
-        Assert.NotNull(await store.LoadAsync("OrderSaga", "done", None));
+        await store.TryCommitAsync(Commit(Record("done", 1), 0, Id(1)), None);
+        await store.TryCommitAsync(Commit(Record("done", 2, SagaStates.Completed, SagaStatus.Completed), 1, Id(2), ShortTime), None);
+        await store.TryCommitAsync(Commit(Record("active", 1), 0, Id(3), ShortTime), None);
+        Assert.NotNull(await Head(store, "done"));
 
         await LetTimePassAsync(ShortTime);
 
-        Assert.Null(await store.LoadAsync("OrderSaga", "done", None));
-        Assert.NotNull(await store.LoadAsync("OrderSaga", "active", None));
+        var done = await store.LoadAsync("OrderSaga", "done", Id(1), None);
+        Assert.Null(done.Record);
+        Assert.False(done.Handled);
+        Assert.Empty(await store.ReadHistoryAsync("OrderSaga", "done", None));
+        var active = await store.LoadAsync("OrderSaga", "active", Id(3), None);
+        Assert.NotNull(active.Record);
+        Assert.True(active.Handled);
+        Assert.Single(await store.ReadHistoryAsync("OrderSaga", "active", None));
     }
 }

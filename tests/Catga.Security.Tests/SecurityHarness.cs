@@ -39,6 +39,29 @@ public sealed class NoteHandler(Handled handled) : IEventHandler<NoteAdded>
     public ValueTask HandleAsync(NoteAdded @event, CancellationToken cancellationToken) => handled.Messages.Writer.WriteAsync(@event, cancellationToken);
 }
 
+public sealed class BalanceHandler(Handled handled) : IQueryHandler<GetBalance, Balance>
+{
+    public async ValueTask<CatgaResult<Balance>> HandleAsync(GetBalance query, CancellationToken cancellationToken)
+    {
+        await handled.Messages.Writer.WriteAsync(query, cancellationToken);
+        return CatgaResult<Balance>.Success(new Balance(query.Account, 1234.56m));
+    }
+}
+
+public sealed class StatementHandler(Handled handled) : IQueryHandler<GetStatement, string>
+{
+    public async ValueTask<CatgaResult<string>> HandleAsync(GetStatement query, CancellationToken cancellationToken)
+    {
+        await handled.Messages.Writer.WriteAsync(query, cancellationToken);
+        return CatgaResult<string>.Success($"statement of {query.Account}: 3 transfers");
+    }
+}
+
+public sealed class PlainHandler : IQueryHandler<GetPlain, int>
+{
+    public ValueTask<CatgaResult<int>> HandleAsync(GetPlain query, CancellationToken cancellationToken) => new(CatgaResult<int>.Success(query.Id.Length));
+}
+
 /// <summary>The dead-letter store of the receiver, signalling each letter so tests await it instead of polling.</summary>
 public sealed class SignallingDeadLetters : IDeadLetterStore
 {
@@ -188,10 +211,12 @@ public sealed class SecurityHarness : IAsyncDisposable
                 if (sender)
                 {
                     o.Publish<TransferMade>().Publish<RefundMade>().Publish<AuditNoted>().Publish<NoteAdded>();
+                    o.Route<GetBalance>().Route<GetStatement>();
                 }
                 else
                 {
                     o.Consume<TransferMade>().Consume<RefundMade>().Consume<AuditNoted>().Consume<NoteAdded>();
+                    o.Consume<GetBalance>().Consume<GetStatement>();
                 }
             });
         services.Replace(ServiceDescriptor.Singleton<IDeadLetterStore>(new SignallingDeadLetters()));

@@ -221,4 +221,37 @@ public sealed class MultiProjectTests
         // The public behavior is shared; the internal one stays in its library, which has no handlers of its own.
         Assert.Equal("order-1 | shared behavior,handler", outcome);
     }
+
+    [Fact]
+    public async Task A_public_event_behavior_of_a_shared_library_wraps_each_event_handler_of_the_projects_that_reference_it()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts)
+            .Add("Shop.Common", ["Shop.Contracts"], Usings + """
+
+                using Shop.Contracts;
+                namespace Shop.Common;
+
+                public sealed class EventTagging<TEvent> : IEventBehavior<TEvent>
+                    where TEvent : IEvent
+                {
+                    public async ValueTask HandleAsync(TEvent @event, EventNext<TEvent> next, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("shared event behavior");
+                        await next.InvokeAsync(@event, cancellationToken);
+                    }
+                }
+                """)
+            .Add("Shop.Handlers", ["Shop.Contracts", "Shop.Common"], Handlers)
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Common", "Shop.Handlers"], Host("""
+                var invalid = await mediator.PublishAsync(new OrderShipped(""));
+                var valid = await mediator.PublishAsync(new OrderShipped("o-1"));
+                return $"{invalid.Error?.Code} | {valid.IsSuccess} | {string.Join(",", Trace.Steps)}";
+                """));
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        // Validation runs before any handler (and its behaviors); the valid event goes through the shared behavior.
+        Assert.Equal("Catga.Validation | True | shared event behavior,event handler", outcome);
+    }
 }

@@ -11,6 +11,9 @@ public sealed class FlowLog
 
     /// <summary>How many more times the <see cref="Hop2"/> handler fails before it succeeds.</summary>
     public int Hop2Failures;
+
+    /// <summary>Set when a <see cref="Hop2"/> run fails.</summary>
+    public TaskCompletionSource Hop2Failed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 // A cascade three hops deep across three services: Hop1 (ordering) sends Hop2 (billing), which fails once and is
@@ -52,6 +55,7 @@ public sealed class Hop2Handler(FlowLog log, ICatgaBus bus) : ICommandHandler<Ho
     {
         if (Interlocked.Decrement(ref log.Hop2Failures) >= 0)
         {
+            log.Hop2Failed.TrySetResult();
             throw new InvalidOperationException("billing is briefly down");
         }
 

@@ -18,4 +18,20 @@ public static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>Waits for a condition read asynchronously (from a store over the network); <paramref name="what"/>
+    /// describes what was awaited and what was last seen.</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out waiting for: {what()}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }

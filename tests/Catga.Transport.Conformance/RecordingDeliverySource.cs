@@ -46,5 +46,7 @@ public sealed class RecordingDeliverySource(IDeliverySource inner) : IDeliverySo
 
     public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => inner.GetLagAsync(cancellationToken);
 
+    public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => inner.GetUnsettledAsync(cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
 }

@@ -582,7 +582,12 @@ public abstract class TransportConformance : IAsyncLifetime
         var transport = await TransportAsync();
         string destination = NewDestination("offline");
         var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
-        var consumer = await SubscribeAsync(transport, subscription, (_, _) => new(DeliveryOutcome.Ack));
+        var first = new Received();
+        var consumer = await SubscribeAsync(transport, subscription, Recorder(first));
+
+        // The group has been consuming (its fetches are running) when it stops.
+        await transport.SendAsync(destination, Message(-1), CancellationToken.None);
+        await Eventually.TrueAsync(() => first.Count == 1, "the message before the stop");
         await consumer.StopAsync(CancellationToken.None);
         if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
@@ -592,8 +597,11 @@ public abstract class TransportConformance : IAsyncLifetime
         await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
         var received = new Received();
         await SubscribeAsync(await TransportAsync(), subscription, Recorder(received));
-        await Eventually.TrueAsync(() => received.Count >= 10, "the ten waiting messages");
+
+        // Well within the ack timeout: a stopped consumer must not have taken them (they would wait out its ack wait).
+        await Eventually.TrueAsync(() => received.Count >= 10, "the ten waiting messages", subscription.AckTimeout / 3);
         Assert.Equal(Enumerable.Range(0, 10), received.Items.Select(d => N(d.Message)).Order());
+        Assert.Equal([-1], first.Items.Select(d => N(d.Message)));
     }
 
     [Fact]
@@ -622,6 +630,57 @@ public abstract class TransportConformance : IAsyncLifetime
 
         release.SetResult();
         await Eventually.TrueAsync(() => (consumer.GetLagAsync(CancellationToken.None).AsTask().Result ?? 0) == 0, "the lag to drain");
+    }
+
+    [Fact]
+    public async Task Unsettled_count_covers_a_running_handler_and_a_delayed_retry_until_the_message_is_acknowledged()
+    {
+        var transport = await TransportAsync();
+        string destination = NewDestination("unsettled");
+        var firstRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allowSecond = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int runs = 0;
+        TransportMessageHandler handler = async (_, _) =>
+        {
+            if (Interlocked.Increment(ref runs) == 1)
+            {
+                firstRun.SetResult();
+                await release.Task;
+                return DeliveryOutcome.Retry(TimeSpan.FromSeconds(1));
+            }
+
+            secondRun.TrySetResult();
+            await allowSecond.Task;
+            return DeliveryOutcome.Ack;
+        };
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 1 }, handler);
+        if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
+        {
+            // At-most-once: nothing is kept, so there is nothing to count.
+            Assert.Null(await consumer.GetUnsettledAsync(CancellationToken.None));
+            return;
+        }
+
+        Assert.Equal(0, await consumer.GetUnsettledAsync(CancellationToken.None));
+        await transport.SendAsync(destination, Message(1), CancellationToken.None);
+        await firstRun.Task.WaitAsync(Eventually.DefaultTimeout);
+
+        // With the handler: delivered, not settled.
+        Assert.Equal(1, await consumer.GetUnsettledAsync(CancellationToken.None));
+        release.SetResult();
+
+        // Waiting for its delayed redelivery, or already back with the handler: still unsettled either way, never zero.
+        await Eventually.TrueAsync(() => consumer.InFlight == 0 || secondRun.Task.IsCompleted, "the first run to settle");
+        Assert.Equal(1, await consumer.GetUnsettledAsync(CancellationToken.None));
+        await secondRun.Task.WaitAsync(Eventually.DefaultTimeout);
+        Assert.Equal(1, await consumer.GetUnsettledAsync(CancellationToken.None));
+        allowSecond.SetResult();
+
+        await Eventually.TrueAsync(() => consumer.GetUnsettledAsync(CancellationToken.None).AsTask().Result == 0, "the acknowledgement");
+        Assert.Equal(0, await consumer.GetLagAsync(CancellationToken.None) ?? 0);
+        Assert.Equal(2, Volatile.Read(ref runs));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class NatsJetStreamConformanceTests(NatsServerFixture fixture) : T
         var transport = await fixture.TransportAsync();
         Assert.Equal(
             TransportCapabilities.Durable | TransportCapabilities.DelayedRedelivery | TransportCapabilities.Deduplication | TransportCapabilities.OrderedPerDestination,
-            transport.Capabilities);
+            transport.GetCapabilities("Shop.Orders.PlaceOrder"));
         return transport;
     }
 }

@@ -17,14 +17,15 @@ public sealed class NatsServerRestartTests
         await using var consumerSide = new NatsTransport(new NatsConnection(natsOptions), ownsConnection: true);
         string destination = TestMessages.Destination("crash");
         var received = new ConcurrentDictionary<int, int>();
-        await using var consumer = await consumerSide.SubscribeAsync(
-            new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2), MaxConcurrency = 2 },
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(2), MaxConcurrency = 2 };
+        await using var consumer = ConsumerEngine.Start(
+            await consumerSide.OpenAsync(subscription, CancellationToken.None),
+            subscription,
             (message, _) =>
             {
                 received.AddOrUpdate(TestMessages.N(message.Message), 1, (_, c) => c + 1);
                 return new(DeliveryOutcome.Ack);
-            },
-            CancellationToken.None);
+            });
 
         var completed = new ConcurrentBag<int>();
         const int count = 400;
@@ -44,8 +45,7 @@ public sealed class NatsServerRestartTests
         await TestMessages.EventuallyAsync(() => completed.Count >= 100, "messages flowing");
         await server.KillAsync();
         int completedAtKill = completed.Count;
-        await Task.Delay(500);
-        Assert.NotNull(await consumerSide.CheckHealthAsync(CancellationToken.None));
+        await TestMessages.EventuallyAsync(() => consumerSide.CheckHealthAsync(CancellationToken.None).AsTask().Result is not null, "the outage reported by health");
         await server.StartAsync();
 
         await sending.WaitAsync(TimeSpan.FromSeconds(60));
@@ -66,7 +66,8 @@ public sealed class NatsServerRestartTests
         await using var consumerSide = new NatsTransport(new NatsConnection(natsOptions), options, ownsConnection: true);
         string destination = TestMessages.Destination("volatile");
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await using var consumer = await consumerSide.SubscribeAsync(new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received), CancellationToken.None);
+        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
+        await using var consumer = ConsumerEngine.Start(await consumerSide.OpenAsync(subscription, CancellationToken.None), subscription, TestMessages.Recorder(received));
         await producer.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
         await TestMessages.EventuallyAsync(() => received.Count == 1, "the message before the restart");
 
@@ -76,7 +77,10 @@ public sealed class NatsServerRestartTests
         await producer.SendAsync(destination, TestMessages.Create(2), CancellationToken.None);
         await producer.SendAsync(destination, TestMessages.Create(3), CancellationToken.None);
         await TestMessages.EventuallyAsync(() => received.Count >= 3, "the messages after the restart");
-        await Task.Delay(300);
+
+        // The re-created consumer has delivered and seen acknowledged everything the new stream holds, once each.
+        var settled = await TestMessages.ConsumerReachesAsync(producer, "svc", destination, c => c.NumPending == 0 && c.NumAckPending == 0, "both messages acknowledged");
+        Assert.Equal(2UL, settled.Delivered.ConsumerSeq);
         Assert.Equal([1, 2, 3], received.Select(r => r.N));
     }
 }

@@ -109,7 +109,7 @@ public sealed class NatsTransportOptionsTests
         Assert.IsType<NatsTransport>(transport);
         Assert.Same(transport, provider.GetRequiredService<NatsTransport>());
         Assert.Equal("nats", transport.Name);
-        Assert.Equal(TransportCapabilities.None, ((NatsTransport)transport).Capabilities);
+        Assert.Equal(TransportCapabilities.None, ((NatsTransport)transport).GetCapabilities("Shop.Orders.PlaceOrder"));
         Assert.Single(services, d => d.ServiceType == typeof(IMessageTransport));
     }
 
@@ -124,9 +124,6 @@ public sealed class NatsTransportOptionsTests
         Assert.Equal(NatsDeliveryMode.JetStream, transport.GetDeliveryMode("Shop.Orders.PlaceOrder"));
         Assert.Equal(TransportCapabilities.None, transport.GetCapabilities("Telemetry.Tick"));
         Assert.True(transport.GetCapabilities("Shop.Orders.PlaceOrder").HasFlag(TransportCapabilities.Durable | TransportCapabilities.Deduplication | TransportCapabilities.DelayedRedelivery));
-
-        // With a selector some destinations may be at-most-once, so the transport-wide promise is the weakest one.
-        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
     }
 
     [Theory]

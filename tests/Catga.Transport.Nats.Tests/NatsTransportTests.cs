@@ -7,7 +7,7 @@ using NATS.Client.JetStream.Models;
 namespace Catga.Transport.Nats.Tests;
 
 /// <summary>Behaviour specific to NATS, against a real nats-server: deduplication, subjects, requests, headers on
-/// the wire, stop semantics and durable positions.</summary>
+/// the wire and durable positions. Subscriptions run on the one consumer engine.</summary>
 public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixture<NatsServerFixture>, IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _disposables = [];
@@ -34,8 +34,8 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
             await message.ReplyAsync(new TransportMessage(new MessageHeaders(), message.Message.Body), ct);
             return DeliveryOutcome.Ack;
         };
-        await SubscribeAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, BatchWait = TimeSpan.FromSeconds(5) }, echo);
-        await Task.Delay(300);
+        await StartAsync(server, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { MaxConcurrency = 2, BatchWait = TimeSpan.FromSeconds(5) }, echo);
+        await TestMessages.ConsumerReachesAsync(server, "svc", destination, c => c.NumWaiting > 0, "an open pull holding both slots");
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < 5; i++)
@@ -52,16 +52,17 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         var transport = await TransportAsync();
         string destination = TestMessages.Destination("dedup");
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await StartAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
 
         var id = MessageId.NewId().ToString();
         await transport.SendAsync(destination, TestMessages.Create(1, id), CancellationToken.None);
         await transport.SendAsync(destination, TestMessages.Create(2, id), CancellationToken.None);
         await transport.SendBatchAsync(destination, [TestMessages.Create(3, id), TestMessages.Create(4), TestMessages.Create(5, id)], CancellationToken.None);
 
-        await TestMessages.EventuallyAsync(() => received.Count >= 2, "the two distinct messages");
-        await Task.Delay(700);
-        Assert.Equal([1, 4], received.Select(r => r.N).Order());
+        // One handler at a time in stream order: once the sentinel sent last is handled, every stored copy was.
+        await transport.SendAsync(destination, TestMessages.Create(TestMessages.Sentinel), CancellationToken.None);
+        await TestMessages.EventuallyAsync(() => received.Any(r => r.N == TestMessages.Sentinel), "the sentinel");
+        Assert.Equal([1, 4, TestMessages.Sentinel], received.Select(r => r.N));
         var stream = await transport.JetStream.GetStreamAsync("CATGA");
         Assert.Equal(TimeSpan.FromMinutes(2), stream.Info.Config.DuplicateWindow);
     }
@@ -118,7 +119,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         await using var spy = await raw.SubscribeCoreAsync<byte[]>(subject);
         await raw.PingAsync();
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await StartAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
         await transport.SendAsync(destination, TestMessages.Create(9), CancellationToken.None);
 
         await TestMessages.EventuallyAsync(() => received.Count == 1 && spy.Msgs.Count == 1, "the message on the mapped subject");
@@ -143,7 +144,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         Assert.Contains($"'{destination}'", send.Message, StringComparison.Ordinal);
         var request = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.RequestAsync(destination, TestMessages.Create(1), TimeSpan.FromSeconds(1), CancellationToken.None));
         Assert.Contains($"'{destination}'", request.Message, StringComparison.Ordinal);
-        var subscribe = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.SubscribeAsync(new TransportSubscription(destination, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None));
+        var subscribe = await Assert.ThrowsAsync<ArgumentException>(async () => await transport.OpenAsync(new TransportSubscription(destination, "svc", SubscriptionMode.Competing), CancellationToken.None));
         Assert.Contains($"'{destination}'", subscribe.Message, StringComparison.Ordinal);
     }
 
@@ -166,7 +167,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         Assert.Contains(nobody, none.Message, StringComparison.Ordinal);
 
         string silent = TestMessages.Destination("silent");
-        await SubscribeAsync(server, new TransportSubscription(silent, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack));
+        await StartAsync(server, new TransportSubscription(silent, "svc", SubscriptionMode.Competing), (_, _) => new(DeliveryOutcome.Ack));
         var timeout = await Assert.ThrowsAsync<TransportTimeoutException>(async () => await client.RequestAsync(silent, TestMessages.Create(1), TimeSpan.FromMilliseconds(200), CancellationToken.None));
         Assert.Contains(silent, timeout.Message, StringComparison.Ordinal);
     }
@@ -176,16 +177,17 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     {
         var transport = await TransportAsync();
         string destination = TestMessages.Destination("rpc");
-        int calls = 0;
-        TransportMessageHandler responder = async (message, ct) =>
+        var handled = new ConcurrentQueue<(string Group, int N)>();
+        TransportMessageHandler Responder(string group) => async (message, ct) =>
         {
-            Interlocked.Increment(ref calls);
+            handled.Enqueue((group, TestMessages.N(message.Message)));
             await message.ReplyAsync(new TransportMessage(new MessageHeaders().Set("x-reply", "r\u00e9ponse"), message.Message.Body), ct);
             await Assert.ThrowsAsync<InvalidOperationException>(async () => await message.ReplyAsync(new TransportMessage(new MessageHeaders(), default), ct));
             return DeliveryOutcome.Ack;
         };
-        await SubscribeAsync(transport, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), responder);
-        await SubscribeAsync(transport, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), responder);
+
+        await StartAsync(transport, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), Responder("billing"));
+        await StartAsync(transport, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), Responder("shipping"));
         var before = (await transport.JetStream.GetStreamAsync("CATGA")).Info.State.Messages;
 
         for (int i = 0; i < 10; i++)
@@ -194,8 +196,15 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
             Assert.Equal("r\u00e9ponse", reply.Headers["x-reply"]);
         }
 
-        await Task.Delay(300);
-        Assert.Equal(10, Volatile.Read(ref calls));
+        // Each subscription handles its requests one at a time in arrival order: once both have answered a sentinel
+        // sent after the ten, a second copy of any of the ten would have been handled already.
+        for (int sentinel = TestMessages.Sentinel; handled.Where(h => h.N >= TestMessages.Sentinel).Select(h => h.Group).Distinct().Count() < 2; sentinel++)
+        {
+            Assert.True(sentinel < TestMessages.Sentinel + 200, "both groups answer some request");
+            await transport.RequestAsync(destination, TestMessages.Create(sentinel), TimeSpan.FromSeconds(5), CancellationToken.None);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10), handled.Where(h => h.N < TestMessages.Sentinel).Select(h => h.N));
         var after = (await transport.JetStream.GetStreamAsync("CATGA")).Info.State.Messages;
         Assert.Equal(before, after);
     }
@@ -205,7 +214,7 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     {
         var transport = await TransportAsync();
         string destination = TestMessages.Destination("durable");
-        await SubscribeAsync(transport, new TransportSubscription(destination, "billing.v2", SubscriptionMode.Broadcast) { AckTimeout = TimeSpan.FromSeconds(7) }, (_, _) => new(DeliveryOutcome.Ack));
+        await StartAsync(transport, new TransportSubscription(destination, "billing.v2", SubscriptionMode.Broadcast) { AckTimeout = TimeSpan.FromSeconds(7) }, (_, _) => new(DeliveryOutcome.Ack));
         var durable = NatsTransport.GetDurableName("billing.v2", destination);
         Assert.Matches("^[A-Za-z0-9_-]+$", durable);
         Assert.NotEqual(durable, NatsTransport.GetDurableName("billing_v2", destination));
@@ -224,16 +233,20 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         var sender = await TransportAsync();
         await using (var transport = await fixture.TransportAsync())
         {
-            await transport.SubscribeAsync(subscription, TestMessages.Recorder(first), CancellationToken.None);
+            await using var consumer = ConsumerEngine.Start(await transport.OpenAsync(subscription, CancellationToken.None), subscription, TestMessages.Recorder(first));
             await sender.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
             await TestMessages.EventuallyAsync(() => first.Count >= 10, "the first ten");
         }
 
         await sender.SendBatchAsync(destination, Enumerable.Range(10, 10).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
         var second = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(await TransportAsync(), subscription, TestMessages.Recorder(second));
+        await StartAsync(await TransportAsync(), subscription, TestMessages.Recorder(second));
         await TestMessages.EventuallyAsync(() => second.Count >= 10, "the ten sent while it was down");
-        await Task.Delay(500);
+
+        // Everything acknowledged and nothing left to deliver: the server will send nothing more. Twenty deliveries
+        // in all means none of the twenty was ever delivered twice.
+        var settled = await TestMessages.ConsumerReachesAsync(sender, "svc", destination, c => c.NumPending == 0 && c.NumAckPending == 0, "every message acknowledged");
+        Assert.Equal(20UL, settled.Delivered.ConsumerSeq);
         Assert.Equal(Enumerable.Range(0, 10), first.Select(r => r.N));
         Assert.Equal(Enumerable.Range(10, 10), second.Select(r => r.N));
         Assert.All(second, r => Assert.Equal(1, r.DeliveryCount));
@@ -245,12 +258,11 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         var transport = await TransportAsync();
         string destination = TestMessages.Destination("deleted");
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
+        await StartAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing), TestMessages.Recorder(received));
         await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
         await TestMessages.EventuallyAsync(() => received.Count == 1, "the first message");
 
         await transport.JetStream.DeleteConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination));
-        await Task.Delay(300);
         await TestMessages.EventuallyAsync(
             () => transport.JetStream.GetConsumerAsync("CATGA", NatsTransport.GetDurableName("svc", destination)).AsTask().ContinueWith(t => t.IsCompletedSuccessfully).Result,
             "the consumer re-created",
@@ -261,10 +273,10 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task Fetched_messages_waiting_for_a_handler_are_kept_alive_and_not_redelivered()
+    public async Task Messages_behind_a_slow_handler_wait_on_the_server_and_are_never_redelivered()
     {
         var transport = await TransportAsync();
-        string destination = TestMessages.Destination("keepalive");
+        string destination = TestMessages.Destination("slow");
         var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
         TransportMessageHandler slow = async (message, ct) =>
         {
@@ -272,52 +284,17 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
             await Task.Delay(500, ct);
             return DeliveryOutcome.Ack;
         };
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 6, AckTimeout = TimeSpan.FromSeconds(2) }, slow);
+        await StartAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 6, AckTimeout = TimeSpan.FromSeconds(2) }, slow);
         await transport.SendBatchAsync(destination, Enumerable.Range(0, 6).Select(n => TestMessages.Create(n)).ToList(), CancellationToken.None);
 
-        // 6 x 500 ms in one batch takes 3 s: the last two wait longer than the 2 s ack timeout for their turn.
+        // 6 x 500 ms behind one slot takes 3 s, longer than the 2 s ack wait: the engine fetches one message per free
+        // slot, so the last ones wait on the server (where no ack wait runs), not fetched in the process.
         await TestMessages.EventuallyAsync(() => received.Count >= 6, "six deliveries");
-        await Task.Delay(2500);
+        var settled = await TestMessages.ConsumerReachesAsync(transport, "svc", destination, c => c.NumPending == 0 && c.NumAckPending == 0, "all six acknowledged");
+        Assert.Equal(6UL, settled.Delivered.ConsumerSeq);
+        Assert.Equal(0L, settled.NumRedelivered);
         Assert.Equal(Enumerable.Range(0, 6), received.Select(r => r.N));
         Assert.All(received, r => Assert.Equal(1, r.DeliveryCount));
-    }
-
-    [Fact]
-    public async Task A_stop_whose_token_fires_cancels_handlers_and_leaves_their_messages_for_redelivery()
-    {
-        var transport = await TransportAsync();
-        string destination = TestMessages.Destination("abort");
-        var subscription = new TransportSubscription(destination, "svc", SubscriptionMode.Competing);
-        var started = new TaskCompletionSource();
-        bool cancelled = false;
-        var consumer = await transport.SubscribeAsync(subscription, async (_, ct) =>
-        {
-            started.TrySetResult();
-            try
-            {
-                await Task.Delay(Timeout.Infinite, ct);
-            }
-            catch (OperationCanceledException)
-            {
-                cancelled = true;
-                throw;
-            }
-
-            return DeliveryOutcome.Ack;
-        }, CancellationToken.None);
-        await transport.SendAsync(destination, TestMessages.Create(1), CancellationToken.None);
-        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        using (var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
-        {
-            await consumer.StopAsync(cts.Token).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-
-        Assert.True(cancelled);
-        Assert.Equal(0, consumer.InFlight);
-        var received = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(await TransportAsync(), subscription, TestMessages.Recorder(received));
-        await TestMessages.EventuallyAsync(() => received.Count >= 1, "the redelivery", seconds: 5);
-        Assert.Equal((1, 2), received.Single());
     }
 
     [Fact]
@@ -332,25 +309,28 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         string durable = TestMessages.Destination("js");
         var subscription = (string d) => new TransportSubscription(d, "svc", SubscriptionMode.Competing);
 
-        // Both groups exist and are stopped; then one message is sent to each.
-        await (await transport.SubscribeAsync(subscription(core), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
-        await (await transport.SubscribeAsync(subscription(durable), (_, _) => new(DeliveryOutcome.Ack), CancellationToken.None)).DisposeAsync();
+        // Both groups exist and are closed; then one message is sent to each.
+        await (await transport.OpenAsync(subscription(core), CancellationToken.None)).DisposeAsync();
+        await (await transport.OpenAsync(subscription(durable), CancellationToken.None)).DisposeAsync();
         await transport.SendAsync(core, TestMessages.Create(1), CancellationToken.None);
         await transport.SendAsync(durable, TestMessages.Create(2), CancellationToken.None);
 
         var coreReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
         var durableReceived = new ConcurrentQueue<(int N, int DeliveryCount)>();
-        await SubscribeAsync(transport, subscription(core), TestMessages.Recorder(coreReceived));
-        await SubscribeAsync(transport, subscription(durable), TestMessages.Recorder(durableReceived));
-        await TestMessages.EventuallyAsync(() => durableReceived.Count == 1, "the stored JetStream message");
+        var coreConsumer = await StartAsync(transport, subscription(core), TestMessages.Recorder(coreReceived));
+        var durableConsumer = await StartAsync(transport, subscription(durable), TestMessages.Recorder(durableReceived));
+        await transport.SendAsync(durable, TestMessages.Create(TestMessages.Sentinel), CancellationToken.None);
         await transport.SendAsync(core, TestMessages.Create(3), CancellationToken.None);
-        await TestMessages.EventuallyAsync(() => coreReceived.Count >= 1, "the core message sent while subscribed");
-        await Task.Delay(300);
+
+        // One handler at a time in arrival order: anything sent before 3 and the sentinel would have come first.
+        await TestMessages.EventuallyAsync(() => coreReceived.Any(r => r.N == 3), "the core message sent while subscribed");
+        await TestMessages.EventuallyAsync(() => durableReceived.Any(r => r.N == TestMessages.Sentinel), "the JetStream sentinel");
 
         // At-most-once: the core message sent while nobody listened is gone; the JetStream one waited for its group.
         Assert.Equal([3], coreReceived.Select(r => r.N));
-        Assert.Equal([2], durableReceived.Select(r => r.N));
-        Assert.Equal(TransportCapabilities.None, transport.Capabilities);
+        Assert.Equal([2, TestMessages.Sentinel], durableReceived.Select(r => r.N));
+        Assert.Equal(TransportCapabilities.None, coreConsumer.Capabilities);
+        Assert.True(durableConsumer.Capabilities.HasFlag(TransportCapabilities.Durable));
     }
 
     [Fact]
@@ -432,9 +412,11 @@ public sealed class NatsTransportTests(NatsServerFixture fixture) : IClassFixtur
         return transport;
     }
 
-    private async Task<ITransportConsumer> SubscribeAsync(NatsTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
+    /// <summary>Opens <paramref name="subscription"/> and runs it on the one consumer engine, as Catga's host does;
+    /// stopped (and its source closed) before the transports when the test ends.</summary>
+    private async Task<ConsumerEngine> StartAsync(NatsTransport transport, TransportSubscription subscription, TransportMessageHandler handler)
     {
-        var consumer = await transport.SubscribeAsync(subscription, handler, CancellationToken.None);
+        var consumer = ConsumerEngine.Start(await transport.OpenAsync(subscription, CancellationToken.None), subscription, handler);
         _disposables.Add(consumer);
         return consumer;
     }

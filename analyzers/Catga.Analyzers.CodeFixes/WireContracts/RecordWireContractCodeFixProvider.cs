@@ -14,9 +14,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace Catga.Analyzers.CodeFixes.WireContracts
 {
     /// <summary>
-    /// Fixes CATGA304 (reported by the wire-contract generator) by writing the message's current contract lines into
-    /// CatgaWire.Unshipped.txt: an entry with the same identity is replaced, a new one is added, and the entries are kept
-    /// sorted so the file diffs cleanly. The file is created next to CatgaWire.Shipped.txt when it does not exist yet.
+    /// Fixes CATGA304 (reported by the wire-contract generator) by writing the current contract lines of a message (with
+    /// its result) or a saga state into CatgaWire.Unshipped.txt: an entry with the same identity is replaced, a new one is
+    /// added, and the entries are kept sorted so the file diffs cleanly. The file is created next to CatgaWire.Shipped.txt when it does not exist yet.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RecordWireContractCodeFixProvider)), Shared]
     public sealed class RecordWireContractCodeFixProvider : CodeFixProvider
@@ -115,7 +115,8 @@ namespace Catga.Analyzers.CodeFixes.WireContracts
             return string.Join("\n", comments.Concat(entries.Values)) + "\n";
         }
 
-        /// <summary>The identity of an entry line: <c>message &lt;wire name&gt;</c> or <c>type &lt;C# name&gt;</c>.</summary>
+        /// <summary>The identity of an entry line: <c>message &lt;wire name&gt;</c>, <c>saga &lt;name&gt;</c>,
+        /// <c>result &lt;wire name&gt;</c> or <c>type &lt;C# name&gt;</c>.</summary>
         private static string? Identity(string line)
         {
             int open = line.IndexOf(" {", StringComparison.Ordinal);
@@ -125,13 +126,13 @@ namespace Catga.Analyzers.CodeFixes.WireContracts
             }
 
             string head = line.Substring(0, open);
-            if (head.StartsWith("message ", StringComparison.Ordinal))
+            if (head.StartsWith("message ", StringComparison.Ordinal) || head.StartsWith("saga ", StringComparison.Ordinal))
             {
                 int equals = head.LastIndexOf(" = ", StringComparison.Ordinal);
                 return equals < 0 ? null : head.Substring(0, equals);
             }
 
-            return head.StartsWith("type ", StringComparison.Ordinal) ? head : null;
+            return head.StartsWith("type ", StringComparison.Ordinal) || head.StartsWith("result ", StringComparison.Ordinal) ? head : null;
         }
 
         private static TextDocument? FindFile(Project project, string name)

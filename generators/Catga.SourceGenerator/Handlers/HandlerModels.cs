@@ -12,6 +12,14 @@ namespace Catga.SourceGenerator.Handlers
         Stream,
     }
 
+    /// <summary>What a behavior wraps: a request pipeline, each handler of an event, or a stream pipeline.</summary>
+    internal enum BehaviorKind
+    {
+        Request,
+        Event,
+        Stream,
+    }
+
     /// <summary>
     /// One constructor parameter: the type to resolve (fully qualified, possibly with <c>{0}</c>/<c>{1}</c>
     /// placeholders for a behavior's request and response types) and how to resolve it.
@@ -54,9 +62,10 @@ namespace Catga.SourceGenerator.Handlers
         bool Constructor);
 
     /// <summary>
-    /// One <c>IPipelineBehavior&lt;TRequest, TResponse&gt;</c> a behavior class implements, in a form that can be
-    /// closed over any request: the class name with placeholders (<c>{0}</c> = request, <c>{1}</c> = response) or
-    /// fixed types where the class pins them.
+    /// One <c>IPipelineBehavior&lt;TRequest, TResponse&gt;</c>, <c>IEventBehavior&lt;TEvent&gt;</c> or
+    /// <c>IStreamBehavior&lt;TRequest, TItem&gt;</c> a behavior class implements (<paramref name="Kind"/>), in a form that
+    /// can be closed over any message: the class name with placeholders (<c>{0}</c> = request or event, <c>{1}</c> =
+    /// response or item) or fixed types where the class pins them.
     /// </summary>
     internal sealed record BehaviorSpec(
         string TypeTemplate,
@@ -68,7 +77,8 @@ namespace Catga.SourceGenerator.Handlers
         int Order,
         int Lifetime,
         bool IsOpen,
-        string? SharedType = null);
+        string? SharedType = null,
+        BehaviorKind Kind = BehaviorKind.Request);
 
     /// <summary>A hand-written validator class and the message type it validates; <paramref name="IsMessage"/> tells
     /// whether that type is a Catga message (validators of other types are only services).</summary>
@@ -106,11 +116,13 @@ namespace Catga.SourceGenerator.Handlers
         bool IsSingleton,
         EquatableArray<PipelineStepSpec> Steps);
 
-    /// <summary>One event handler registration.</summary>
-    internal sealed record EventRegistrationSpec(string MessageType, string MessageDisplay, string HandlerType, string HandlerDisplay, bool IsSingleton, int Order);
+    /// <summary>One event handler registration, with the event behaviors around it (outermost first).
+    /// <paramref name="IsSingleton"/> holds when the handler and every behavior are singletons.</summary>
+    internal sealed record EventRegistrationSpec(string MessageType, string MessageDisplay, string HandlerType, string HandlerDisplay, bool IsSingleton, int Order, EquatableArray<PipelineStepSpec> Steps);
 
-    /// <summary>One stream handler registration.</summary>
-    internal sealed record StreamRegistrationSpec(string MessageType, string MessageDisplay, string ItemType, string HandlerType, string HandlerDisplay, bool IsSingleton);
+    /// <summary>One stream handler registration, with the stream behaviors around it (outermost first).
+    /// <paramref name="IsSingleton"/> holds when the handler and every behavior are singletons.</summary>
+    internal sealed record StreamRegistrationSpec(string MessageType, string MessageDisplay, string ItemType, string HandlerType, string HandlerDisplay, bool IsSingleton, EquatableArray<PipelineStepSpec> Steps);
 
     /// <summary>Everything the module of one assembly registers. Equal when the generated module would be identical.</summary>
     internal sealed record RegistrationSpec(

@@ -37,7 +37,7 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             var handlerInterfaces = type.AllInterfaces.Where(IsHandlerInterface).ToList();
-            var behaviorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.Behavior)).ToList();
+            var behaviorInterfaces = type.AllInterfaces.Where(IsBehaviorInterface).ToList();
             var validatorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.MessageValidator)).ToList();
             if ((handlerInterfaces.Count == 0 && behaviorInterfaces.Count == 0 && validatorInterfaces.Count == 0) || type.IsAbstract || type.IsStatic)
             {
@@ -139,6 +139,11 @@ namespace Catga.SourceGenerator.Handlers
             || KnownTypes.Is(type, KnownTypes.EventHandler)
             || KnownTypes.Is(type, KnownTypes.StreamHandler);
 
+        private static bool IsBehaviorInterface(INamedTypeSymbol type)
+            => KnownTypes.Is(type, KnownTypes.Behavior)
+            || KnownTypes.Is(type, KnownTypes.EventBehavior)
+            || KnownTypes.Is(type, KnownTypes.StreamBehavior);
+
         private static HandlerSpec CreateHandler(INamedTypeSymbol type, INamedTypeSymbol handlerInterface, int lifetime, int order, LocationInfo? location)
         {
             var kind = KnownTypes.Is(handlerInterface, KnownTypes.CommandHandler) ? HandlerKind.Command
@@ -172,8 +177,18 @@ namespace Catga.SourceGenerator.Handlers
                 return null;
             }
 
+            var kind = KnownTypes.Is(behaviorInterface, KnownTypes.EventBehavior) ? BehaviorKind.Event
+                : KnownTypes.Is(behaviorInterface, KnownTypes.StreamBehavior) ? BehaviorKind.Stream
+                : BehaviorKind.Request;
+            var (interfaceName, messageName, valueName) = kind switch
+            {
+                BehaviorKind.Event => ("IEventBehavior", "TEvent", (string?)null),
+                BehaviorKind.Stream => ("IStreamBehavior", "TRequest", "TItem"),
+                _ => ("IPipelineBehavior", "TRequest", "TResponse"),
+            };
             var request = behaviorInterface.TypeArguments[0];
-            var response = behaviorInterface.TypeArguments[1];
+            // An event behavior has no value type: its events are matched with the Unit "response" of event handlers.
+            ITypeSymbol? response = behaviorInterface.TypeArguments.Length > 1 ? behaviorInterface.TypeArguments[1] : null;
             var roles = new Dictionary<ITypeParameterSymbol, int>(SymbolEqualityComparer.Default);
             if (request is ITypeParameterSymbol requestParameter && requestParameter.DeclaringType is not null)
             {
@@ -181,7 +196,7 @@ namespace Catga.SourceGenerator.Handlers
             }
             else if (ContainsTypeParameter(request))
             {
-                problem = "its TRequest must be one of its own type parameters or a concrete request type";
+                problem = $"its {messageName} must be one of its own type parameters or a concrete message type";
                 return null;
             }
 
@@ -189,15 +204,15 @@ namespace Catga.SourceGenerator.Handlers
             {
                 if (roles.ContainsKey(responseParameter))
                 {
-                    problem = "the same type parameter cannot be both TRequest and TResponse";
+                    problem = $"the same type parameter cannot be both {messageName} and {valueName}";
                     return null;
                 }
 
                 roles[responseParameter] = 1;
             }
-            else if (ContainsTypeParameter(response))
+            else if (response is not null && ContainsTypeParameter(response))
             {
-                problem = "its TResponse must be one of its own type parameters or a concrete type";
+                problem = $"its {valueName} must be one of its own type parameters or a concrete type";
                 return null;
             }
 
@@ -205,7 +220,9 @@ namespace Catga.SourceGenerator.Handlers
             {
                 if (!roles.ContainsKey(parameter))
                 {
-                    problem = $"its type parameter '{parameter.Name}' is neither TRequest nor TResponse of IPipelineBehavior, so it cannot be inferred";
+                    problem = valueName is null
+                        ? $"its type parameter '{parameter.Name}' is not the {messageName} of {interfaceName}, so it cannot be inferred"
+                        : $"its type parameter '{parameter.Name}' is neither {messageName} nor {valueName} of {interfaceName}, so it cannot be inferred";
                     return null;
                 }
             }
@@ -226,13 +243,14 @@ namespace Catga.SourceGenerator.Handlers
                 TypeNames.Format(type, Map),
                 TypeNames.Display(type),
                 roles.ContainsValue(0) ? null : TypeNames.FullyQualified(request),
-                roles.ContainsValue(1) ? null : TypeNames.FullyQualified(response),
+                roles.ContainsValue(1) || response is null ? null : TypeNames.FullyQualified(response),
                 constraints,
                 Parameters(constructor, Map),
                 order,
                 lifetime,
                 type.IsGenericType,
-                IsPublic(type) && constructor.DeclaredAccessibility == Accessibility.Public ? TypeNames.UnboundTypeOf(type) : null);
+                IsPublic(type) && constructor.DeclaredAccessibility == Accessibility.Public ? TypeNames.UnboundTypeOf(type) : null,
+                kind);
         }
 
         /// <summary>The behaviors of a public behavior class from a referenced assembly, as named by its
@@ -249,7 +267,7 @@ namespace Catga.SourceGenerator.Handlers
                 yield break;
             }
 
-            foreach (var behaviorInterface in type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.Behavior)))
+            foreach (var behaviorInterface in type.AllInterfaces.Where(IsBehaviorInterface))
             {
                 if (CreateBehavior(type, behaviorInterface, constructor, out _) is { } behavior)
                 {

@@ -47,35 +47,12 @@ namespace Catga.SourceGenerator.Handlers
                 bool singleton = handler.Lifetime == Singleton;
                 if (handler.Kind == HandlerKind.Stream)
                 {
-                    streams.Add(new StreamRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.ResponseType, handler.HandlerType, handler.HandlerDisplay, singleton));
+                    var streamSteps = Steps(behaviors, BehaviorKind.Stream, handler, services, ref singleton);
+                    streams.Add(new StreamRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.ResponseType, handler.HandlerType, handler.HandlerDisplay, singleton, streamSteps));
                     continue;
                 }
 
-                var steps = new List<(BehaviorSpec Behavior, string Closed)>();
-                foreach (var behavior in behaviors)
-                {
-                    if (Applies(behavior, handler))
-                    {
-                        steps.Add((behavior, Close(behavior.TypeTemplate, handler)));
-                    }
-                }
-
-                steps.Sort(static (a, b) =>
-                {
-                    int byOrder = a.Behavior.Order.CompareTo(b.Behavior.Order);
-                    return byOrder != 0 ? byOrder : string.CompareOrdinal(a.Closed, b.Closed);
-                });
-
-                foreach (var (behavior, closed) in steps)
-                {
-                    singleton &= behavior.Lifetime == Singleton;
-                    if (!services.ContainsKey(closed))
-                    {
-                        var parameters = behavior.Parameters.Select(p => p with { Type = Close(p.Type, handler) }).ToEquatableArray();
-                        services[closed] = new ServiceSpec(closed, behavior.Lifetime, parameters);
-                    }
-                }
-
+                var steps = Steps(behaviors, BehaviorKind.Request, handler, services, ref singleton);
                 pipelines.Add(new PipelineSpec(
                     handler.Kind,
                     handler.MessageType,
@@ -84,12 +61,15 @@ namespace Catga.SourceGenerator.Handlers
                     handler.HandlerType,
                     handler.HandlerDisplay,
                     singleton,
-                    steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray()));
+                    steps));
             }
 
             foreach (var handler in candidates.SelectMany(c => c.Handlers).Where(h => h.Kind == HandlerKind.Event))
             {
-                events.Add(new EventRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.HandlerType, handler.HandlerDisplay, handler.Lifetime == Singleton, handler.Order));
+                // Event behaviors wrap each handler of the event, so each handler has its own chain.
+                bool singleton = handler.Lifetime == Singleton;
+                var steps = Steps(behaviors, BehaviorKind.Event, handler, services, ref singleton);
+                events.Add(new EventRegistrationSpec(handler.MessageType, handler.MessageDisplay, handler.HandlerType, handler.HandlerDisplay, singleton, handler.Order, steps));
             }
 
             events.Sort(static (a, b) =>
@@ -133,6 +113,39 @@ namespace Catga.SourceGenerator.Handlers
             {
                 SharedBehaviors = sharedBehaviors,
             };
+        }
+
+        /// <summary>The behaviors of <paramref name="kind"/> that apply to the message of <paramref name="handler"/>, outermost
+        /// first (by order, ties by closed name); registers each closed behavior as a service and clears
+        /// <paramref name="singleton"/> when one is not a singleton.</summary>
+        private static EquatableArray<PipelineStepSpec> Steps(List<BehaviorSpec> behaviors, BehaviorKind kind, HandlerSpec handler, Dictionary<string, ServiceSpec> services, ref bool singleton)
+        {
+            var steps = new List<(BehaviorSpec Behavior, string Closed)>();
+            foreach (var behavior in behaviors)
+            {
+                if (behavior.Kind == kind && Applies(behavior, handler))
+                {
+                    steps.Add((behavior, Close(behavior.TypeTemplate, handler)));
+                }
+            }
+
+            steps.Sort(static (a, b) =>
+            {
+                int byOrder = a.Behavior.Order.CompareTo(b.Behavior.Order);
+                return byOrder != 0 ? byOrder : string.CompareOrdinal(a.Closed, b.Closed);
+            });
+
+            foreach (var (behavior, closed) in steps)
+            {
+                singleton &= behavior.Lifetime == Singleton;
+                if (!services.ContainsKey(closed))
+                {
+                    var parameters = behavior.Parameters.Select(p => p with { Type = Close(p.Type, handler) }).ToEquatableArray();
+                    services[closed] = new ServiceSpec(closed, behavior.Lifetime, parameters);
+                }
+            }
+
+            return steps.Select(s => new PipelineStepSpec(s.Closed, s.Behavior.Order)).ToEquatableArray();
         }
 
         /// <summary>CATGA001 (a command or query without a handler) and CATGA002 (more than one handler).</summary>

@@ -88,11 +88,12 @@ namespace Catga.SourceGenerator.Handlers
             if (!spec.Events.IsEmpty)
             {
                 w.WriteLine();
-                w.WriteLine("// Event handlers, in the order they run for each event.");
+                w.WriteLine("// Event handlers, in the order they run for each event; each inside the event behaviors that apply to it.");
                 foreach (var e in spec.Events)
                 {
+                    string chain = Chain(e.Steps, e.MessageDisplay, "EventStep", $"new {InvokerClassName(e)}(Required<{e.HandlerType}>(sp))");
                     w.WriteLine($"builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<{e.MessageType}>(");
-                    w.WriteLine($"    {TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => new {InvokerClassName(e)}(Required<{e.HandlerType}>(sp))));");
+                    w.WriteLine($"    {TypeNames.Literal(e.MessageDisplay)}, {TypeNames.Literal(e.HandlerDisplay)}, isSingleton: {Bool(e.IsSingleton)}, order: {e.Order}, static sp => {chain}));");
                 }
             }
 
@@ -115,11 +116,12 @@ namespace Catga.SourceGenerator.Handlers
             if (!spec.Streams.IsEmpty)
             {
                 w.WriteLine();
-                w.WriteLine("// Stream requests.");
+                w.WriteLine("// Stream requests: the stream behaviors that apply, outermost first, then the handler.");
                 foreach (var s in spec.Streams)
                 {
+                    string chain = Chain(s.Steps, s.MessageDisplay, "StreamStep", $"new {StreamHandlerClassName(s)}(Required<{s.HandlerType}>(sp))");
                     w.WriteLine($"builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<{s.MessageType}, {s.ItemType}>(");
-                    w.WriteLine($"    {TypeNames.Literal(s.MessageDisplay)}, {TypeNames.Literal(s.HandlerDisplay)}, isSingleton: {Bool(s.IsSingleton)}, static sp => Required<{s.HandlerType}>(sp)));");
+                    w.WriteLine($"    {TypeNames.Literal(s.MessageDisplay)}, {TypeNames.Literal(s.HandlerDisplay)}, isSingleton: {Bool(s.IsSingleton)}, static sp => {chain}));");
                 }
             }
 
@@ -156,6 +158,73 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine();
                 w.WriteLine($"public override global::System.Threading.Tasks.ValueTask InvokeAsync({e.MessageType} @event, global::System.Threading.CancellationToken cancellationToken)");
                 w.WriteLine($"    => ((global::Catga.IEventHandler<{e.MessageType}>)_handler).HandleAsync(@event, cancellationToken);");
+                w.CloseBlock();
+                w.WriteLine();
+            }
+
+            // One class per event behavior closed over an event: the call to the behavior is made from code that names
+            // the event type. The same class serves every handler of the event that the behavior wraps.
+            var written = new System.Collections.Generic.HashSet<string>(System.StringComparer.Ordinal);
+            foreach (var e in spec.Events)
+            {
+                foreach (var step in e.Steps)
+                {
+                    string name = StepClassName(step, e.MessageDisplay, "EventStep");
+                    if (!written.Add(name))
+                    {
+                        continue;
+                    }
+
+                    string next = $"global::Catga.EventNext<{e.MessageType}>";
+                    w.WriteLine($"/// <summary>Runs <c>{Xml(step.BehaviorType)}</c> around one handler of <c>{e.MessageDisplay}</c>.</summary>");
+                    w.OpenBlock($"private sealed class {name} : global::Catga.Runtime.EventHandlerInvoker<{e.MessageType}>");
+                    w.WriteLine($"private readonly {step.BehaviorType} _behavior;");
+                    w.WriteLine($"private readonly {next} _next;");
+                    w.WriteLine();
+                    w.OpenBlock($"public {name}({step.BehaviorType} behavior, {next} next)");
+                    w.WriteLine("_behavior = behavior;");
+                    w.WriteLine("_next = next;");
+                    w.CloseBlock();
+                    w.WriteLine();
+                    w.WriteLine($"public override global::System.Threading.Tasks.ValueTask InvokeAsync({e.MessageType} @event, global::System.Threading.CancellationToken cancellationToken)");
+                    w.WriteLine($"    => ((global::Catga.IEventBehavior<{e.MessageType}>)_behavior).HandleAsync(@event, _next, cancellationToken);");
+                    w.CloseBlock();
+                    w.WriteLine();
+                }
+            }
+
+            foreach (var s in spec.Streams)
+            {
+                string next = $"global::Catga.StreamNext<{s.MessageType}, {s.ItemType}>";
+                string items = $"global::System.Collections.Generic.IAsyncEnumerable<{s.ItemType}>";
+                foreach (var step in s.Steps)
+                {
+                    string name = StepClassName(step, s.MessageDisplay, "StreamStep");
+                    w.WriteLine($"/// <summary>Runs <c>{Xml(step.BehaviorType)}</c> around the rest of the stream pipeline of <c>{s.MessageDisplay}</c>.</summary>");
+                    w.OpenBlock($"private sealed class {name} : {next}");
+                    w.WriteLine($"private readonly {step.BehaviorType} _behavior;");
+                    w.WriteLine($"private readonly {next} _next;");
+                    w.WriteLine();
+                    w.OpenBlock($"public {name}({step.BehaviorType} behavior, {next} next)");
+                    w.WriteLine("_behavior = behavior;");
+                    w.WriteLine("_next = next;");
+                    w.CloseBlock();
+                    w.WriteLine();
+                    w.WriteLine($"public override {items} InvokeAsync({s.MessageType} request, global::System.Threading.CancellationToken cancellationToken)");
+                    w.WriteLine($"    => ((global::Catga.IStreamBehavior<{s.MessageType}, {s.ItemType}>)_behavior).HandleAsync(request, _next, cancellationToken);");
+                    w.CloseBlock();
+                    w.WriteLine();
+                }
+
+                string handler = StreamHandlerClassName(s);
+                w.WriteLine($"/// <summary>The innermost step of the stream pipeline of <c>{s.MessageDisplay}</c>: calls <c>{s.HandlerDisplay}</c>.</summary>");
+                w.OpenBlock($"private sealed class {handler} : {next}");
+                w.WriteLine($"private readonly {s.HandlerType} _handler;");
+                w.WriteLine();
+                w.WriteLine($"public {handler}({s.HandlerType} handler) => _handler = handler;");
+                w.WriteLine();
+                w.WriteLine($"public override {items} InvokeAsync({s.MessageType} request, global::System.Threading.CancellationToken cancellationToken)");
+                w.WriteLine($"    => ((global::Catga.IStreamHandler<{s.MessageType}, {s.ItemType}>)_handler).HandleAsync(request, cancellationToken);");
                 w.CloseBlock();
                 w.WriteLine();
             }
@@ -302,10 +371,11 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine();
             w.OpenBlock("namespace " + ns);
             w.WriteLine("/// <summary>The registration entry point generated for this project.</summary>");
-            w.OpenBlock("internal static class CatgaGeneratedHandlersExtensions");
+            w.OpenBlock("internal static partial class CatgaGeneratedHandlersExtensions");
             w.WriteLine("/// <summary>");
             w.WriteLine("/// Registers every handler, behavior and pipeline the Catga source generator found in this project and in the");
-            w.WriteLine("/// Catga projects it references. No assembly scanning happens at run time.");
+            w.WriteLine("/// Catga projects it references, and the message types this project can send or receive with the binary serializer");
+            w.WriteLine("/// (unless UseJsonSerializer or UseBinarySerializer chooses otherwise). No assembly scanning happens at run time.");
             w.WriteLine("/// </summary>");
             w.WriteLine("/// <param name=\"builder\">The builder returned by <c>AddCatga()</c>.</param>");
             w.WriteLine("/// <returns>The same builder.</returns>");
@@ -323,17 +393,42 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
+            w.WriteLine("RegisterMessageTypes(builder);");
             w.WriteLine("return builder;");
             w.CloseBlock();
+            w.WriteLine();
+            w.WriteLine("/// <summary>Registers the message-type registry; implemented in Catga.MessageTypes.g.cs when the project has one.</summary>");
+            w.WriteLine("static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder);");
             w.CloseBlock();
             w.CloseBlock();
             return w.ToString();
         }
 
         /// <summary>The namespace of this project's <c>AddGeneratedHandlers()</c>, unique per assembly.</summary>
-        public static string ExtensionNamespace(AssemblySpec assembly) => Namespace + ".Registration." + TypeNames.Identifier(assembly.AssemblyName);
+        public static string ExtensionNamespace(AssemblySpec assembly) => ExtensionNamespace(assembly.AssemblyName);
+
+        /// <summary>The namespace of the <c>AddGeneratedHandlers()</c> of assembly <paramref name="assemblyName"/>.</summary>
+        public static string ExtensionNamespace(string assemblyName) => Namespace + ".Registration." + TypeNames.Identifier(assemblyName);
 
         private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
+
+        /// <summary>The expression that builds a chain: each step's class around the next, the innermost last.</summary>
+        private static string Chain(EquatableArray<PipelineStepSpec> steps, string messageDisplay, string suffix, string innermost)
+        {
+            string chain = innermost;
+            for (int i = steps.Count - 1; i >= 0; i--)
+            {
+                chain = $"new {StepClassName(steps[i], messageDisplay, suffix)}(Required<{steps[i].BehaviorType}>(sp), {chain})";
+            }
+
+            return chain;
+        }
+
+        private static string StepClassName(PipelineStepSpec step, string messageDisplay, string suffix)
+            => TypeNames.Identifier(step.BehaviorType.Replace("global::", string.Empty)) + "_" + TypeNames.Identifier(messageDisplay) + "_" + suffix;
+
+        private static string StreamHandlerClassName(StreamRegistrationSpec registration)
+            => TypeNames.Identifier(registration.HandlerDisplay) + "_" + TypeNames.Identifier(registration.MessageDisplay) + "StreamHandler";
 
         private static string InvokerClassName(EventRegistrationSpec registration)
             => TypeNames.Identifier(registration.HandlerDisplay) + "_" + TypeNames.Identifier(registration.MessageDisplay) + "Invoker";

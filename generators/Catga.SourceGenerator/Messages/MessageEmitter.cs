@@ -32,21 +32,47 @@ namespace Catga.SourceGenerator.Messages
             w.WriteLine($"/// <remarks>Catga {kind}: the generator adds the message metadata and the typed dispatch below.</remarks>");
             w.OpenBlock("partial " + spec.Keyword + " " + spec.Name + (spec.AddedInterface is null ? string.Empty : " : " + spec.AddedInterface));
 
-            if (spec.GenerateMessageId)
+            bool lazyIds = spec.GenerateMessageId && spec.GenerateCorrelationId && spec.GenerateCausationId && (spec.Keyword == "record" || spec.Keyword == "class");
+            if (lazyIds)
+            {
+                // One reference for the three ids: a message that stays in the process and is never logged costs no clock
+                // read and no id bytes. The id is created on first read, once even when threads race (MessageIds).
+                w.WriteLine("private global::Catga.Runtime.MessageIds? _catgaIds;");
+                w.WriteLine();
+                w.WriteLine("/// <summary>The unique id of this message (a time-ordered UUID, unique across processes and machines), created when first read.</summary>");
+                w.OpenBlock("public global::Catga.MessageId MessageId");
+                w.WriteLine("get => global::Catga.Runtime.MessageIds.GetId(ref _catgaIds);");
+                w.WriteLine("init => _catgaIds = global::Catga.Runtime.MessageIds.WithId(_catgaIds, value);");
+                w.CloseBlock();
+                w.WriteLine();
+                w.WriteLine("/// <summary>The id that ties together every message of one business operation, if set.</summary>");
+                w.OpenBlock("public global::Catga.MessageId? CorrelationId");
+                w.WriteLine("get => _catgaIds?.CorrelationId;");
+                w.WriteLine("init => _catgaIds = global::Catga.Runtime.MessageIds.WithCorrelationId(_catgaIds, value);");
+                w.CloseBlock();
+                w.WriteLine();
+                w.WriteLine("/// <summary>The id of the message that caused this one, if set.</summary>");
+                w.OpenBlock("public global::Catga.MessageId? CausationId");
+                w.WriteLine("get => _catgaIds?.CausationId;");
+                w.WriteLine("init => _catgaIds = global::Catga.Runtime.MessageIds.WithCausationId(_catgaIds, value);");
+                w.CloseBlock();
+                w.WriteLine();
+            }
+            else if (spec.GenerateMessageId)
             {
                 w.WriteLine("/// <summary>The unique id of this message (a time-ordered UUID, unique across processes and machines).</summary>");
                 w.WriteLine("public global::Catga.MessageId MessageId { get; init; } = global::Catga.MessageId.NewId();");
                 w.WriteLine();
             }
 
-            if (spec.GenerateCorrelationId)
+            if (spec.GenerateCorrelationId && !lazyIds)
             {
                 w.WriteLine("/// <summary>The id that ties together every message of one business operation, if set.</summary>");
                 w.WriteLine("public global::Catga.MessageId? CorrelationId { get; init; }");
                 w.WriteLine();
             }
 
-            if (spec.GenerateCausationId)
+            if (spec.GenerateCausationId && !lazyIds)
             {
                 w.WriteLine("/// <summary>The id of the message that caused this one, if set.</summary>");
                 w.WriteLine("public global::Catga.MessageId? CausationId { get; init; }");

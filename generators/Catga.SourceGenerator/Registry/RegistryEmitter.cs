@@ -115,6 +115,15 @@ namespace Catga.SourceGenerator.Registry
             w.WriteLine("]);");
             w.CloseBlock();
             w.CloseBlock();
+            w.WriteLine();
+
+            // AddGeneratedHandlers() (Catga.AddGeneratedHandlers.g.cs) registers the registry too: one call wires everything.
+            w.OpenBlock("namespace " + Handlers.RegistrationEmitter.ExtensionNamespace(spec.AssemblyName));
+            w.OpenBlock("partial class CatgaGeneratedHandlersExtensions");
+            w.WriteLine("static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)");
+            w.WriteLine($"    => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::{Namespace}.CatgaMessageTypes.Registry);");
+            w.CloseBlock();
+            w.CloseBlock();
             return w.ToString();
         }
     }

@@ -31,6 +31,8 @@ namespace Catga.SourceGenerator.Shared
         public const string EventHandler = "Catga.IEventHandler`1";
         public const string StreamHandler = "Catga.IStreamHandler`2";
         public const string Behavior = "Catga.IPipelineBehavior`2";
+        public const string EventBehavior = "Catga.IEventBehavior`1";
+        public const string StreamBehavior = "Catga.IStreamBehavior`2";
         public const string MessageValidator = "Catga.Validation.IMessageValidator`1";
 
         /// <summary>True when a named type is <paramref name="metadataName"/> (a top-level type in a Catga namespace).</summary>

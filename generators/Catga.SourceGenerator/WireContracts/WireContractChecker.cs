@@ -7,9 +7,9 @@ using Catga.SourceGenerator.Shared;
 namespace Catga.SourceGenerator.WireContracts
 {
     /// <summary>
-    /// Compares the wire shapes of this project's messages with the contract files. Against CatgaWire.Shipped.txt a
-    /// shipped entry may only grow at the end; anything else (a member removed, renamed, moved or retyped, a wire name
-    /// changed) is an error. Against the recorded contract (Unshipped over Shipped) every shape must be written down,
+    /// Compares the wire shapes of this project's messages, request results and saga states with the contract files.
+    /// Against CatgaWire.Shipped.txt a shipped entry may only grow at the end; anything else (a member removed, renamed,
+    /// moved or retyped, a wire name or saga name changed, a result value dropped) is an error. Against the recorded contract (Unshipped over Shipped) every shape must be written down,
     /// so the next release ships exactly what the code sends.
     /// </summary>
     internal static class WireContractChecker
@@ -45,9 +45,10 @@ namespace Catga.SourceGenerator.WireContracts
             }
 
             var code = messages.Where(m => m is not null).Select(m => m!).OrderBy(m => m.DisplayName, StringComparer.Ordinal).ToList();
-            var codeIdentities = new HashSet<string>(code.Select(m => m.Shapes[0].Identity), StringComparer.Ordinal);
+            var codeIdentities = new HashSet<string>(code.SelectMany(m => m.Shapes).Where(s => s.IsRoot).Select(s => s.Identity), StringComparer.Ordinal);
             var renamedFrom = FindRenames(code, shipped, codeIdentities);
             var checkedTypes = new HashSet<string>(StringComparer.Ordinal);
+            var resultsGone = new HashSet<string>(StringComparer.Ordinal);
 
             foreach (var message in code)
             {
@@ -55,7 +56,8 @@ namespace Catga.SourceGenerator.WireContracts
                 bool broken = false;
                 if (renamedFrom.TryGetValue(own.Identity, out var previous))
                 {
-                    diagnostics.Add(new WireDiagnosticInfo(WireContractDiagnostics.WireNameChanged.Id, message.Location, Args(message.DisplayName, previous.Shape.Key, own.Key), null));
+                    var (noun, remedy) = WireContractDiagnostics.Rename(own.Kind, previous.Shape.Key);
+                    diagnostics.Add(new WireDiagnosticInfo(WireContractDiagnostics.WireNameChanged.Id, message.Location, Args(message.DisplayName, previous.Shape.Key, own.Key, noun, remedy), null));
                     broken = true;
                 }
 
@@ -64,14 +66,16 @@ namespace Catga.SourceGenerator.WireContracts
                 foreach (var shape in message.Shapes)
                 {
                     // A type reached from several messages is checked once, at the first message that reaches it.
-                    if (!shape.IsMessage && !checkedTypes.Add(shape.Identity))
+                    if (!shape.IsRoot && !checkedTypes.Add(shape.Identity))
                     {
                         continue;
                     }
 
                     if (shipped.TryGetValue(shape.Identity, out var shippedEntry) && Compare(shippedEntry.Shape, shape) is { } breaking)
                     {
-                        diagnostics.Add(new WireDiagnosticInfo(breaking.Id, message.Location, Args(message.DisplayName, shape.Identity, breaking.Detail), null));
+                        // A reachable type takes the remedy of what reaches it: a message's payloads or a saga's instances.
+                        var kind = shape.IsRoot ? shape.Kind : own.Kind;
+                        diagnostics.Add(new WireDiagnosticInfo(breaking.Id, message.Location, Args(message.DisplayName, shape.Identity, breaking.Detail, WireContractDiagnostics.Remedy(breaking.Id, kind)), null));
                         broken = true;
                         continue;
                     }
@@ -84,6 +88,17 @@ namespace Catga.SourceGenerator.WireContracts
                     }
                 }
 
+                // A request that shipped a result value and no longer returns one: callers on the previous release wait
+                // for a value the reply no longer holds.
+                string resultIdentity = WireContractEmitter.ResultPrefix + own.Key;
+                if (own.Kind == WireEntryKind.Message && !codeIdentities.Contains(resultIdentity) && shipped.TryGetValue(resultIdentity, out var shippedResult))
+                {
+                    var was = shippedResult.Shape.Members[0];
+                    diagnostics.Add(new WireDiagnosticInfo(WireContractDiagnostics.MemberRemoved.Id, message.Location, Args(message.DisplayName, resultIdentity, $"the shipped result '{was.Name}: {was.Wire}' is gone: the request no longer returns a value", WireContractDiagnostics.Remedy(WireContractDiagnostics.MemberRemoved.Id, WireEntryKind.Result)), null));
+                    resultsGone.Add(resultIdentity);
+                    broken = true;
+                }
+
                 if (!broken && unrecorded.Count > 0)
                 {
                     string entries = string.Join("\n", unrecorded.Select(WireContractEmitter.Line));
@@ -91,14 +106,16 @@ namespace Catga.SourceGenerator.WireContracts
                 }
             }
 
+            var renamedResults = new HashSet<string>(renamedFrom.Values.Where(e => e.Shape.Kind == WireEntryKind.Message).Select(e => WireContractEmitter.ResultPrefix + e.Shape.Key), StringComparer.Ordinal);
             foreach (var (entries, isShipped) in new[] { (shipped, true), (unshipped, false) })
             {
-                foreach (var entry in entries.Values.Where(e => e.Shape.IsMessage).OrderBy(e => e.Shape.Key, StringComparer.Ordinal))
+                foreach (var entry in entries.Values.Where(e => e.Shape.IsRoot).OrderBy(e => e.Shape.Identity, StringComparer.Ordinal))
                 {
-                    // A renamed wire name is reported on the message (CATGA303), not again on the file.
-                    if (!codeIdentities.Contains(entry.Shape.Identity) && !renamedFrom.Values.Contains(entry))
+                    // A renamed wire name is reported on the message (CATGA303), a result gone on its request (CATGA300),
+                    // not again on the file.
+                    if (!codeIdentities.Contains(entry.Shape.Identity) && !renamedFrom.Values.Contains(entry) && !renamedResults.Contains(entry.Shape.Identity) && !(isShipped && resultsGone.Contains(entry.Shape.Identity)))
                     {
-                        diagnostics.Add(new WireDiagnosticInfo(WireContractDiagnostics.EntryWithoutMessage.Id, entry.Location, Args(FileName(isShipped), entry.Shape.Key), null));
+                        diagnostics.Add(new WireDiagnosticInfo(WireContractDiagnostics.EntryWithoutMessage.Id, entry.Location, Args(FileName(isShipped), entry.Shape.Identity, WireContractDiagnostics.Orphan(entry.Shape.Kind)), null));
                     }
                 }
             }
@@ -107,18 +124,18 @@ namespace Catga.SourceGenerator.WireContracts
         }
 
         /// <summary>
-        /// Messages whose shipped entry disappeared under a new wire name: the same C# type now has another wire name, or
-        /// (a type renamed without [CatgaMessageName], whose wire name follows its C# name) a new message has exactly the
-        /// members of a shipped message that is gone.
+        /// Messages and sagas whose shipped entry disappeared under a new name: the same C# type (message type, or saga
+        /// state type) now has another name, or (a message type renamed without [CatgaMessageName], whose wire name
+        /// follows its C# name) a new message has exactly the members of a shipped message that is gone.
         /// </summary>
         private static Dictionary<string, ContractEntrySpec> FindRenames(List<MessageContractSpec> code, Dictionary<string, ContractEntrySpec> shipped, HashSet<string> codeIdentities)
         {
             var renames = new Dictionary<string, ContractEntrySpec>(StringComparer.Ordinal);
-            var gone = shipped.Values.Where(e => e.Shape.IsMessage && !codeIdentities.Contains(e.Shape.Identity)).OrderBy(e => e.Shape.Key, StringComparer.Ordinal).ToList();
+            var gone = shipped.Values.Where(e => e.Shape.Kind is WireEntryKind.Message or WireEntryKind.Saga && !codeIdentities.Contains(e.Shape.Identity)).OrderBy(e => e.Shape.Identity, StringComparer.Ordinal).ToList();
             var fresh = code.Select(m => m.Shapes[0]).Where(s => !shipped.ContainsKey(s.Identity)).ToList();
             foreach (var shape in fresh)
             {
-                var previous = gone.FirstOrDefault(e => e.Shape.ClrType == shape.ClrType);
+                var previous = gone.FirstOrDefault(e => e.Shape.Kind == shape.Kind && e.Shape.ClrType == shape.ClrType);
                 if (previous is not null)
                 {
                     renames.Add(shape.Identity, previous);
@@ -126,10 +143,10 @@ namespace Catga.SourceGenerator.WireContracts
                 }
             }
 
-            foreach (var shape in fresh.Where(s => !renames.ContainsKey(s.Identity)))
+            foreach (var shape in fresh.Where(s => s.Kind == WireEntryKind.Message && !renames.ContainsKey(s.Identity)))
             {
                 // Only members of its own identify a message: every message starts with the same envelope members.
-                var previous = gone.FirstOrDefault(e => e.Shape.Members.Equals(shape.Members) && e.Shape.Members.Any(m => !IsEnvelope(m.Name)));
+                var previous = gone.FirstOrDefault(e => e.Shape.Kind == WireEntryKind.Message && e.Shape.Members.Equals(shape.Members) && e.Shape.Members.Any(m => !IsEnvelope(m.Name)));
                 if (previous is not null)
                 {
                     renames.Add(shape.Identity, previous);

@@ -9,6 +9,8 @@ namespace Catga.SourceGenerator.WireContracts
     /// <code>
     /// message orders.placed = Shop.OrderPlaced { MessageId: messageid; CorrelationId: messageid?; CausationId: messageid?; Lines: list&lt;Shop.Line&gt; }
     /// type Shop.Line { Sku: string; Quantity: int32 }
+    /// saga OrderSaga = Shop.OrderState { OrderId: string; Total: decimal }
+    /// result orders.get { Value: Shop.OrderView }
     /// </code>
     /// A wire type names what the binary serializer writes, not the C# type: every sequence is a <c>list</c>, every
     /// dictionary a <c>map</c>, an enum is its underlying number, so edits that keep the bytes the same (an array
@@ -18,12 +20,31 @@ namespace Catga.SourceGenerator.WireContracts
     {
         public const string MessagePrefix = "message ";
         public const string TypePrefix = "type ";
+        public const string SagaPrefix = "saga ";
+        public const string ResultPrefix = "result ";
+
+        /// <summary>The first word of an entry of <paramref name="kind"/>, with its trailing space.</summary>
+        public static string Prefix(WireEntryKind kind) => kind switch
+        {
+            WireEntryKind.Message => MessagePrefix,
+            WireEntryKind.Saga => SagaPrefix,
+            WireEntryKind.Result => ResultPrefix,
+            _ => TypePrefix,
+        };
+
+        /// <summary>Whether entries of <paramref name="kind"/> name their C# type after <c>=</c>.</summary>
+        public static bool NamesType(WireEntryKind kind) => kind is WireEntryKind.Message or WireEntryKind.Saga;
 
         /// <summary>The contract line of one entry.</summary>
         public static string Line(WireShapeSpec shape)
         {
             var line = new StringBuilder();
-            line.Append(shape.IsMessage ? MessagePrefix + shape.Key + " = " + shape.ClrType : TypePrefix + shape.Key);
+            line.Append(Prefix(shape.Kind)).Append(shape.Key);
+            if (NamesType(shape.Kind))
+            {
+                line.Append(" = ").Append(shape.ClrType);
+            }
+
             line.Append(" {");
             line.Append(string.Join(";", shape.Members.Select(m => " " + m.Name + ": " + m.Wire)));
             line.Append(" }");

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace Catga.SourceGenerator.WireContracts
 {
     /// <summary>
-    /// Checks the wire shape of every message against the project's contract files, CatgaWire.Shipped.txt and
+    /// Checks the wire shape of every message, request result and saga state against the project's contract files, CatgaWire.Shipped.txt and
     /// CatgaWire.Unshipped.txt (additional files). A project without either file is not checked. The generator emits no
     /// source: it only reports, so an edit that would misread stored payloads fails the build.
     /// </summary>
@@ -25,11 +25,17 @@ namespace Catga.SourceGenerator.WireContracts
                 .WithTrackingName(WireContractTrackingNames.ContractFiles);
 
             // Every message can leave the process (routing is configuration the generator cannot see), so all are checked.
+            // Saga states are stored in Catga's binary format under the saga's name, so they are contracts too.
+            var sagas = context.SyntaxProvider.ForAttributeWithMetadataName(
+                WireContractParser.SagaAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => WireContractParser.FromSaga(ctx, ct));
             var messages = ForMessages(context, KnownTypes.CommandAttribute).Collect()
                 .Combine(ForMessages(context, KnownTypes.QueryAttribute).Collect())
                 .Combine(ForMessages(context, KnownTypes.EventAttribute).Collect())
                 .Combine(ForMessages(context, KnownTypes.StreamRequestAttribute).Collect())
-                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+                .Combine(sagas.Collect())
+                .Select(static (all, _) => all.Left.Left.Left.Left.AddRange(all.Left.Left.Left.Right).AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
                 .WithTrackingName(WireContractTrackingNames.MessageContracts);
 
             var diagnostics = messages

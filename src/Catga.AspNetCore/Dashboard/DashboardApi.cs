@@ -241,7 +241,7 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
             return;
         }
 
-        if (await store.LoadAsync(saga, key, context.RequestAborted).ConfigureAwait(false) is not { } record)
+        if ((await store.LoadAsync(saga, key, default, context.RequestAborted).ConfigureAwait(false)).Record is not { } record)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             await WriteAsync(context, new ErrorModel($"No instance {key} of saga {saga}."), DashboardJsonContext.Default.ErrorModel).ConfigureAwait(false);
@@ -258,7 +258,7 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
             record.UpdatedAt,
             record.Pending.Count,
             record.Timeouts.Count,
-            [.. record.History.Select(static h => new SagaHistoryModel(h.At, h.MessageType, h.MessageId.ToString(), h.From, h.To, h.Note))]),
+            [.. (await store.ReadHistoryAsync(saga, key, context.RequestAborted).ConfigureAwait(false)).Select(static h => new SagaHistoryModel(h.At, h.MessageType, h.MessageId.ToString(), h.From, h.To, h.Note))]),
             DashboardJsonContext.Default.SagaModel).ConfigureAwait(false);
     }
 

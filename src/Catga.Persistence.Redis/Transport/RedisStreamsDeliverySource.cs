@@ -235,6 +235,14 @@ internal sealed class RedisStreamsDeliverySource : IDeliverySource
         return null;
     }
 
+    /// <summary>The group's unacknowledged entries of the destination stream plus its retry stream and delayed retries,
+    /// counted by one script; <see langword="null"/> when the group does not exist.</summary>
+    public async ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken)
+    {
+        var count = (long)await RedisStreamsScripts.CountUnsettled.EvaluateAsync(_database, [StreamKey, RetryKey, DelayedKey], [Group]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return count < 0 ? null : count;
+    }
+
     /// <summary>Returns what is still pending for this consumer (fetched and never handed out, or handed out and never
     /// settled) to the group at once, removes the consumer from the group, and unsubscribes.</summary>
     public async ValueTask DisposeAsync()

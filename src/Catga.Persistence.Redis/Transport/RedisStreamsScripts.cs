@@ -165,4 +165,14 @@ internal static class RedisStreamsScripts
         end
         return removed
         """);
+
+    /// <summary>Counts a group's delivered and unsettled entries in one step: pending (unacknowledged) entries of the
+    /// destination stream, every entry of the group's retry stream (its entries are deleted when acknowledged) and the
+    /// delayed set. Returns -1 when the group does not exist. KEYS[1] stream, KEYS[2] retry stream, KEYS[3] delayed set.
+    /// ARGV[1] group.</summary>
+    public static readonly RedisScript CountUnsettled = new("""
+        local ok, p = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1])
+        if not ok then return -1 end
+        return p[1] + redis.call('XLEN', KEYS[2]) + redis.call('ZCARD', KEYS[3])
+        """);
 }

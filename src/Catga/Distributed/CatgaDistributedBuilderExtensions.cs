@@ -42,7 +42,7 @@ public static class CatgaDistributedBuilderExtensions
         services.TryAddSingleton<IDistributedLock>(static sp => new InMemoryDistributedLock(sp.GetService<TimeProvider>()));
         services.TryAddSingleton(static sp => new OutboundRouter(
             sp.GetService<IMessageTransport>() ?? throw new InvalidOperationException("Catga distributed messaging has no transport: call UseInMemoryTransport(), UseNatsTransport(...) or UseRedisStreamsTransport(...) on the Catga builder."),
-            sp.GetService<IMessageSerializer>() ?? throw new InvalidOperationException("Catga distributed messaging has no serializer: call UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry) or UseJsonSerializer(...) on the Catga builder."),
+            sp.GetService<IMessageSerializer>() ?? throw new InvalidOperationException("Catga distributed messaging has no serializer: call AddGeneratedHandlers() (it registers the binary serializer), UseBinarySerializer(...) or UseJsonSerializer(...) on the Catga builder."),
             sp.GetRequiredService<MessageTypeRegistry>(),
             sp.GetRequiredService<DistributedMessagingOptions>(),
             sp.GetService<IOutboxStore>(),

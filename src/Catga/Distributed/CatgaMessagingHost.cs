@@ -47,7 +47,7 @@ internal sealed class CatgaMessagingHost : IHostedService, IAsyncDisposable
         var transport = _services.GetService<IMessageTransport>()
             ?? throw new InvalidOperationException("Catga distributed messaging has no transport: call UseInMemoryTransport(), UseNatsTransport(...) or UseRedisStreamsTransport(...) on the Catga builder.");
         var registry = _services.GetService<MessageTypeRegistry>()
-            ?? throw new InvalidOperationException("Catga distributed messaging has no message registry: call UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry) or UseJsonSerializer(...) on the Catga builder.");
+            ?? throw new InvalidOperationException("Catga distributed messaging has no message registry: call AddGeneratedHandlers() (it registers Catga.Generated.CatgaMessageTypes.Registry), UseBinarySerializer(...) or UseJsonSerializer(...) on the Catga builder.");
         var serializer = _services.GetRequiredService<IMessageSerializer>();
         var runtime = _services.GetRequiredService<CatgaRuntime>();
         var router = _services.GetRequiredService<OutboundRouter>();

@@ -145,7 +145,7 @@ internal sealed class MessageConsumer
                 await DeadLetterAsync(incoming, messageId, wrong, stopping).ConfigureAwait(false);
                 if (incoming.ExpectsReply)
                 {
-                    await ReplyFailureAsync(incoming, wrong, stopping).ConfigureAwait(false);
+                    await ReplyFailureAsync(incoming, type, wrong, stopping).ConfigureAwait(false);
                 }
 
                 return DeliveryOutcome.Reject;
@@ -159,7 +159,7 @@ internal sealed class MessageConsumer
             await DeadLetterAsync(incoming, messageId, error, stopping).ConfigureAwait(false);
             if (incoming.ExpectsReply)
             {
-                await ReplyFailureAsync(incoming, error, stopping).ConfigureAwait(false);
+                await ReplyFailureAsync(incoming, typeName is not null && _registry.TryGetByName(typeName, out var known) ? known : null, error, stopping).ConfigureAwait(false);
             }
 
             return DeliveryOutcome.Reject;
@@ -175,7 +175,7 @@ internal sealed class MessageConsumer
         {
             if (incoming.ExpectsReply)
             {
-                await ReplyFailureAsync(incoming, new CatgaError(CatgaErrorCodes.CircuitOpen, $"The handler of {type.Name} is failing; its circuit is open for another {wait.TotalMilliseconds:0} ms."), stopping).ConfigureAwait(false);
+                await ReplyFailureAsync(incoming, type, new CatgaError(CatgaErrorCodes.CircuitOpen, $"The handler of {type.Name} is failing; its circuit is open for another {wait.TotalMilliseconds:0} ms."), stopping).ConfigureAwait(false);
                 return DeliveryOutcome.Ack;
             }
 
@@ -218,7 +218,7 @@ internal sealed class MessageConsumer
                 CatgaInstrumentation.Duplicates.Add(1);
                 if (incoming.ExpectsReply)
                 {
-                    await incoming.ReplyAsync(Reply(true, claim.Result), stopping).ConfigureAwait(false);
+                    await incoming.ReplyAsync(Reply(incoming, type, true, claim.Result), stopping).ConfigureAwait(false);
                 }
 
                 return DeliveryOutcome.Ack;
@@ -274,7 +274,7 @@ internal sealed class MessageConsumer
                         CatgaLog.InboxClaimLost(_logger, inboxKey);
                         if (incoming.ExpectsReply)
                         {
-                            await ReplyFailureAsync(incoming, new CatgaError(CatgaErrorCodes.Timeout, $"The handler of {type.Name} outlasted its inbox claim, so its result was not stored; send the request again with the same message id."), stopping).ConfigureAwait(false);
+                            await ReplyFailureAsync(incoming, type, new CatgaError(CatgaErrorCodes.Timeout, $"The handler of {type.Name} outlasted its inbox claim, so its result was not stored; send the request again with the same message id."), stopping).ConfigureAwait(false);
                             return DeliveryOutcome.Ack;
                         }
 
@@ -296,7 +296,7 @@ internal sealed class MessageConsumer
 
                 if (incoming.ExpectsReply)
                 {
-                    await incoming.ReplyAsync(Reply(outcome.IsSuccess, result.WrittenMemory), stopping).ConfigureAwait(false);
+                    await incoming.ReplyAsync(Reply(incoming, type, outcome.IsSuccess, result.WrittenMemory), stopping).ConfigureAwait(false);
                 }
 
                 CatgaInstrumentation.Consumed.Add(1);
@@ -321,7 +321,7 @@ internal sealed class MessageConsumer
                 await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
                 if (incoming.ExpectsReply)
                 {
-                    await incoming.ReplyAsync(Reply(false, result.WrittenMemory), stopping).ConfigureAwait(false);
+                    await incoming.ReplyAsync(Reply(incoming, type, false, result.WrittenMemory), stopping).ConfigureAwait(false);
                     return DeliveryOutcome.Ack;
                 }
 
@@ -432,14 +432,15 @@ internal sealed class MessageConsumer
         CatgaLog.DeadLettered(_logger, incoming.Message.MessageType ?? "(unknown)", letter.Id, letter.Attempts, error.Code, error.Message);
     }
 
-    private static ValueTask ReplyFailureAsync(IncomingMessage incoming, CatgaError error, CancellationToken stopping)
+    private ValueTask ReplyFailureAsync(IncomingMessage incoming, MessageTypeInfo? type, CatgaError error, CancellationToken stopping)
     {
         // The failure is written with the shape every result reader understands: status 0, then the error.
         var buffer = new ArrayBufferWriter<byte>(128);
         ResultCodec.WriteFailure(error, buffer);
-        return incoming.ReplyAsync(Reply(false, buffer.WrittenMemory), stopping);
+        return incoming.ReplyAsync(Reply(incoming, type, false, buffer.WrittenMemory), stopping);
     }
 
-    private static TransportMessage Reply(bool ok, ReadOnlyMemory<byte> body)
-        => new(new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, ok ? "ok" : "error"), body.ToArray());
+    /// <summary>The reply to a request, protected like the request's type requires (see <see cref="MessageEnvelope.CreateReply"/>).</summary>
+    private TransportMessage Reply(IncomingMessage incoming, MessageTypeInfo? type, bool ok, ReadOnlyMemory<byte> body)
+        => MessageEnvelope.CreateReply(_serializer, type, incoming.Message.Headers, ok, body);
 }

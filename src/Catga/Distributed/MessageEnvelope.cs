@@ -92,6 +92,54 @@ internal static class MessageEnvelope
         return ApplyHeaders(serializer.Deserialize(type, new ReadOnlySequence<byte>(body)), headers);
     }
 
+    /// <summary>
+    /// Builds the reply to a request: the reply-status header and the serialized result. The reply to a protected request
+    /// type is protected the same way (encrypted or signed), bound to the request's message id, when this process has
+    /// message security; otherwise it goes out plain and the requester refuses it.
+    /// </summary>
+    /// <param name="serializer">The process's serializer (with security attached when configured).</param>
+    /// <param name="requestType">The request's type, or null when it could not be identified (that reply is a failure).</param>
+    /// <param name="request">The request's headers.</param>
+    /// <param name="ok">Whether the result is a success.</param>
+    /// <param name="result">The result in Catga's result format.</param>
+    public static TransportMessage CreateReply(IMessageSerializer serializer, MessageTypeInfo? requestType, MessageHeaders request, bool ok, ReadOnlyMemory<byte> result)
+    {
+        var headers = new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, ok ? "ok" : "error");
+        if (requestType is not null && serializer is SecuredMessageSerializer secured)
+        {
+            result = secured.Security.ProtectReply(requestType, request[MessageHeaderNames.MessageId], headers, result);
+        }
+
+        return new TransportMessage(headers, result.ToArray());
+    }
+
+    /// <summary>Opens the reply to <paramref name="request"/>: checks its protection when the request type is protected
+    /// (failing closed on any problem) and returns the result bytes.</summary>
+    /// <exception cref="CatgaSerializationException">Message security refuses the reply.</exception>
+    public static ReadOnlyMemory<byte> OpenReply(IMessageSerializer serializer, MessageTypeInfo requestType, TransportMessage request, TransportMessage reply)
+    {
+        if (serializer is SecuredMessageSerializer secured)
+        {
+            try
+            {
+                return secured.Security.OpenReply(requestType, request.MessageId, reply.Headers, reply.Body);
+            }
+            catch (CatgaSerializationException ex) when (reply.Headers[MessageSecurityHeaderNames.Protection] is null && reply.Headers[MessageHeaderNames.ReplyStatus] == "error")
+            {
+                // An unprotected failure usually means the replier could not protect it (no message security there, or it
+                // could not read the request); say so, without trusting its content.
+                throw new CatgaSerializationException(ex.Message + " The replier answered with an unprotected failure: check that it has message security configured and holds the current key.", ex);
+            }
+        }
+
+        if (reply.Headers[MessageSecurityHeaderNames.Protection] is not null)
+        {
+            throw new CatgaSerializationException($"Message security refused the reply to '{requestType.Name}': it is protected but this process has no message security configured (UseMessageSecurity). The request fails without its result.");
+        }
+
+        return reply.Body;
+    }
+
     /// <summary>Gives a received message the ids of its headers (JSON bodies do not carry them).</summary>
     public static object ApplyHeaders(object message, MessageHeaders headers)
     {

@@ -68,7 +68,7 @@ internal sealed class OutboundRouter
         {
             var message = MessageEnvelope.Create(type, request, _serializer);
             var reply = await _transport.RequestAsync(destination, message, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
-            return reader.ReadResult(reply.Body.Span);
+            return reader.ReadResult(MessageEnvelope.OpenReply(_serializer, type, message, reply).Span);
         }
         catch (TransportNoRespondersException ex)
         {
@@ -114,7 +114,7 @@ internal sealed class OutboundRouter
     {
         if (!_registry.TryGetByType(message.GetType(), out var type))
         {
-            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and register the generated registry with UseBinarySerializer(...) or UseJsonSerializer(...).");
+            return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service. Mark it with a Catga message attribute and call AddGeneratedHandlers() in the project that references it (it registers the generated registry), or pass that registry to UseBinarySerializer(...) or UseJsonSerializer(...).");
         }
 
         string destination = _options.DestinationFor(type);

@@ -15,7 +15,7 @@ namespace Catga.Distributed;
 internal sealed class OutboxRelay
 {
     private readonly IOutboxStore _outbox;
-    private readonly IDistributedLock _lock;
+    private readonly FencedLeaderLoop _leader;
     private readonly IMessageTransport _transport;
     private readonly OutboxRelayOptions _options;
     private readonly TimeProvider _time;
@@ -28,14 +28,14 @@ internal sealed class OutboxRelay
     {
         _schedules = schedules;
         _outbox = outbox;
-        _lock = @lock;
         _transport = transport;
         _options = options;
         _time = time;
         _logger = logger;
+        _leader = new FencedLeaderLoop(@lock, options.LockName, options.LeaseTime, (what, token) => CatgaLog.RelayLease(logger, what, token), (retryMs, ex) => CatgaLog.RelayFailed(logger, retryMs, ex));
     }
 
-    public bool IsLeader { get; private set; }
+    public bool IsLeader => _leader.IsLeader;
 
     public long Backlog => Interlocked.Read(ref _backlog);
 
@@ -70,76 +70,20 @@ internal sealed class OutboxRelay
         }
     }
 
-    private async Task RunCoreAsync(CancellationToken stopping)
-    {
-        var failureDelay = TimeSpan.FromMilliseconds(200);
-        while (!stopping.IsCancellationRequested)
-        {
-            ILockLease? lease = null;
-            try
-            {
-                lease = await _lock.TryAcquireAsync(_options.LockName, _options.LeaseTime, stopping).ConfigureAwait(false);
-                if (lease is null)
-                {
-                    await WaitAsync(_options.LeaseTime / 3, stopping).ConfigureAwait(false);
-                    continue;
-                }
-
-                IsLeader = true;
-                CatgaLog.RelayLease(_logger, "acquired", lease.FencingToken);
-                await LeadAsync(lease, stopping).ConfigureAwait(false);
-                failureDelay = TimeSpan.FromMilliseconds(200);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (StaleFencingTokenException ex)
-            {
-                CatgaLog.RelayLease(_logger, "lost (a newer leader used the outbox)", lease?.FencingToken ?? 0);
-                CatgaLog.RelayFailed(_logger, 0, ex);
-            }
-            catch (Exception ex)
-            {
-                // The transport or the store is down: nothing was marked dispatched, so nothing is lost; try again.
-                CatgaLog.RelayFailed(_logger, failureDelay.TotalMilliseconds, ex);
-                await WaitAsync(failureDelay, stopping).ConfigureAwait(false);
-                failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-            finally
-            {
-                IsLeader = false;
-                if (lease is not null)
-                {
-                    try
-                    {
-                        await lease.DisposeAsync().ConfigureAwait(false);
-                    }
-                    catch (Exception)
-                    {
-                        // The lease expires by itself.
-                    }
-                }
-            }
-        }
-    }
+    private Task RunCoreAsync(CancellationToken stopping)
+        => _leader.RunAsync(LeadAsync, WaitAsync, stopping);
 
     private async Task LeadAsync(ILockLease lease, CancellationToken stopping)
     {
-        long renewAt = _time.GetTimestamp() + Ticks(_options.LeaseTime / 3);
+        var renewal = new LeaseRenewal(lease, _options.LeaseTime, _time);
         long countAt = 0;
         while (!stopping.IsCancellationRequested)
         {
             long now = _time.GetTimestamp();
-            if (now >= renewAt)
+            if (!await renewal.RenewIfDueAsync(stopping).ConfigureAwait(false))
             {
-                if (!await lease.RenewAsync(stopping).ConfigureAwait(false))
-                {
-                    CatgaLog.RelayLease(_logger, "lost", lease.FencingToken);
-                    return;
-                }
-
-                renewAt = now + Ticks(_options.LeaseTime / 3);
+                CatgaLog.RelayLease(_logger, "lost", lease.FencingToken);
+                return;
             }
 
             if (now >= countAt)

@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Catga.Runtime;
 
 /// <summary>
-/// Wraps a stream handler's items in results. An exception from the handler, at start or between items, ends the
-/// stream with one failed result that keeps it, so a stream fails the same way every other call does.
+/// Validates the request, then wraps the items of the stream behaviors and handler in results. An invalid request
+/// yields one Catga.Validation failure and never reaches a behavior or the handler. An exception from a behavior or the
+/// handler, at start or between items, ends the stream with one failed result that keeps it, so a stream fails the
+/// same way every other call does.
 /// The first enumeration uses this object itself as the enumerator, saving an allocation.
 /// </summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
@@ -60,7 +62,17 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
         ValueTask<bool> pending;
         try
         {
-            _inner ??= Start();
+            if (_inner is null)
+            {
+                _inner = Start();
+                if (_inner is null)
+                {
+                    // Invalid: Start set the failure as the only item.
+                    _done = true;
+                    return new(true);
+                }
+            }
+
             pending = _inner.MoveNextAsync();
         }
         catch (Exception exception)
@@ -121,7 +133,7 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
         }
     }
 
-    private IAsyncEnumerator<TItem> Start()
+    private IAsyncEnumerator<TItem>? Start()
     {
         _token.ThrowIfCancellationRequested();
         if (CatgaInstrumentation.IsObserved)
@@ -131,24 +143,30 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
             _activity = CatgaInstrumentation.StartProcess(_pipeline.SpanName, Operation, _pipeline.Definition.MessageType, _request);
         }
 
-        IStreamHandler<TRequest, TItem> handler;
-        if (_pipeline.Definition.IsSingleton)
+        IServiceProvider services;
+        if (_pipeline.IsSingleton || !_dispatcher.IsRootProvider)
         {
-            handler = _pipeline.ResolveSingleton();
-        }
-        else if (!_dispatcher.IsRootProvider)
-        {
-            handler = _pipeline.Definition.Resolve(_dispatcher.Services);
+            services = _dispatcher.Services;
         }
         else
         {
             // The scope lives as long as the enumeration and is disposed with it.
             var scope = _pipeline.Runtime.ScopeFactory.CreateAsyncScope();
             _scope = scope;
-            handler = _pipeline.Definition.Resolve(scope.ServiceProvider);
+            services = scope.ServiceProvider;
         }
 
-        return handler.HandleAsync(_request, _token).GetAsyncEnumerator(_token);
+        if (_pipeline.Validators is { } validators
+            && validators.Validate(_request, services, _pipeline.Definition.MessageType) is { } invalid)
+        {
+            // An invalid request reaches no behavior and no handler, as an invalid command reaches no handler.
+            _error = invalid;
+            Current = CatgaResult<TItem>.Failure(invalid);
+            return null;
+        }
+
+        var chain = _pipeline.Definition.IsSingleton ? _pipeline.ResolveSingleton() : _pipeline.Definition.Resolve(services);
+        return chain.InvokeAsync(_request, _token).GetAsyncEnumerator(_token);
     }
 
     private async ValueTask<bool> AwaitMoveNextAsync(ValueTask<bool> pending)

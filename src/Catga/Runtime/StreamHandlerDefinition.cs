@@ -2,7 +2,7 @@ using System.ComponentModel;
 
 namespace Catga.Runtime;
 
-/// <summary>The handler of one stream request type, as found by the source generator.</summary>
+/// <summary>The handler of one stream request type and the stream behaviors around it, as found by the source generator.</summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
 /// <typeparam name="TItem">The type of the items.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -12,9 +12,9 @@ public sealed class StreamHandlerDefinition<TRequest, TItem> : IRegistration, IP
     /// <summary>Creates the definition.</summary>
     /// <param name="messageType">The request type's full name.</param>
     /// <param name="handlerType">The handler type's full name.</param>
-    /// <param name="isSingleton">Whether the handler is a singleton, so it can be resolved once.</param>
-    /// <param name="resolve">Resolves the handler from a provider.</param>
-    public StreamHandlerDefinition(string messageType, string handlerType, bool isSingleton, Func<IServiceProvider, IStreamHandler<TRequest, TItem>> resolve)
+    /// <param name="isSingleton">Whether the handler and every behavior are singletons, so the chain can be built once.</param>
+    /// <param name="resolve">Builds the chain (behaviors outermost first, then the handler) from a provider.</param>
+    public StreamHandlerDefinition(string messageType, string handlerType, bool isSingleton, Func<IServiceProvider, StreamNext<TRequest, TItem>> resolve)
     {
         ArgumentNullException.ThrowIfNull(resolve);
         MessageType = messageType;
@@ -29,11 +29,11 @@ public sealed class StreamHandlerDefinition<TRequest, TItem> : IRegistration, IP
     /// <summary>The handler type's full name.</summary>
     public string HandlerType { get; }
 
-    /// <summary>Whether the handler is a singleton.</summary>
+    /// <summary>Whether the handler and every behavior are singletons.</summary>
     public bool IsSingleton { get; }
 
-    /// <summary>Resolves the handler from a provider.</summary>
-    public Func<IServiceProvider, IStreamHandler<TRequest, TItem>> Resolve { get; }
+    /// <summary>Builds the chain (behaviors outermost first, then the handler) from a provider.</summary>
+    public Func<IServiceProvider, StreamNext<TRequest, TItem>> Resolve { get; }
 
     int IRegistration.Slot => MessageSlot<TRequest>.Index;
 

@@ -1,20 +1,22 @@
 using System.ComponentModel;
 namespace Catga.Runtime;
 
-/// <summary>Opens the stream of one request type through its handler.</summary>
+/// <summary>Opens the stream of one request type: validation, then the stream behaviors and the handler.</summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
 /// <typeparam name="TItem">The type of the items.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class StreamPipeline<TRequest, TItem> : IRuntimeTypedStreamPipeline<TItem>
     where TRequest : class, IStreamRequest<TItem>
 {
-    private IStreamHandler<TRequest, TItem>? _singleton;
+    private StreamNext<TRequest, TItem>? _singleton;
 
     internal StreamPipeline(StreamHandlerDefinition<TRequest, TItem> definition, CatgaRuntime runtime)
     {
         Definition = definition;
         Runtime = runtime;
         SpanName = "process " + definition.MessageType;
+        Validators = runtime.ValidatorsFor<TRequest>();
+        IsSingleton = definition.IsSingleton && (Validators is null || Validators.IsSingleton);
     }
 
     internal StreamHandlerDefinition<TRequest, TItem> Definition { get; }
@@ -22,6 +24,12 @@ public sealed class StreamPipeline<TRequest, TItem> : IRuntimeTypedStreamPipelin
     internal CatgaRuntime Runtime { get; }
 
     internal string SpanName { get; }
+
+    /// <summary>The validators every project registered for the request, or null.</summary>
+    internal MessageValidators<TRequest>? Validators { get; }
+
+    /// <summary>Whether the chain and the validators are all singletons, so no scope is needed.</summary>
+    internal bool IsSingleton { get; }
 
     /// <summary>Opens the stream. Called by generated message code.</summary>
     /// <param name="request">The request.</param>
@@ -34,5 +42,5 @@ public sealed class StreamPipeline<TRequest, TItem> : IRuntimeTypedStreamPipelin
     IAsyncEnumerable<CatgaResult<TItem>> IRuntimeTypedStreamPipeline<TItem>.CreateStream(IStreamRequest<TItem> request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
         => CreateStream((TRequest)request, dispatcher, cancellationToken);
 
-    internal IStreamHandler<TRequest, TItem> ResolveSingleton() => _singleton ??= Definition.Resolve(Runtime.RootServices);
+    internal StreamNext<TRequest, TItem> ResolveSingleton() => _singleton ??= Definition.Resolve(Runtime.RootServices);
 }

@@ -1,9 +1,10 @@
 namespace Catga.Sagas;
 
 /// <summary>
-/// The embedded saga store. Records are kept as their stored bytes (so the in-memory store exercises the same format
-/// as the others); a lock makes each compare-and-swap atomic. Final records expire after their retention, checked on
-/// read and swept on write, with the injected clock.
+/// The embedded saga store. Heads are kept as their stored bytes (so the in-memory store exercises the same format as
+/// the others); beside each head a bounded set of handled ids and a bounded history list, changed in place. A lock
+/// makes each compare-and-swap atomic. Final instances expire after their retention, checked on read and swept on
+/// write, with the injected clock.
 /// </summary>
 public sealed class InMemorySagaStore : ISagaStore
 {
@@ -29,41 +30,67 @@ public sealed class InMemorySagaStore : ISagaStore
     }
 
     /// <inheritdoc/>
-    public ValueTask<SagaRecord?> LoadAsync(string saga, string key, CancellationToken cancellationToken)
+    public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(saga);
         ArgumentNullException.ThrowIfNull(key);
         cancellationToken.ThrowIfCancellationRequested();
         byte[]? bytes;
+        bool handled;
         lock (_lock)
         {
-            bytes = Live(saga, key)?.Bytes;
+            var entry = Live(saga, key);
+            bytes = entry?.Head;
+            handled = entry is not null && !messageId.IsEmpty && entry.Handled.Contains(messageId);
         }
 
-        return new(bytes is null ? null : SagaRecord.FromBytes(bytes));
+        return new(new SagaLoadResult(bytes is null ? null : SagaRecord.FromBytes(bytes), handled));
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> TryCommitAsync(SagaRecord record, long expectedRevision, TimeSpan retention, CancellationToken cancellationToken)
+    public ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(commit);
+        commit.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        if (record.Revision != expectedRevision + 1)
-        {
-            throw new ArgumentException($"The record's revision is {record.Revision}; a commit from revision {expectedRevision} must write revision {expectedRevision + 1}.", nameof(record));
-        }
-
-        byte[] bytes = record.ToBytes();
+        var record = commit.Record;
+        byte[] head = record.ToBytes();
         var now = _time.GetUtcNow();
         lock (_lock)
         {
-            long current = Live(record.Saga, record.Key)?.Revision ?? 0;
-            if (current != expectedRevision)
+            var entry = Live(record.Saga, record.Key);
+            if ((entry?.Revision ?? 0) != commit.ExpectedRevision)
             {
                 return new(false);
             }
 
-            _records[(record.Saga, record.Key)] = new Entry(bytes, record.Revision, record.IsFinal ? now + retention : DateTimeOffset.MaxValue);
+            if (entry is null)
+            {
+                entry = new Entry();
+                _records[(record.Saga, record.Key)] = entry;
+            }
+
+            entry.Head = head;
+            entry.Revision = record.Revision;
+            entry.ExpiresAt = record.IsFinal ? now + commit.Retention : DateTimeOffset.MaxValue;
+            if (!commit.Handled.IsEmpty && entry.Handled.Add(commit.Handled))
+            {
+                entry.HandledOrder.Enqueue(commit.Handled);
+                while (entry.HandledOrder.Count > commit.ProcessedIdLimit)
+                {
+                    entry.Handled.Remove(entry.HandledOrder.Dequeue());
+                }
+            }
+
+            if (commit.History is { } history && commit.HistoryLimit > 0)
+            {
+                entry.History.Enqueue(history);
+                while (entry.History.Count > commit.HistoryLimit)
+                {
+                    entry.History.Dequeue();
+                }
+            }
+
             if (++_writes % 1024 == 0)
             {
                 Sweep(now);
@@ -71,6 +98,18 @@ public sealed class InMemorySagaStore : ISagaStore
         }
 
         return new(true);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(saga);
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_lock)
+        {
+            return new(Live(saga, key) is { } entry ? entry.History.ToArray() : []);
+        }
     }
 
     private Entry? Live(string saga, string key)
@@ -109,5 +148,14 @@ public sealed class InMemorySagaStore : ISagaStore
         }
     }
 
-    private sealed record Entry(byte[] Bytes, long Revision, DateTimeOffset ExpiresAt);
+    /// <summary>One instance; changed only under the store's lock.</summary>
+    private sealed class Entry
+    {
+        public byte[] Head = [];
+        public long Revision;
+        public DateTimeOffset ExpiresAt;
+        public readonly HashSet<MessageId> Handled = [];
+        public readonly Queue<MessageId> HandledOrder = new();
+        public readonly Queue<SagaHistoryEntry> History = new();
+    }
 }

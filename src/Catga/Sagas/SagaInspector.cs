@@ -21,9 +21,13 @@ public sealed class SagaInspector
     {
         ArgumentNullException.ThrowIfNull(saga);
         ArgumentNullException.ThrowIfNull(key);
-        var record = await _store.LoadAsync(saga.Name, key, cancellationToken).ConfigureAwait(false);
-        return record is null
-            ? null
-            : new SagaInstance<TState>(record.Key, record.StateName, record.Status, saga.Deserialize(record.State), record.Revision, record.Timeouts, record.History);
+        var record = (await _store.LoadAsync(saga.Name, key, default, cancellationToken).ConfigureAwait(false)).Record;
+        if (record is null)
+        {
+            return null;
+        }
+
+        var history = await _store.ReadHistoryAsync(saga.Name, key, cancellationToken).ConfigureAwait(false);
+        return new SagaInstance<TState>(record.Key, record.StateName, record.Status, saga.Deserialize(record.State), record.Revision, record.Timeouts, history);
     }
 }

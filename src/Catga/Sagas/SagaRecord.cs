@@ -3,15 +3,17 @@ using Catga.Serialization;
 namespace Catga.Sagas;
 
 /// <summary>
-/// One saga instance as stored: its state (by name, never by number), its data in Catga's binary format, and, written
-/// in the same atomic step, the ids of the messages it handled (its inbox), the effects not yet carried out (its
-/// outbox), its active timeouts, its compensation log and its history. <see cref="Revision"/> is the compare-and-swap
-/// token: a store accepts a new record only if the stored one still has the revision the transition started from.
+/// The head of a stored saga instance: its state (by name, never by number), its data in Catga's binary format, the
+/// effects not yet carried out (its outbox), its active timeouts and its compensation log. The ids of the messages it
+/// handled and its history are kept beside it by the store (<see cref="ISagaStore"/>), written in the same atomic step
+/// but never rewritten whole, so a transition writes what changed. <see cref="Revision"/> is the compare-and-swap
+/// token: a store accepts a new head only if the stored one still has the revision the transition started from.
 /// </summary>
 public sealed class SagaRecord
 {
-    /// <summary>The version of the stored format written by <see cref="ToBytes"/>.</summary>
-    private const byte FormatVersion = 1;
+    /// <summary>The version of the stored format written by <see cref="ToBytes"/>. Version 1 also held the handled ids and
+    /// the history, re-written with every transition; version 2 holds the head only.</summary>
+    private const byte FormatVersion = 2;
 
     /// <summary>The saga's name (<see cref="SagaAttribute.Name"/> or its class name).</summary>
     public required string Saga { get; init; }
@@ -37,9 +39,6 @@ public sealed class SagaRecord
     /// <summary>When the instance last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>The ids of the messages the instance handled, newest last (at most <see cref="SagaOptions.ProcessedIdLimit"/>).</summary>
-    public IReadOnlyList<MessageId> Processed { get; init; } = [];
-
     /// <summary>Effects committed with a transition and not yet confirmed as carried out.</summary>
     public IReadOnlyList<SagaStoredMessage> Pending { get; init; } = [];
 
@@ -48,9 +47,6 @@ public sealed class SagaRecord
 
     /// <summary>The compensating commands of completed steps, oldest first; sent newest first on compensation.</summary>
     public IReadOnlyList<SagaStoredMessage> CompensationLog { get; init; } = [];
-
-    /// <summary>The messages handled, oldest first (at most <see cref="SagaOptions.HistoryLimit"/>).</summary>
-    public IReadOnlyList<SagaHistoryEntry> History { get; init; } = [];
 
     /// <summary>Whether the instance has ended.</summary>
     public bool IsFinal => Status != SagaStatus.Active;
@@ -71,25 +67,9 @@ public sealed class SagaRecord
             w.WriteBytes(State);
             w.WriteDateTimeOffset(CreatedAt);
             w.WriteDateTimeOffset(UpdatedAt);
-            w.WriteCollectionHeader(Processed.Count);
-            foreach (var id in Processed)
-            {
-                w.WriteMessageId(id);
-            }
-
             WriteMessages(ref w, Pending);
             WriteMessages(ref w, Timeouts);
             WriteMessages(ref w, CompensationLog);
-            w.WriteCollectionHeader(History.Count);
-            foreach (var h in History)
-            {
-                w.WriteDateTimeOffset(h.At);
-                w.WriteString(h.MessageType);
-                w.WriteMessageId(h.MessageId);
-                w.WriteString(h.From);
-                w.WriteString(h.To);
-                w.WriteString(h.Note);
-            }
 
             return w.WrittenSpan.ToArray();
         }
@@ -109,7 +89,7 @@ public sealed class SagaRecord
         byte version = r.ReadByte();
         if (version != FormatVersion)
         {
-            throw new CatgaSerializationException($"The stored saga record has format version {version}; this Catga reads version {FormatVersion}.");
+            throw new CatgaSerializationException($"The stored saga record has format version {version}; this Catga reads version {FormatVersion} (version 1 was written by builds before the handled ids and the history moved out of the record).");
         }
 
         string saga = Required(r.ReadString(), "saga");
@@ -120,22 +100,9 @@ public sealed class SagaRecord
         byte[] state = r.ReadBytes() ?? [];
         var created = r.ReadDateTimeOffset();
         var updated = r.ReadDateTimeOffset();
-        int count = r.ReadCollectionHeader(16);
-        var processed = new MessageId[Math.Max(count, 0)];
-        for (int i = 0; i < processed.Length; i++)
-        {
-            processed[i] = r.ReadMessageId();
-        }
-
         var pending = ReadMessages(ref r);
         var timeouts = ReadMessages(ref r);
         var log = ReadMessages(ref r);
-        count = r.ReadCollectionHeader();
-        var history = new SagaHistoryEntry[Math.Max(count, 0)];
-        for (int i = 0; i < history.Length; i++)
-        {
-            history[i] = new SagaHistoryEntry(r.ReadDateTimeOffset(), Required(r.ReadString(), "history message type"), r.ReadMessageId(), Required(r.ReadString(), "history from"), Required(r.ReadString(), "history to"), r.ReadString());
-        }
 
         r.EnsureEnd();
         return new SagaRecord
@@ -148,11 +115,9 @@ public sealed class SagaRecord
             State = state,
             CreatedAt = created,
             UpdatedAt = updated,
-            Processed = processed,
             Pending = pending,
             Timeouts = timeouts,
             CompensationLog = log,
-            History = history,
         };
     }
 

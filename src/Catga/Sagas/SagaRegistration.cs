@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using Catga.Runtime;
 using Catga.Serialization;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,7 @@ public static class SagaRegistration
             sp,
             // An application's own scheduler wins; otherwise Catga's durable scheduler, when distributed messaging is on.
             sp.GetService<ISagaTimeoutScheduler>() ?? (sp.GetService<Distributed.ICatgaBus>() is { } bus ? new BusSagaTimeoutScheduler(bus) : null),
-            sp.GetService<MessageTypeRegistry>() ?? sp.GetService<SagaMessageTypes>()?.Registry,
+            SagaMessageTypes.For(sp),
             sp.GetService<ILoggerFactory>()?.CreateLogger("Catga.Sagas." + definition.Name) ?? NullLogger.Instance));
     }
 
@@ -45,7 +46,18 @@ public static class SagaRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(registry);
-        builder.Services.TryAddSingleton(new SagaMessageTypes(registry));
+        // Every module with sagas hands over its registry (a referenced assembly's module registers first); the runtime
+        // looks a name up in all of them, so a saga in one assembly can read back effects declared in another.
+        if (builder.Services.FirstOrDefault(static d => d.ServiceType == typeof(SagaMessageTypes))?.ImplementationInstance is SagaMessageTypes types)
+        {
+            types.Add(registry);
+        }
+        else
+        {
+            types = new SagaMessageTypes();
+            types.Add(registry);
+            builder.Services.AddSingleton(types);
+        }
     }
 
     /// <summary>Routes an event to a saga.</summary>
@@ -96,8 +108,53 @@ public static class SagaRegistration
         services.TryAddSingleton(static sp => new SagaInspector(sp.GetRequiredService<ISagaStore>()));
     }
 
-    /// <summary>The generated registry handed over by <see cref="UseMessageTypes"/>.</summary>
-    internal sealed record SagaMessageTypes(MessageTypeRegistry Registry);
+    /// <summary>The generated registries handed over by <see cref="UseMessageTypes"/>, one per module with sagas.</summary>
+    internal sealed class SagaMessageTypes
+    {
+        private readonly List<MessageTypeRegistry> _registries = [];
+
+        /// <summary>The application's registry (when it registered one) first, then the modules'.</summary>
+        public static SagaMessageTypes? For(IServiceProvider services)
+        {
+            var application = services.GetService<MessageTypeRegistry>();
+            var modules = services.GetService<SagaMessageTypes>();
+            if (application is null)
+            {
+                return modules;
+            }
+
+            var types = new SagaMessageTypes();
+            types.Add(application);
+            foreach (var registry in modules?._registries ?? [])
+            {
+                types.Add(registry);
+            }
+
+            return types;
+        }
+
+        public void Add(MessageTypeRegistry registry)
+        {
+            if (!_registries.Contains(registry))
+            {
+                _registries.Add(registry);
+            }
+        }
+
+        public bool TryGetByName(string name, [NotNullWhen(true)] out MessageTypeInfo? type)
+        {
+            foreach (var registry in _registries)
+            {
+                if (registry.TryGetByName(name, out type))
+                {
+                    return true;
+                }
+            }
+
+            type = null;
+            return false;
+        }
+    }
 
     private sealed class Invoker<TSaga, TState, TEvent> : EventHandlerInvoker<TEvent>
         where TSaga : Saga<TState>

@@ -22,11 +22,11 @@ internal sealed class SagaRunner<TSaga, TState>
     private readonly TimeProvider _time;
     private readonly IServiceProvider _services;
     private readonly ISagaTimeoutScheduler? _scheduler;
-    private readonly MessageTypeRegistry? _registry;
+    private readonly SagaRegistration.SagaMessageTypes? _registry;
     private readonly ILogger _logger;
     private readonly KeyValuePair<string, object?> _sagaTag;
 
-    public SagaRunner(SagaDefinition<TState> definition, ISagaStore store, SagaOptions options, TimeProvider time, IServiceProvider services, ISagaTimeoutScheduler? scheduler, MessageTypeRegistry? registry, ILogger logger)
+    public SagaRunner(SagaDefinition<TState> definition, ISagaStore store, SagaOptions options, TimeProvider time, IServiceProvider services, ISagaTimeoutScheduler? scheduler, SagaRegistration.SagaMessageTypes? registry, ILogger logger)
     {
         _definition = definition;
         _store = store;
@@ -61,7 +61,7 @@ internal sealed class SagaRunner<TSaga, TState>
         MessageId messageId = message.MessageId;
         for (int attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
-            var record = await _store.LoadAsync(_definition.Name, key, cancellationToken).ConfigureAwait(false);
+            var (record, handled) = await _store.LoadAsync(_definition.Name, key, messageId, cancellationToken).ConfigureAwait(false);
             TState state;
             string stateName;
             if (record is null)
@@ -80,7 +80,7 @@ internal sealed class SagaRunner<TSaga, TState>
             }
             else
             {
-                if (!messageId.IsEmpty && record.Processed.Contains(messageId))
+                if (handled)
                 {
                     // A redelivery: the transition is stored; finish carrying out what it asked for.
                     SagaInstrumentation.Ignored.Add(1, _sagaTag);
@@ -137,8 +137,9 @@ internal sealed class SagaRunner<TSaga, TState>
                 messageId = MessageId.NewId(_time);
             }
 
-            var next = SagaTransition.Build(_definition, record, key, stateName, step, route.MessageType, messageId, now, _options, _time);
-            if (!await _store.TryCommitAsync(next, record?.Revision ?? 0, _options.CompletedRetention, cancellationToken).ConfigureAwait(false))
+            var commit = SagaTransition.Build(_definition, record, key, stateName, step, route.MessageType, messageId, now, _options, _time);
+            var next = commit.Record;
+            if (!await _store.TryCommitAsync(commit, cancellationToken).ConfigureAwait(false))
             {
                 SagaInstrumentation.Conflicts.Add(1, _sagaTag);
                 continue;
@@ -223,14 +224,14 @@ internal sealed class SagaRunner<TSaga, TState>
         var done = new HashSet<MessageId>(pending.Select(p => p.Id));
         for (int attempt = 0; attempt <= _options.MaxConflictRetries; attempt++)
         {
-            var current = attempt == 0 ? record : await _store.LoadAsync(_definition.Name, record.Key, cancellationToken).ConfigureAwait(false);
+            var current = attempt == 0 ? record : (await _store.LoadAsync(_definition.Name, record.Key, default, cancellationToken).ConfigureAwait(false)).Record;
             if (current is null || !current.Pending.Any(p => p.Cause == cause && done.Contains(p.Id)))
             {
                 return CatgaResult.Success();
             }
 
-            var cleared = SagaTransition.WithoutPending(current, cause, done, _time.GetUtcNow());
-            if (await _store.TryCommitAsync(cleared, current.Revision, _options.CompletedRetention, cancellationToken).ConfigureAwait(false))
+            var cleared = SagaTransition.WithoutPending(current, cause, done, _time.GetUtcNow(), _options);
+            if (await _store.TryCommitAsync(cleared, cancellationToken).ConfigureAwait(false))
             {
                 return CatgaResult.Success();
             }

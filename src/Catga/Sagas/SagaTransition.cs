@@ -2,13 +2,13 @@ using System.Buffers;
 
 namespace Catga.Sagas;
 
-/// <summary>Builds the record a step leads to: the one write that holds the new state, the message's id, the effects
-/// to carry out, the timeouts and the compensation log.</summary>
+/// <summary>Builds the write a step leads to: the new head (state, effects to carry out, timeouts, compensation log),
+/// the message's id for the handled set and one history entry, committed together.</summary>
 internal static class SagaTransition
 {
     public static MessageId IdOf(IMessage message) => message.MessageId;
 
-    public static SagaRecord Build<TState>(
+    public static SagaCommit Build<TState>(
         SagaDefinition<TState> definition,
         SagaRecord? current,
         string key,
@@ -81,19 +81,7 @@ internal static class SagaTransition
             }
         }
 
-        var processed = new List<MessageId>(current?.Processed ?? []) { messageId };
-        if (processed.Count > options.ProcessedIdLimit)
-        {
-            processed.RemoveRange(0, processed.Count - options.ProcessedIdLimit);
-        }
-
-        var history = new List<SagaHistoryEntry>(current?.History ?? []) { new(now, messageType, messageId, from, step.StateName, step.Reason) };
-        if (history.Count > options.HistoryLimit)
-        {
-            history.RemoveRange(0, history.Count - options.HistoryLimit);
-        }
-
-        return new SagaRecord
+        var record = new SagaRecord
         {
             Saga = definition.Name,
             Key = key,
@@ -103,30 +91,43 @@ internal static class SagaTransition
             State = definition.Serialize((TState)step.State),
             CreatedAt = current?.CreatedAt ?? now,
             UpdatedAt = now,
-            Processed = processed,
             Pending = pending,
             Timeouts = timeouts,
             CompensationLog = log,
-            History = history,
+        };
+        return new SagaCommit
+        {
+            Record = record,
+            ExpectedRevision = current?.Revision ?? 0,
+            Handled = messageId,
+            History = new SagaHistoryEntry(now, messageType, messageId, from, step.StateName, step.Reason),
+            ProcessedIdLimit = options.ProcessedIdLimit,
+            HistoryLimit = options.HistoryLimit,
+            Retention = options.CompletedRetention,
         };
     }
 
-    public static SagaRecord WithoutPending(SagaRecord current, MessageId cause, HashSet<MessageId> done, DateTimeOffset now)
+    public static SagaCommit WithoutPending(SagaRecord current, MessageId cause, HashSet<MessageId> done, DateTimeOffset now, SagaOptions options)
         => new()
         {
-            Saga = current.Saga,
-            Key = current.Key,
-            Revision = current.Revision + 1,
-            Status = current.Status,
-            StateName = current.StateName,
-            State = current.State,
-            CreatedAt = current.CreatedAt,
-            UpdatedAt = now,
-            Processed = current.Processed,
-            Pending = current.Pending.Where(p => !(p.Cause == cause && done.Contains(p.Id))).ToList(),
-            Timeouts = current.Timeouts,
-            CompensationLog = current.CompensationLog,
-            History = current.History,
+            Record = new SagaRecord
+            {
+                Saga = current.Saga,
+                Key = current.Key,
+                Revision = current.Revision + 1,
+                Status = current.Status,
+                StateName = current.StateName,
+                State = current.State,
+                CreatedAt = current.CreatedAt,
+                UpdatedAt = now,
+                Pending = current.Pending.Where(p => !(p.Cause == cause && done.Contains(p.Id))).ToList(),
+                Timeouts = current.Timeouts,
+                CompensationLog = current.CompensationLog,
+            },
+            ExpectedRevision = current.Revision,
+            ProcessedIdLimit = options.ProcessedIdLimit,
+            HistoryLimit = options.HistoryLimit,
+            Retention = options.CompletedRetention,
         };
 
     private static SagaStoredMessage Stored(SagaEffect effect, DateTimeOffset dueAt, MessageId cause, TimeProvider time)

@@ -19,7 +19,7 @@ namespace Catga.Scheduling;
 internal sealed class MessageScheduler
 {
     private readonly IScheduleStore _store;
-    private readonly IDistributedLock _lock;
+    private readonly FencedLeaderLoop _leader;
     private readonly OutboundRouter _router;
     private readonly SchedulerOptions _options;
     private readonly IServiceProvider _services;
@@ -33,12 +33,12 @@ internal sealed class MessageScheduler
     public MessageScheduler(IScheduleStore store, IDistributedLock @lock, OutboundRouter router, SchedulerOptions options, IServiceProvider services, TimeProvider time, ILogger logger)
     {
         _store = store;
-        _lock = @lock;
         _router = router;
         _options = options;
         _services = services;
         _time = time;
         _logger = logger;
+        _leader = new FencedLeaderLoop(@lock, options.LockName, options.LeaseTime, (what, token) => SchedulingLog.Lease(logger, what, token), (retryMs, ex) => SchedulingLog.Failed(logger, retryMs, ex));
         foreach (MessageTypeInfo type in router.Registry.Types)
         {
             if (type.Recurring is { } schedule)
@@ -48,7 +48,7 @@ internal sealed class MessageScheduler
         }
     }
 
-    public bool IsLeader { get; private set; }
+    public bool IsLeader => _leader.IsLeader;
 
     /// <summary>The recurring messages whose schedule cannot be used here, for the startup check.</summary>
     public IEnumerable<string> Problems => _recurring
@@ -69,61 +69,7 @@ internal sealed class MessageScheduler
     /// <summary>Wakes the scheduler: something was scheduled here and may be due sooner than it planned to look.</summary>
     public void Signal() => Volatile.Read(ref _wake).TrySetResult();
 
-    public async Task RunAsync(CancellationToken stopping)
-    {
-        var failureDelay = TimeSpan.FromMilliseconds(200);
-        while (!stopping.IsCancellationRequested)
-        {
-            ILockLease? lease = null;
-            try
-            {
-                lease = await _lock.TryAcquireAsync(_options.LockName, _options.LeaseTime, stopping).ConfigureAwait(false);
-                if (lease is null)
-                {
-                    await WaitAsync(_options.LeaseTime / 3, stopping).ConfigureAwait(false);
-                    continue;
-                }
-
-                IsLeader = true;
-                SchedulingLog.Lease(_logger, "acquired", lease.FencingToken);
-                await EnsureRecurringAsync(stopping).ConfigureAwait(false);
-                await LeadAsync(lease, stopping).ConfigureAwait(false);
-                failureDelay = TimeSpan.FromMilliseconds(200);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (StaleFencingTokenException ex)
-            {
-                SchedulingLog.Lease(_logger, "lost (a newer scheduler used the store)", lease?.FencingToken ?? 0);
-                SchedulingLog.Failed(_logger, 0, ex);
-            }
-            catch (Exception ex)
-            {
-                // The store, outbox or transport is down. Claimed entries were not completed, so they fire again under
-                // the next lease (the lease is given up below, and the next one has a higher token).
-                SchedulingLog.Failed(_logger, failureDelay.TotalMilliseconds, ex);
-                await WaitAsync(failureDelay, stopping).ConfigureAwait(false);
-                failureDelay = TimeSpan.FromTicks(Math.Min(failureDelay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-            }
-            finally
-            {
-                IsLeader = false;
-                if (lease is not null)
-                {
-                    try
-                    {
-                        await lease.DisposeAsync().ConfigureAwait(false);
-                    }
-                    catch (Exception)
-                    {
-                        // The lease expires by itself.
-                    }
-                }
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken stopping) => _leader.RunAsync(LeadAsync, WaitAsync, stopping);
 
     /// <summary>Makes sure every recurring message has its next occurrence stored, keeping a stored one of the same
     /// recurrence (so the next occurrence survives restarts) and replacing one whose attribute changed.</summary>
@@ -148,19 +94,14 @@ internal sealed class MessageScheduler
 
     private async Task LeadAsync(ILockLease lease, CancellationToken stopping)
     {
-        TimeSpan renewEvery = _options.LeaseTime / 3;
-        long renewAt = _time.GetTimestamp() + Ticks(renewEvery);
+        await EnsureRecurringAsync(stopping).ConfigureAwait(false);
+        var renewal = new LeaseRenewal(lease, _options.LeaseTime, _time);
         while (!stopping.IsCancellationRequested)
         {
-            if (_time.GetTimestamp() >= renewAt)
+            if (!await renewal.RenewIfDueAsync(stopping).ConfigureAwait(false))
             {
-                if (!await lease.RenewAsync(stopping).ConfigureAwait(false))
-                {
-                    SchedulingLog.Lease(_logger, "lost", lease.FencingToken);
-                    return;
-                }
-
-                renewAt = _time.GetTimestamp() + Ticks(renewEvery);
+                SchedulingLog.Lease(_logger, "lost", lease.FencingToken);
+                return;
             }
 
             DateTimeOffset now = _time.GetUtcNow();
@@ -285,8 +226,6 @@ internal sealed class MessageScheduler
     }
 
     internal static string RecurringId(MessageTypeInfo type) => "recurring:" + type.Name;
-
-    private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * _time.TimestampFrequency);
 
     private async Task WaitAsync(TimeSpan delay, CancellationToken stopping)
     {

@@ -31,7 +31,7 @@ internal sealed class ScheduleWriter
     {
         if (!_router.Registry.TryGetByType(message.GetType(), out var type))
         {
-            throw new ArgumentException($"{message.GetType().FullName} is not in the message registry, so it cannot be scheduled (a scheduled message is stored serialized). Mark it with a Catga message attribute and register the generated registry with UseBinarySerializer(...) or UseJsonSerializer(...).", nameof(message));
+            throw new ArgumentException($"{message.GetType().FullName} is not in the message registry, so it cannot be scheduled (a scheduled message is stored serialized). Mark it with a Catga message attribute and call AddGeneratedHandlers() in the project that references it (it registers the generated registry), or pass that registry to UseBinarySerializer(...) or UseJsonSerializer(...).", nameof(message));
         }
 
         ScheduleId id = options?.Id is { IsEmpty: false } given ? given : ScheduleId.New(_time);

@@ -32,6 +32,7 @@ public sealed class MessageKey
         Id = id;
         EncryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, material.ToArray(), 32, salt: [], info: s_encryptionInfo);
         SigningKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, material.ToArray(), 32, salt: [], info: s_signingInfo);
+        Ciphers = new MessageKeyCiphers(EncryptionKey, SigningKey);
     }
 
     /// <summary>The key id.</summary>
@@ -40,6 +41,9 @@ public sealed class MessageKey
     internal byte[] EncryptionKey { get; }
 
     internal byte[] SigningKey { get; }
+
+    /// <summary>The pooled AES-GCM and HMAC states of this key.</summary>
+    internal MessageKeyCiphers Ciphers { get; }
 
     /// <summary>Creates a key with fresh random material (for tests and for generating keys to store elsewhere).</summary>
     /// <param name="id">The key id.</param>

@@ -11,8 +11,8 @@ public static class MessageSecurityBuilderExtensions
     /// Signs or encrypts the bodies of messages that require it (<see cref="CatgaProtectedAttribute"/> or
     /// <see cref="MessageSecurityOptions.Protect(string, MessageProtection)"/>) when they are sent, and checks every
     /// received message: one that lacks the protection its type requires, names a key this process does not hold, or
-    /// fails verification is dead-lettered with the reason and never handled. Call it after UseBinarySerializer or
-    /// UseJsonSerializer.
+    /// fails verification is dead-lettered with the reason and never handled. Call it after AddGeneratedHandlers (which
+    /// registers the binary serializer), UseBinarySerializer or UseJsonSerializer.
     /// </summary>
     /// <param name="builder">The Catga builder.</param>
     /// <param name="configure">Sets the keys and any per-wire-name requirements.</param>
@@ -28,7 +28,7 @@ public static class MessageSecurityBuilderExtensions
         var current = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IMessageSerializer));
         if (current?.ImplementationInstance is not IMessageSerializer serializer)
         {
-            throw new InvalidOperationException("UseMessageSecurity wraps the message serializer: call UseBinarySerializer or UseJsonSerializer first.");
+            throw new InvalidOperationException("UseMessageSecurity wraps the message serializer: call AddGeneratedHandlers(), UseBinarySerializer or UseJsonSerializer first.");
         }
 
         builder.Services.Replace(ServiceDescriptor.Singleton<IMessageSerializer>(new SecuredMessageSerializer(serializer is SecuredMessageSerializer s ? s.Inner : serializer, security)));

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,25 @@ public static class CatgaSerializationBuilderExtensions
     /// <exception cref="InvalidOperationException">A message type has no JsonTypeInfo in <paramref name="context"/>.</exception>
     public static CatgaBuilder UseJsonSerializer(this CatgaBuilder builder, JsonSerializerContext context, MessageTypeRegistry registry)
         => builder.UseMessageSerializer(registry, new JsonMessageSerializer(context, registry));
+
+    /// <summary>
+    /// Registers <paramref name="registry"/> and the binary serializer unless a registry or serializer is registered
+    /// already. Called by the generated <c>AddGeneratedHandlers()</c>, so one call wires handlers and message types;
+    /// <see cref="UseJsonSerializer"/> or <see cref="UseBinarySerializer"/>, before or after it, still decides.
+    /// </summary>
+    /// <param name="builder">The Catga builder.</param>
+    /// <param name="registry">The generated registry of the project that calls <c>AddGeneratedHandlers()</c>.</param>
+    /// <returns>The builder.</returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static CatgaBuilder AddGeneratedMessageTypes(this CatgaBuilder builder, MessageTypeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(registry);
+        builder.Services.TryAdd(ServiceDescriptor.Singleton(registry));
+        // An instance, as UseBinarySerializer registers it, so UseMessageSecurity can wrap it.
+        builder.Services.TryAdd(ServiceDescriptor.Singleton<IMessageSerializer>(BinaryMessageSerializer.Instance));
+        return builder;
+    }
 
     private static CatgaBuilder UseMessageSerializer(this CatgaBuilder builder, MessageTypeRegistry registry, IMessageSerializer serializer)
     {

@@ -118,6 +118,9 @@ public sealed class ConsumerEngine : ITransportConsumer
     /// <inheritdoc/>
     public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => _source.GetLagAsync(cancellationToken);
 
+    /// <inheritdoc/>
+    public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => _source.GetUnsettledAsync(cancellationToken);
+
     private async Task FetchLoopAsync()
     {
         var stop = _stopFetching.Token;

@@ -43,4 +43,12 @@ public interface IDeliverySource : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The lag, or <see langword="null"/>.</returns>
     ValueTask<long?> GetLagAsync(CancellationToken cancellationToken);
+
+    /// <summary>How many messages of this subscription's group were delivered and are not settled yet, as the server
+    /// reports it: handed to a consumer and not acknowledged, or waiting for a delayed redelivery;
+    /// <see langword="null"/> when the transport cannot tell. When the lag and this count are zero and no handler runs,
+    /// nothing more arrives for the group until a new message is sent.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The count, or <see langword="null"/>.</returns>
+    ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken);
 }

@@ -16,6 +16,12 @@ public interface ITransportConsumer : IAsyncDisposable
     /// <returns>The lag, or <see langword="null"/>.</returns>
     ValueTask<long?> GetLagAsync(CancellationToken cancellationToken);
 
+    /// <summary>The subscription's delivered and not yet settled messages, as the server reports it (see
+    /// <see cref="IDeliverySource.GetUnsettledAsync"/>); <see langword="null"/> when the transport cannot tell.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The count, or <see langword="null"/>.</returns>
+    ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken);
+
     /// <summary>Stops fetching, waits for the handlers of delivered messages to finish and settles them; messages
     /// fetched but not yet handed to a handler are deferred (redelivered at once, no attempt counted). When
     /// <paramref name="cancellationToken"/> fires, running handlers are cancelled and their messages are deferred

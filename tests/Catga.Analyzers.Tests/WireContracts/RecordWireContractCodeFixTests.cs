@@ -93,6 +93,40 @@ public sealed class RecordWireContractCodeFixTests
         Assert.Empty(await DiagnoseAsync(solution.GetProject(document.Project.Id)!));
     }
 
+    [Fact]
+    public async Task Recording_a_saga_state_and_a_request_result_writes_their_lines_and_the_check_is_then_quiet()
+    {
+        const string source = """
+            using Catga;
+            namespace Shop;
+            [CatgaQuery, Catga.Serialization.CatgaMessageName("shop.get-order")]
+            public partial record GetOrder(string OrderId) : IQuery<OrderView>;
+            public sealed record OrderView(string OrderId, decimal Total);
+            [Catga.Sagas.Saga(Name = "order")]
+            public sealed partial class OrderSaga : Catga.Sagas.Saga<OrderState>;
+            public sealed record OrderState(string OrderId = "", int Step = 0);
+            """;
+        var document = CreateDocument(source, shipped: "", unshipped: null);
+        var diagnostics = await DiagnoseAsync(document.Project);
+        Assert.Equal(2, diagnostics.Length);
+        var fix = new RecordWireContractCodeFixProvider();
+        var context = new FixAllContext(document, fix, FixAllScope.Project, RecordWireContractCodeFixProvider.EquivalenceKey, fix.FixableDiagnosticIds, new FixedDiagnostics(diagnostics), CancellationToken.None);
+
+        var solution = await ChangedSolutionAsync((await fix.GetFixAllProvider()!.GetFixAsync(context))!);
+
+        Assert.Equal(
+            $$"""
+            # Wire contracts added or extended since the last release; move them to CatgaWire.Shipped.txt when it ships.
+            message shop.get-order = Shop.GetOrder { {{Envelope}}; OrderId: string }
+            result shop.get-order { Value: Shop.OrderView }
+            saga order = Shop.OrderState { OrderId: string; Step: int32 }
+            type Shop.OrderView { OrderId: string; Total: decimal }
+
+            """,
+            (await Unshipped(solution).GetTextAsync()).ToString());
+        Assert.Empty(await DiagnoseAsync(solution.GetProject(document.Project.Id)!));
+    }
+
     private static bool IsOrderPlaced(Diagnostic diagnostic)
         => diagnostic.Properties.TryGetValue(RecordWireContractCodeFixProvider.EntriesProperty, out var entries) && entries!.Contains("message shop.order-placed", StringComparison.Ordinal);
 

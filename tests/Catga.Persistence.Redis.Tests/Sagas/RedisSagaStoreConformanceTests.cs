@@ -25,15 +25,15 @@ public sealed class RedisSagaStoreTests(RedisServerFixture redis) : IClassFixtur
     public async Task Commit_reloads_the_script_after_the_server_forgets_it()
     {
         var store = new RedisSagaStore(redis.Connection, new RedisSagaStoreOptions { KeyPrefix = "flush:" + Guid.NewGuid().ToString("N") + ":" });
-        Assert.True(await store.TryCommitAsync(Record("o-1", 1), 0, TimeSpan.FromMinutes(1), default));
+        Assert.True(await store.TryCommitAsync(new SagaCommit { Record = Record("o-1", 1), ExpectedRevision = 0 }, default));
         foreach (var endpoint in redis.Connection.GetEndPoints())
         {
             await redis.Connection.GetServer(endpoint).ScriptFlushAsync();
         }
 
-        Assert.True(await store.TryCommitAsync(Record("o-1", 2), 1, TimeSpan.FromMinutes(1), default));
+        Assert.True(await store.TryCommitAsync(new SagaCommit { Record = Record("o-1", 2), ExpectedRevision = 1, Handled = MessageId.NewId() }, default));
 
-        Assert.Equal(2, (await store.LoadAsync("OrderSaga", "o-1", default))!.Revision);
+        Assert.Equal(2, (await store.LoadAsync("OrderSaga", "o-1", MessageId.NewId(), default)).Record!.Revision);
     }
 
     [Fact]

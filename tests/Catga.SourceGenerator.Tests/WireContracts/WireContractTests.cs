@@ -206,7 +206,7 @@ public sealed class WireContractTests
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Equal(ShippedPath, diagnostic.Location.GetLineSpan().Path);
         Assert.Equal(3, diagnostic.Location.GetLineSpan().StartLinePosition.Line);
-        Assert.Contains("CatgaWire.Shipped.txt lists 'shop.refunded'", diagnostic.GetMessage());
+        Assert.Contains("CatgaWire.Shipped.txt lists 'message shop.refunded', but no message in this project has that wire name", diagnostic.GetMessage());
     }
 
     [Fact]

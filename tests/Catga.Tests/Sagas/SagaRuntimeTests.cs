@@ -228,21 +228,23 @@ public sealed class SagaRuntimeTests
 
         public int Conflicts;
 
-        public ValueTask<SagaRecord?> LoadAsync(string saga, string key, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, cancellationToken);
+        public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, messageId, cancellationToken);
 
-        public async ValueTask<bool> TryCommitAsync(SagaRecord record, long expectedRevision, TimeSpan retention, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
+
+        public async ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
         {
             if (LoseNext)
             {
                 // Another writer stores a change first (same state, one revision ahead).
                 LoseNext = false;
                 Conflicts++;
-                var current = (await inner.LoadAsync(record.Saga, record.Key, cancellationToken))!;
-                var bumped = new SagaRecord { Saga = current.Saga, Key = current.Key, Revision = current.Revision + 1, StateName = current.StateName, State = current.State, Processed = current.Processed, History = current.History };
-                Assert.True(await inner.TryCommitAsync(bumped, current.Revision, retention, cancellationToken));
+                var current = (await inner.LoadAsync(commit.Record.Saga, commit.Record.Key, default, cancellationToken)).Record!;
+                var bumped = new SagaRecord { Saga = current.Saga, Key = current.Key, Revision = current.Revision + 1, StateName = current.StateName, State = current.State };
+                Assert.True(await inner.TryCommitAsync(new SagaCommit { Record = bumped, ExpectedRevision = current.Revision }, cancellationToken));
             }
 
-            return await inner.TryCommitAsync(record, expectedRevision, retention, cancellationToken);
+            return await inner.TryCommitAsync(commit, cancellationToken);
         }
     }
 }

@@ -172,6 +172,8 @@ public sealed class ConsumerEngineTests
 
         public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => new((long?)null);
 
+        public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => new((long?)null);
+
         public ValueTask DisposeAsync()
         {
             Disposed = true;

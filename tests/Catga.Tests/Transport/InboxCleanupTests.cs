@@ -2,9 +2,9 @@ using Catga.Distributed;
 using Catga.Inbox;
 using Catga.Outbox;
 using Catga.Serialization;
+using Catga.Testing;
 using Catga.Transport.Conformance.Distributed;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Catga.Tests.Transport;
 
@@ -30,58 +30,75 @@ public sealed class InboxCleanupTests
 
         public ValueTask<IReadOnlyList<bool>> CompleteBatchAsync(IReadOnlyList<InboxCompletion> completions, TimeSpan retention, CancellationToken cancellationToken) => inner.CompleteBatchAsync(completions, retention, cancellationToken);
 
+        private readonly List<(DateTimeOffset From, TaskCompletionSource Done)> _waiters = [];
+
+        public TimeProvider Time { get; init; } = TimeProvider.System;
+
+        /// <summary>Completes when a cleanup run that started at or after <paramref name="from"/> (on the inbox's clock) has finished.</summary>
+        public Task CleanupStartedAfter(DateTimeOffset from)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waiters)
+            {
+                _waiters.Add((from, done));
+            }
+
+            return done.Task;
+        }
+
         public async ValueTask<long> CleanupAsync(CancellationToken cancellationToken)
         {
+            var started = Time.GetUtcNow();
             long removed = await inner.CleanupAsync(cancellationToken);
             Interlocked.Add(ref _removed, removed);
+            lock (_waiters)
+            {
+                foreach (var waiter in _waiters.Where(w => started >= w.From).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Done.TrySetResult();
+                }
+            }
+
             return removed;
         }
     }
 
     [Fact]
-    public async Task Host_removes_inbox_records_past_their_retention()
+    public async Task Host_removes_inbox_records_past_their_retention_and_not_before()
     {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton(new DistributedRecorder());
-        var inbox = new CountingInbox(new InMemoryInboxStore(new InMemoryOutboxStore()));
-        services.AddCatga().AddGeneratedHandlers()
-            .UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry)
-            .UseInMemoryTransport()
-            .AddDistributedMessaging(o =>
+        // The host's maintenance loop and the inbox run on the harness's fake clock: no real waiting.
+        await using var harness = new CatgaTestHarness();
+        var inbox = new CountingInbox(new InMemoryInboxStore(new InMemoryOutboxStore(), harness.Time)) { Time = harness.Time };
+        var host = await harness.StartHostAsync(
+            "inventory",
+            catga => catga.AddGeneratedHandlers().UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry),
+            messaging: o =>
             {
-                o.ServiceName = "inventory";
                 o.ConsumeAllDistributed = false;
                 o.Consume<Reserve>();
                 o.Route<Reserve>();
-                o.InboxRetention = TimeSpan.FromMilliseconds(100);
-                o.InboxCleanupInterval = TimeSpan.FromMilliseconds(50);
-            });
-        services.AddSingleton<IInboxStore>(inbox);
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        foreach (var service in hosted)
-        {
-            await service.StartAsync(CancellationToken.None);
-        }
+                o.InboxRetention = TimeSpan.FromHours(1);
+                o.InboxCleanupInterval = TimeSpan.FromMinutes(1);
+            },
+            services: s => s.AddSingleton(new DistributedRecorder()).AddSingleton<IInboxStore>(inbox));
 
-        var mediator = provider.GetRequiredService<ICatgaMediator>();
         for (int i = 0; i < 3; i++)
         {
-            Assert.True((await mediator.SendAsync(new Reserve("sku-" + i, 1))).IsSuccess);
+            var (result, _) = await harness.TrackAsync(() => host.Mediator.SendAsync(new Reserve("sku-" + i, 1)).AsTask());
+            Assert.True(result.IsSuccess, result.Error?.Message);
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (inbox.Removed < 3 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        // Half the retention: a cleanup runs and keeps every record.
+        var early = inbox.CleanupStartedAfter(harness.Time.GetUtcNow() + TimeSpan.FromMinutes(30));
+        harness.Time.Advance(TimeSpan.FromMinutes(30));
+        await early.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, inbox.Removed);
 
-        foreach (var service in hosted)
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
-
+        // Past the retention: the next cleanup removes all three.
+        var late = inbox.CleanupStartedAfter(harness.Time.GetUtcNow() + TimeSpan.FromMinutes(31));
+        harness.Time.Advance(TimeSpan.FromMinutes(31));
+        await late.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(3, inbox.Removed);
     }
 }

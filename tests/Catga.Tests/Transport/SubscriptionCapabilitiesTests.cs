@@ -128,6 +128,8 @@ public sealed class SubscriptionCapabilitiesTests : IAsyncLifetime
 
             public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => inner.GetLagAsync(cancellationToken);
 
+            public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => inner.GetUnsettledAsync(cancellationToken);
+
             public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
     }

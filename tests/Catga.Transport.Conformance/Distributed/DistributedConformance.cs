@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Catga.Distributed;
 using Catga.Health;
 using Catga.Serialization;
+using Catga.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -80,6 +81,12 @@ public abstract class DistributedConformance : IAsyncLifetime
         return service;
     }
 
+    /// <summary>Waits until every running service of the test has settled everything that reached it, judged by the
+    /// servers' counts (outboxes empty; no lag, no unsettled delivery, no running handler): after it, nothing more
+    /// arrives, so "exactly once" assertions hold without waiting for a quiet period.</summary>
+    protected Task SettledAsync()
+        => CatgaSettlement.WaitAsync(_services.Where(s => s.IsRunning).Select(s => (IServiceProvider)s.Provider), TimeSpan.FromSeconds(30));
+
     /// <summary>Every service here has every handler (one test assembly); real services own theirs. This narrows what one consumes.</summary>
     protected static void OnlyConsume<TMessage>(DistributedMessagingOptions options)
         where TMessage : ISerializableMessage<TMessage>
@@ -126,7 +133,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         Assert.Equal(shipping.Recorder.Instance, result.Value.Handler);
         Assert.True((await orders.Mediator.PublishAsync(new OrderPlaced("o-routed", 1m))).IsSuccess);
         await Eventually.TrueAsync(() => shipping.Recorder.Count("placed") == 1, "the routed event in the shipping role");
-        await Task.Delay(200);
+        await SettledAsync();
         Assert.Equal(0, orders.Recorder.Count("reserve"));
         Assert.Equal(0, orders.Recorder.Count("placed"));
     }
@@ -188,7 +195,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => billing.Recorder.Count("placed") >= 20 && shipping.Recorder.Count("placed") >= 20, "20 events in each service");
-        await Task.Delay(300);
+        await SettledAsync();
         Assert.Equal(20, billing.Recorder.Count("placed"));
         Assert.Equal(20, shipping.Recorder.Count("placed"));
         Assert.Equal(ids.Order(), billing.Recorder.Handled.Select(h => h.Id).Order());
@@ -205,7 +212,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         Assert.True((await shop.Bus.PublishBatchAsync(batch)).IsSuccess);
 
         await Eventually.TrueAsync(() => billing.Recorder.Count("placed") >= 100, "100 events");
-        await Task.Delay(300);
+        await SettledAsync();
         Assert.Equal(batch.Select(m => m.MessageId).Order(), billing.Recorder.Handled.Select(h => h.Id).Order());
     }
 
@@ -223,7 +230,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => first.Recorder.Count("slow") + second.Recorder.Count("slow") >= 40, "40 commands handled");
-        await Task.Delay(300);
+        await SettledAsync();
         var all = first.Recorder.Handled.Concat(second.Recorder.Handled).Where(h => h.Kind == "slow").Select(h => h.Key).ToList();
         Assert.Equal(40, all.Count);
         Assert.Equal(40, all.Distinct().Count());
@@ -240,7 +247,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         Assert.True((await shop.Bus.SendAsync(ship)).IsSuccess);
 
         await Eventually.TrueAsync(() => tracking.Recorder.Count("shipped") >= 1, "the OrderShipped event");
-        await Task.Delay(500);
+        await SettledAsync();
         Assert.Equal(3, fulfilment.Recorder.Attempts["order-flaky"]);
         Assert.Equal(1, fulfilment.Recorder.Count("ship"));
         Assert.Equal(1, tracking.Recorder.Count("shipped"));
@@ -333,7 +340,7 @@ public abstract class DistributedConformance : IAsyncLifetime
         var first = await client.Mediator.SendAsync(reserve);
         var second = await client.Mediator.SendAsync(reserve);
         Assert.True((await client.Bus.SendAsync(reserve)).IsSuccess);
-        await Task.Delay(500);
+        await SettledAsync();
 
         Assert.Equal(first.Value, second.Value);
         Assert.Equal(1, server.Recorder.Count("reserve"));
@@ -377,7 +384,7 @@ public abstract class DistributedConformance : IAsyncLifetime
 
         var second = await StartServiceAsync(fulfilment);
         await Eventually.TrueAsync(() => completedByFirst.Count + second.Recorder.Count("slow") >= 10, "all ten handled");
-        await Task.Delay(2500);
+        await SettledAsync();
         var bySecond = second.Recorder.Handled.Select(h => h.Key).ToList();
         Assert.Empty(bySecond.Intersect(completedByFirst));
         Assert.Equal(10, completedByFirst.Count + bySecond.Distinct().Count());
@@ -475,7 +482,7 @@ public abstract class DistributedConformance : IAsyncLifetime
 
         Assert.True((await shop.Bus.SendAsync(new FanOut("fan", 200))).IsSuccess);
         await Eventually.TrueAsync(() => tracking.Recorder.Count("shipped") >= 200, "200 events");
-        await Task.Delay(300);
+        await SettledAsync();
         Assert.Equal(1, fulfilment.Recorder.Count("fanout"));
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"fan-{i}").Order(), tracking.Recorder.Handled.Where(h => h.Kind == "shipped").Select(h => h.Key).Order());
     }
@@ -546,7 +553,7 @@ public abstract class DistributedConformance : IAsyncLifetime
             () => declared.Recorder.Attempts.GetValueOrDefault("a-1") == 2 && configured.Recorder.Attempts.GetValueOrDefault("a-1") == 4,
             "two attempts in the service that uses the attribute, four in the one configured otherwise");
         await Eventually.TrueAsync(() => declared.DeadLetters.CountAsync().AsTask().Result >= 1, "the dead letter");
-        await Task.Delay(500);
+        await SettledAsync();
         Assert.Equal(2, declared.Recorder.Attempts["a-1"]);
         Assert.Equal(4, configured.Recorder.Attempts["a-1"]);
     }

@@ -14,6 +14,9 @@ public sealed class DistributedService(ServiceProvider provider, DistributedReco
 
     public DistributedRecorder Recorder { get; } = recorder;
 
+    /// <summary>Started and not stopped.</summary>
+    public bool IsRunning { get; private set; }
+
     public ICatgaMediator Mediator => Provider.GetRequiredService<ICatgaMediator>();
 
     public ICatgaBus Bus => Provider.GetRequiredService<ICatgaBus>();
@@ -30,6 +33,8 @@ public sealed class DistributedService(ServiceProvider provider, DistributedReco
         {
             await hosted.StartAsync(CancellationToken.None);
         }
+
+        IsRunning = true;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -40,6 +45,7 @@ public sealed class DistributedService(ServiceProvider provider, DistributedReco
         }
 
         _stopped = true;
+        IsRunning = false;
         foreach (var hosted in Provider.GetServices<IHostedService>().Reverse())
         {
             await hosted.StopAsync(cancellationToken);

@@ -45,12 +45,18 @@ public sealed class InMemoryBroker
             System.Threading.Channels.Channel.CreateUnbounded<Delivery>(new() { SingleReader = false, SingleWriter = false });
 
         private int _consumers;
+        private long _unsettled;
 
         public string Name { get; } = name;
 
         public int Count => _channel.Reader.Count;
 
         public int Consumers => Volatile.Read(ref _consumers);
+
+        /// <summary>Deliveries handed to a consumer and not settled, plus retries waiting for their delay.</summary>
+        public long Unsettled => Interlocked.Read(ref _unsettled);
+
+        public void AddUnsettled(long delta) => Interlocked.Add(ref _unsettled, delta);
 
         public System.Threading.Channels.ChannelReader<Delivery> Reader => _channel.Reader;
 

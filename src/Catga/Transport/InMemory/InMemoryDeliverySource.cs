@@ -53,6 +53,7 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
                 break;
             }
 
+            _queue.AddUnsettled(1);
             (batch ??= new List<IncomingMessage>(Math.Min(maxMessages, 16))).Add(new InMemoryIncomingMessage(_subscription.Destination, delivery));
         }
 
@@ -83,12 +84,16 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
                 break;
         }
 
+        _queue.AddUnsettled(-1);
+
         return ValueTask.CompletedTask;
     }
 
     public ValueTask ExtendAsync(IncomingMessage message, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<long?> GetLagAsync(CancellationToken cancellationToken) => new((long?)_queue.Count);
+
+    public ValueTask<long?> GetUnsettledAsync(CancellationToken cancellationToken) => new((long?)_queue.Unsettled);
 
     private void Requeue(InMemoryBroker.Delivery delivery, TimeSpan delay)
     {
@@ -106,11 +111,13 @@ internal sealed class InMemoryDeliverySource : IDeliverySource
     private async Task RequeueLaterAsync(InMemoryBroker.Delivery delivery, TimeSpan delay)
     {
         // The queue belongs to the broker, so the message comes back even if this source is closed meanwhile.
+        _queue.AddUnsettled(1);
         var timer = Task.Delay(delay, _time);
         _broker.Observer?.RedeliveryTimerStarted(_subscription.Destination, _queue.Name, delivery.Message, _time.GetUtcNow() + delay);
         await timer.ConfigureAwait(false);
         _broker.Observer?.Redelivered(_subscription.Destination, _queue.Name, delivery.Message);
         _queue.Enqueue(delivery);
+        _queue.AddUnsettled(-1);
     }
 
     public ValueTask DisposeAsync()

@@ -7,11 +7,12 @@ global using global::Catga.Generated.Registration.Shop;
 namespace Catga.Generated.Registration.Shop
 {
     /// <summary>The registration entry point generated for this project.</summary>
-    internal static class CatgaGeneratedHandlersExtensions
+    internal static partial class CatgaGeneratedHandlersExtensions
     {
         /// <summary>
         /// Registers every handler, behavior and pipeline the Catga source generator found in this project and in the
-        /// Catga projects it references. No assembly scanning happens at run time.
+        /// Catga projects it references, and the message types this project can send or receive with the binary serializer
+        /// (unless UseJsonSerializer or UseBinarySerializer chooses otherwise). No assembly scanning happens at run time.
         /// </summary>
         /// <param name="builder">The builder returned by <c>AddCatga()</c>.</param>
         /// <returns>The same builder.</returns>
@@ -19,7 +20,11 @@ namespace Catga.Generated.Registration.Shop
         {
             global::System.ArgumentNullException.ThrowIfNull(builder);
             global::Catga.Generated.ShopCatgaModule.Register(builder);
+            RegisterMessageTypes(builder);
             return builder;
         }
+
+        /// <summary>Registers the message-type registry; implemented in Catga.MessageTypes.g.cs when the project has one.</summary>
+        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder);
     }
 }

@@ -41,3 +41,12 @@ namespace Catga.Generated
         ]);
     }
 }
+
+namespace Catga.Generated.Registration.Shop
+{
+    partial class CatgaGeneratedHandlersExtensions
+    {
+        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
+            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::Catga.Generated.CatgaMessageTypes.Registry);
+    }
+}

@@ -7,14 +7,28 @@ namespace Shop
     /// <remarks>Catga event: the generator adds the message metadata and the typed dispatch below.</remarks>
     partial record OrderCreated : global::Catga.IEvent
     {
-        /// <summary>The unique id of this message (a time-ordered UUID, unique across processes and machines).</summary>
-        public global::Catga.MessageId MessageId { get; init; } = global::Catga.MessageId.NewId();
+        private global::Catga.Runtime.MessageIds? _catgaIds;
+
+        /// <summary>The unique id of this message (a time-ordered UUID, unique across processes and machines), created when first read.</summary>
+        public global::Catga.MessageId MessageId
+        {
+            get => global::Catga.Runtime.MessageIds.GetId(ref _catgaIds);
+            init => _catgaIds = global::Catga.Runtime.MessageIds.WithId(_catgaIds, value);
+        }
 
         /// <summary>The id that ties together every message of one business operation, if set.</summary>
-        public global::Catga.MessageId? CorrelationId { get; init; }
+        public global::Catga.MessageId? CorrelationId
+        {
+            get => _catgaIds?.CorrelationId;
+            init => _catgaIds = global::Catga.Runtime.MessageIds.WithCorrelationId(_catgaIds, value);
+        }
 
         /// <summary>The id of the message that caused this one, if set.</summary>
-        public global::Catga.MessageId? CausationId { get; init; }
+        public global::Catga.MessageId? CausationId
+        {
+            get => _catgaIds?.CausationId;
+            init => _catgaIds = global::Catga.Runtime.MessageIds.WithCausationId(_catgaIds, value);
+        }
 
         /// <summary>A copy with the given envelope ids; a transport sets them from the message headers.</summary>
         global::Catga.IMessage global::Catga.IMessage.WithEnvelope(global::Catga.MessageId messageId, global::Catga.MessageId? correlationId, global::Catga.MessageId? causationId)

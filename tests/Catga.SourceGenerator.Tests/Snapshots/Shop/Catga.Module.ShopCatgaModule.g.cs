@@ -46,7 +46,7 @@ namespace Catga.Generated
             builder.Registry.AddRequest(new Shop_GetOrderPipeline());
             builder.Registry.AddRequest(new Shop_PlaceOrderPipeline());
 
-            // Event handlers, in the order they run for each event.
+            // Event handlers, in the order they run for each event; each inside the event behaviors that apply to it.
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.HourlyAudit>(
                 "Shop.HourlyAudit", "Shop.HourlyAuditHandler", isSingleton: true, order: 0, static sp => new Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker(Required<global::Shop.HourlyAuditHandler>(sp))));
             builder.Registry.AddEventHandler(new global::Catga.Runtime.EventHandlerDefinition<global::Shop.OrderCreated>(
@@ -58,9 +58,9 @@ namespace Catga.Generated
             builder.Registry.AddValidator(new global::Catga.Runtime.ValidatorDefinition<global::Shop.PlaceOrder>(
                 "Shop.PlaceOrder", "generated rules of Shop.PlaceOrder", isSingleton: true, static _ => global::Catga.Generated.Validation.Shop_PlaceOrderValidator.Instance));
 
-            // Stream requests.
+            // Stream requests: the stream behaviors that apply, outermost first, then the handler.
             builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<global::Shop.ListOrders, string>(
-                "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => Required<global::Shop.ListOrdersHandler>(sp)));
+                "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => new Shop_ListOrdersHandler_Shop_ListOrdersStreamHandler(Required<global::Shop.ListOrdersHandler>(sp))));
 
             // What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).
             RegisterTopology(builder);
@@ -99,6 +99,17 @@ namespace Catga.Generated
 
             public override global::System.Threading.Tasks.ValueTask InvokeAsync(global::Shop.OrderCreated @event, global::System.Threading.CancellationToken cancellationToken)
                 => ((global::Catga.IEventHandler<global::Shop.OrderCreated>)_handler).HandleAsync(@event, cancellationToken);
+        }
+
+        /// <summary>The innermost step of the stream pipeline of <c>Shop.ListOrders</c>: calls <c>Shop.ListOrdersHandler</c>.</summary>
+        private sealed class Shop_ListOrdersHandler_Shop_ListOrdersStreamHandler : global::Catga.StreamNext<global::Shop.ListOrders, string>
+        {
+            private readonly global::Shop.ListOrdersHandler _handler;
+
+            public Shop_ListOrdersHandler_Shop_ListOrdersStreamHandler(global::Shop.ListOrdersHandler handler) => _handler = handler;
+
+            public override global::System.Collections.Generic.IAsyncEnumerable<string> InvokeAsync(global::Shop.ListOrders request, global::System.Threading.CancellationToken cancellationToken)
+                => ((global::Catga.IStreamHandler<global::Shop.ListOrders, string>)_handler).HandleAsync(request, cancellationToken);
         }
 
         private static void Singleton<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)

@@ -31,3 +31,12 @@ namespace Catga.Generated
         ]);
     }
 }
+
+namespace Catga.Generated.Registration.Wire
+{
+    partial class CatgaGeneratedHandlersExtensions
+    {
+        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
+            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::Catga.Generated.CatgaMessageTypes.Registry);
+    }
+}
