@@ -107,6 +107,7 @@ internal sealed class OutboxRelay
             int start = 0;
             var ids = new List<string>(batch.Count);
             var run = new List<TransportMessage>(sending.Count);
+            var relayedByDestination = new List<(string Destination, int Count)>();
             while (start < sending.Count)
             {
                 string destination = sending[start].Destination;
@@ -119,6 +120,7 @@ internal sealed class OutboxRelay
                 }
 
                 await _transport.SendBatchAsync(destination, run, stopping).ConfigureAwait(false);
+                relayedByDestination.Add((destination, run.Count));
                 start = end;
             }
 
@@ -129,7 +131,12 @@ internal sealed class OutboxRelay
 
             await _outbox.MarkDispatchedAsync(ids, lease.FencingToken, CancellationToken.None).ConfigureAwait(false);
             Relayed += batch.Count;
-            CatgaInstrumentation.Relayed.Add(batch.Count);
+            foreach (var (relayedTo, count) in relayedByDestination)
+            {
+                CatgaInstrumentation.Relayed.Add(count, new KeyValuePair<string, object?>(MessagingTags.DestinationName, relayedTo));
+            }
+
+            relayedByDestination.Clear();
         }
     }
 

@@ -77,6 +77,9 @@ async function showOverview() {
   $('#overview-cards').replaceChildren(...cards.map(([label, value, id]) =>
     el('div', { class: 'card', id }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, String(value)))));
   $('#overview-cards').append(el('p', { class: 'muted' }, 'Counts since ' + fmtTime(o.counters.since)));
+  $('#destination-table tbody').replaceChildren(...o.counters.destinations.map((d) => el('tr', {},
+    el('td', {}, d.destination), el('td', {}, String(d.handled)), el('td', {}, String(d.failed)), el('td', {}, String(d.retried)),
+    el('td', { class: d.deadLettered ? 'status-Unhealthy' : '' }, String(d.deadLettered)), el('td', {}, String(d.duplicates)), el('td', {}, String(d.relayed)))));
   $('#health-table tbody').replaceChildren(...o.health.map((h) => el('tr', {},
     el('td', {}, h.name), el('td', {}, h.tags.join(', ')), el('td', { class: 'status-' + h.status }, h.status), el('td', {}, h.description || ''))));
 }
