@@ -82,6 +82,18 @@ public abstract class ScheduleStoreConformance : StoreConformance
     }
 
     [Fact(Timeout = Timeout)]
+    public async Task An_entry_due_within_a_millisecond_is_not_claimed_before_its_exact_instant()
+    {
+        IScheduleStore store = await CreateAsync();
+        DateTimeOffset due = T0.AddSeconds(10).AddTicks(5_000);
+        await store.ScheduleAsync([Entry("sub-ms", due)], None);
+
+        // 0.4 ms early, in the same millisecond: not yet.
+        Assert.Empty(await store.ClaimDueAsync(due.AddTicks(-4_000), 10, 1, None));
+        Assert.Equal(["sub-ms"], (await store.ClaimDueAsync(due.AddTicks(5_000), 10, 1, None)).Select(e => e.Id));
+    }
+
+    [Fact(Timeout = Timeout)]
     public async Task Due_entries_are_claimed_soonest_first_in_batches_and_each_once()
     {
         IScheduleStore store = await CreateAsync();

@@ -56,6 +56,34 @@ public abstract class TransportConformance : IAsyncLifetime
         return (consumer, source);
     }
 
+    /// <summary>Waits until every consumer has no lag, no delivered-and-unsettled message and no running handler, as
+    /// the server counts them, twice in a row: after it nothing more arrives until something new is sent, so "exactly
+    /// once" and "not redelivered" hold without waiting for a quiet period.</summary>
+    protected static async Task SettledAsync(params ConsumerEngine[] consumers)
+    {
+        int quiet = 0;
+        string last = "";
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                var busy = new List<string>();
+                foreach (var consumer in consumers)
+                {
+                    long lag = await consumer.GetLagAsync(CancellationToken.None) ?? 0;
+                    long unsettled = await consumer.GetUnsettledAsync(CancellationToken.None) ?? 0;
+                    if (lag > 0 || unsettled > 0 || consumer.InFlight > 0)
+                    {
+                        busy.Add($"{consumer.Subscription.Destination}/{consumer.Subscription.Group}: lag {lag}, unsettled {unsettled}, in flight {consumer.InFlight}");
+                    }
+                }
+
+                last = string.Join("; ", busy);
+                quiet = busy.Count == 0 ? quiet + 1 : 0;
+                return quiet >= 2;
+            },
+            () => "the consumers to settle (" + last + ")");
+    }
+
     protected static string NewDestination(string what) => $"conformance.{what}.{Guid.NewGuid():N}";
 
     protected static TransportMessage Message(int n, string? extraHeader = null)
@@ -138,8 +166,8 @@ public abstract class TransportConformance : IAsyncLifetime
         string destination = NewDestination("broadcast");
         var groupA = new Received();
         var groupB = new Received();
-        await SubscribeAsync(a, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), Recorder(groupA));
-        await SubscribeAsync(b, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), Recorder(groupB));
+        var billing = await SubscribeAsync(a, new TransportSubscription(destination, "billing", SubscriptionMode.Broadcast), Recorder(groupA));
+        var shipping = await SubscribeAsync(b, new TransportSubscription(destination, "shipping", SubscriptionMode.Broadcast), Recorder(groupB));
 
         for (int i = 0; i < 50; i++)
         {
@@ -147,7 +175,7 @@ public abstract class TransportConformance : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => groupA.Count >= 50 && groupB.Count >= 50, "50 deliveries per group");
-        await Task.Delay(200);
+        await SettledAsync(billing, shipping);
         Assert.Equal(Enumerable.Range(0, 50), groupA.Items.Select(d => N(d.Message)).Order());
         Assert.Equal(Enumerable.Range(0, 50), groupB.Items.Select(d => N(d.Message)).Order());
     }
@@ -167,15 +195,15 @@ public abstract class TransportConformance : IAsyncLifetime
             await Task.Delay(5, ct);
             return DeliveryOutcome.Ack;
         };
-        await SubscribeAsync(a, subscription, Slow(first));
-        await SubscribeAsync(b, subscription, Slow(second));
+        var one = await SubscribeAsync(a, subscription, Slow(first));
+        var two = await SubscribeAsync(b, subscription, Slow(second));
 
         const int count = 200;
         var batch = Enumerable.Range(0, count).Select(i => Message(i)).ToList();
         await a.SendBatchAsync(destination, batch, CancellationToken.None);
 
         await Eventually.TrueAsync(() => first.Count + second.Count >= count, $"{count} deliveries");
-        await Task.Delay(300);
+        await SettledAsync(one, two);
         var all = first.Items.Concat(second.Items).Select(d => N(d.Message)).Order().ToList();
         Assert.Equal(Enumerable.Range(0, count), all);
         Assert.True(first.Count > 0 && second.Count > 0, $"both consumers should get work (got {first.Count} and {second.Count})");
@@ -272,13 +300,14 @@ public abstract class TransportConformance : IAsyncLifetime
 
         if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
-            await Task.Delay(1000);
+            await Eventually.TrueAsync(() => received.Count >= 1, "the delivery");
+            await SettledAsync(consumer);
             Assert.Equal(1, received.Count);
             return;
         }
 
         await Eventually.TrueAsync(() => received.Count >= 3, "three deliveries");
-        await Task.Delay(500);
+        await SettledAsync(consumer);
         Assert.Equal([1, 2, 3], received.Items.Select(d => d.DeliveryCount));
         Assert.All(received.Items, d => Assert.Equal(received.Items[0].Id, d.Id));
     }
@@ -299,7 +328,9 @@ public abstract class TransportConformance : IAsyncLifetime
 
         if (!consumer.Capabilities.HasFlag(TransportCapabilities.Durable))
         {
-            await Task.Delay(1500);
+            // At most once: the retry cannot come back.
+            await Eventually.TrueAsync(() => received.Count >= 1, "the delivery");
+            await SettledAsync(consumer);
             Assert.Equal(1, received.Count);
             return;
         }
@@ -315,10 +346,11 @@ public abstract class TransportConformance : IAsyncLifetime
         var transport = await TransportAsync();
         string destination = NewDestination("reject");
         var received = new Received();
-        await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(1) }, Recorder(received, DeliveryOutcome.Reject));
+        var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { AckTimeout = TimeSpan.FromSeconds(1) }, Recorder(received, DeliveryOutcome.Reject));
         await transport.SendAsync(destination, Message(1), CancellationToken.None);
         await Eventually.TrueAsync(() => received.Count == 1, "the delivery");
-        await Task.Delay(2500);
+        // Settled by the server's count: a reject that left the message pending would show until its redelivery.
+        await SettledAsync(consumer);
         Assert.Equal(1, received.Count);
     }
 
@@ -335,10 +367,10 @@ public abstract class TransportConformance : IAsyncLifetime
         await consumer.StopAsync(CancellationToken.None);
 
         var second = new Received();
-        await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
+        var next = await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
         await transport.SendAsync(destination, Message(2), CancellationToken.None);
         await Eventually.TrueAsync(() => second.Count >= 1, "the second message");
-        await Task.Delay(1500);
+        await SettledAsync(next);
         Assert.Equal([2], second.Items.Select(d => N(d.Message)));
     }
 
@@ -421,11 +453,11 @@ public abstract class TransportConformance : IAsyncLifetime
         }
 
         var second = new Received();
-        await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
+        var successor = await SubscribeAsync(await TransportAsync(), subscription, Recorder(second));
         await Eventually.TrueAsync(
             () => completedByFirst.Count + second.Items.Select(d => N(d.Message)).Distinct().Count() >= count,
             "every message handled by one of the consumers");
-        await Task.Delay(2500);
+        await SettledAsync(successor);
         var bySecond = second.Items.Select(d => N(d.Message)).ToHashSet();
         Assert.Empty(bySecond.Intersect(completedByFirst));
         Assert.Equal(Enumerable.Range(0, count), bySecond.Concat(completedByFirst).Order());
@@ -610,15 +642,17 @@ public abstract class TransportConformance : IAsyncLifetime
         var transport = await TransportAsync();
         string destination = NewDestination("lag");
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         TransportMessageHandler blocked = async (_, _) =>
         {
+            started.TrySetResult();
             await release.Task;
             return DeliveryOutcome.Ack;
         };
         var consumer = await SubscribeAsync(transport, new TransportSubscription(destination, "svc", SubscriptionMode.Competing) { BatchSize = 1 }, blocked);
         Assert.Equal(0, await consumer.GetLagAsync(CancellationToken.None) ?? 0);
         await transport.SendBatchAsync(destination, Enumerable.Range(0, 10).Select(n => Message(n)).ToList(), CancellationToken.None);
-        await Task.Delay(500);
+        await started.Task.WaitAsync(Eventually.DefaultTimeout);
 
         long? lag = await consumer.GetLagAsync(CancellationToken.None);
         if (consumer.Capabilities.HasFlag(TransportCapabilities.Durable))

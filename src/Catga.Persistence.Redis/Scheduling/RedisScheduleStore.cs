@@ -62,10 +62,29 @@ public sealed class RedisScheduleStore : IScheduleStore
         return out
         """);
 
+    /// <summary>Lua helpers: commands over many ids in one call each (a call per id costs most of a script's time), in
+    /// chunks of at most 1,000 arguments (Lua's unpack has a stack limit of about 8,000).</summary>
+    private const string Bulk = """
+        local function bulk(cmd, key, list)
+          for i = 1, #list, 1000 do
+            redis.call(cmd, key, unpack(list, i, math.min(i + 999, #list)))
+          end
+        end
+        local function bulk_hmget(key, list)
+          local values = {}
+          for i = 1, #list, 1000 do
+            local part = redis.call('hmget', key, unpack(list, i, math.min(i + 999, #list)))
+            for j = 1, #part do values[#values + 1] = part[j] end
+          end
+          return values
+        end
+        """;
+
     // KEYS: fence, due, entries, claimed, claimed entries. ARGV: token, nowMs, max.
     // Claims of older tokens first (their scheduler died), then due entries soonest first; an id that is still
-    // claimed (a replacement scheduled while its earlier version fires) waits until that firing completes.
-    private static readonly RedisScript s_claim = new(Fence + "\n" + """
+    // claimed (a replacement scheduled while its earlier version fires) waits until that firing completes. The due
+    // entries move with one ZREM, HDEL, ZADD and HSET for the whole batch.
+    private static readonly RedisScript s_claim = new(Fence + "\n" + Bulk + "\n" + """
         local max = tonumber(ARGV[3])
         local out = {1}
         local n = 0
@@ -81,19 +100,32 @@ public sealed class RedisScheduleStore : IScheduleStore
         end
         if n < max then
           local due = redis.call('zrangebyscore', KEYS[2], '-inf', ARGV[2], 'LIMIT', 0, (max - n) * 2 + 16)
+          local take = {}
           for _, id in ipairs(due) do
-            if n >= max then break end
-            if not redis.call('zscore', KEYS[4], id) then
-              local e = redis.call('hget', KEYS[3], id)
-              redis.call('zrem', KEYS[2], id)
-              redis.call('hdel', KEYS[3], id)
+            if n + #take >= max then break end
+            if not redis.call('zscore', KEYS[4], id) then take[#take + 1] = id end
+          end
+          if #take > 0 then
+            local payloads = bulk_hmget(KEYS[3], take)
+            bulk('zrem', KEYS[2], take)
+            bulk('hdel', KEYS[3], take)
+            local scored = {}
+            local stored = {}
+            for i, id in ipairs(take) do
+              local e = payloads[i]
               if e then
-                redis.call('zadd', KEYS[4], token, id)
-                redis.call('hset', KEYS[5], id, e)
+                scored[#scored + 1] = token
+                scored[#scored + 1] = id
+                stored[#stored + 1] = id
+                stored[#stored + 1] = e
                 out[#out + 1] = id
                 out[#out + 1] = e
                 n = n + 1
               end
+            end
+            if #scored > 0 then
+              bulk('zadd', KEYS[4], scored)
+              bulk('hset', KEYS[5], stored)
             end
           end
         end
@@ -101,11 +133,13 @@ public sealed class RedisScheduleStore : IScheduleStore
         """);
 
     // KEYS: fence, due, entries, claimed, claimed entries. ARGV: token, count, id*count, (id, dueMs, payload)*.
-    private static readonly RedisScript s_complete = new(Fence + "\n" + """
+    private static readonly RedisScript s_complete = new(Fence + "\n" + Bulk + "\n" + """
         local count = tonumber(ARGV[2])
-        for i = 3, 2 + count do
-          redis.call('zrem', KEYS[4], ARGV[i])
-          redis.call('hdel', KEYS[5], ARGV[i])
+        if count > 0 then
+          local fired = {}
+          for i = 3, 2 + count do fired[#fired + 1] = ARGV[i] end
+          bulk('zrem', KEYS[4], fired)
+          bulk('hdel', KEYS[5], fired)
         end
         for i = 3 + count, #ARGV, 3 do
           if not redis.call('zscore', KEYS[2], ARGV[i]) then

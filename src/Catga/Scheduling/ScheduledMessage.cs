@@ -11,7 +11,7 @@ public sealed class ScheduledMessage
 {
     /// <summary>Creates an entry.</summary>
     /// <param name="id">The schedule id.</param>
-    /// <param name="dueAt">When it fires (stored with millisecond precision).</param>
+    /// <param name="dueAt">When it fires (stored with millisecond precision, rounded up so that it never fires early).</param>
     /// <param name="destination">The transport destination it is sent to.</param>
     /// <param name="message">Headers and body.</param>
     /// <param name="recurrence">For a recurring message, its recurrence (<see cref="RecurringSchedule.Describe"/>);
@@ -27,7 +27,10 @@ public sealed class ScheduledMessage
         }
 
         Id = id;
-        DueAt = DateTimeOffset.FromUnixTimeMilliseconds(dueAt.ToUnixTimeMilliseconds());
+        // Rounded up to the millisecond, never down: stores compare due times in whole milliseconds, and an entry must
+        // not fire before the instant it was scheduled for.
+        long dueMs = dueAt.ToUnixTimeMilliseconds();
+        DueAt = DateTimeOffset.FromUnixTimeMilliseconds(dueAt.UtcTicks % TimeSpan.TicksPerMillisecond == 0 ? dueMs : dueMs + 1);
         Destination = destination;
         Message = message;
         Recurrence = recurrence;
@@ -36,7 +39,7 @@ public sealed class ScheduledMessage
     /// <summary>The schedule id.</summary>
     public string Id { get; }
 
-    /// <summary>When it fires (UTC, millisecond precision).</summary>
+    /// <summary>When it fires (UTC, millisecond precision, rounded up).</summary>
     public DateTimeOffset DueAt { get; }
 
     /// <summary>The transport destination.</summary>
