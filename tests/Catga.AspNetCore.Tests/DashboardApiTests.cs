@@ -96,6 +96,11 @@ public sealed class DashboardApiTests : IAsyncLifetime
         Assert.Equal("payments", overview.RootElement.GetProperty("service").GetString());
         Assert.True(overview.RootElement.GetProperty("counters").GetProperty("deadLettered").GetInt64() >= 3);
         Assert.True(overview.RootElement.GetProperty("counters").GetProperty("retried").GetInt64() >= 3);
+        // The same counts per destination, from the counters' messaging.destination.name tag.
+        var payments = overview.RootElement.GetProperty("counters").GetProperty("destinations").EnumerateArray()
+            .Single(d => d.GetProperty("destination").GetString() == ProcessPayment.MessageTypeName);
+        Assert.True(payments.GetProperty("deadLettered").GetInt64() >= 3);
+        Assert.True(payments.GetProperty("retried").GetInt64() >= 3);
 
         var first = (await letters.ListAsync(0, 1, CancellationToken.None))[0];
         Assert.Equal(HttpStatusCode.OK, (await PostAsync("/catga/api/dead-letters/delete", $$"""{"ids":["{{first.Id}}"],"confirm":true}""", header: true)).StatusCode);
@@ -118,6 +123,14 @@ public sealed class DashboardApiTests : IAsyncLifetime
             e.GetProperty("to").GetString() == "ProcessPaymentHandler" && e.GetProperty("message").GetString() == ProcessPayment.MessageTypeName && e.GetProperty("relation").GetString() == "handles");
         Assert.Contains(topology.RootElement.GetProperty("messages").EnumerateArray(), m =>
             m.GetProperty("name").GetString() == ProcessPayment.MessageTypeName && m.GetProperty("distributed").GetBoolean());
+
+        // Read by the generator from RefundRequestedHandler's code: it sends ProcessPayment and publishes RefundStarted.
+        var edges = topology.RootElement.GetProperty("edges").EnumerateArray()
+            .Where(e => e.GetProperty("to").GetString() == "RefundRequestedHandler")
+            .Select(e => e.GetProperty("relation").GetString() + " " + e.GetProperty("message").GetString())
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(["handles " + RefundRequested.MessageTypeName, "publishes " + RefundStarted.MessageTypeName, "sends " + ProcessPayment.MessageTypeName], edges);
     }
 
     private Task<HttpResponseMessage> PostAsync(string path, string json, bool header)

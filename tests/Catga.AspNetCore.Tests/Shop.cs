@@ -90,6 +90,8 @@ public sealed class GetOrderHandler(Orders orders) : IQueryHandler<GetOrder, Ord
 [JsonSerializable(typeof(GetOrder))]
 [JsonSerializable(typeof(OrderView))]
 [JsonSerializable(typeof(ProcessPayment))]
+[JsonSerializable(typeof(RefundRequested))]
+[JsonSerializable(typeof(RefundStarted))]
 internal sealed partial class ShopJsonContext : JsonSerializerContext
 {
 }

@@ -49,32 +49,48 @@ public sealed class TelemetryTests
         var sent = await sender.GetRequiredService<ICatgaMediator>().SendAsync(new ProcessPayment("otel-1", 5m));
         Assert.True(sent.IsSuccess, sent.ToString());
         await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-1");
+
+        // One-way: ICatgaBus writes the command to the outbox (Redis); the relay sends it; the payments host handles it.
+        var oneWay = await sender.GetRequiredService<ICatgaBus>().SendAsync(new ProcessPayment("otel-2", 6m));
+        Assert.True(oneWay.IsSuccess, oneWay.ToString());
+        await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-2");
         await StopAsync(handler);
         await StopAsync(sender);
         tracing.ForceFlush();
         metering.ForceFlush();
 
         string destination = ProcessPayment.MessageTypeName;
+        var request = Assert.Single(spans, s => s.DisplayName == "request " + destination);
         var send = Assert.Single(spans, s => s.DisplayName == "send " + destination);
-        var process = Assert.Single(spans, s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Consumer);
-        var pipeline = Assert.Single(spans, s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Internal);
-        Assert.Equal(ActivityKind.Producer, send.Kind);
-        // The consumer span continues the producer's trace from the message headers, not from an ambient activity.
-        Assert.Equal(send.TraceId, process.TraceId);
-        Assert.Equal(send.SpanId, process.ParentSpanId);
-        Assert.True(process.HasRemoteParent);
-        // The handler's pipeline runs inside the consumer span: one trace from the caller to the handler.
-        Assert.Equal(process.TraceId, pipeline.TraceId);
-        Assert.Equal(process.SpanId, pipeline.ParentSpanId);
-        foreach (var span in new[] { send, process })
+        var consumed = spans.Where(s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Consumer).ToList();
+        var pipelines = spans.Where(s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Internal).ToList();
+        Assert.Equal(2, consumed.Count);
+        Assert.Equal(2, pipelines.Count);
+        foreach (var producer in new[] { request, send })
         {
-            Assert.Equal("catga", span.GetTagItem("messaging.system"));
-            Assert.Equal(destination, span.GetTagItem("messaging.destination.name"));
+            Assert.Equal(ActivityKind.Producer, producer.Kind);
+            // The consumer span continues the producer's trace from the message headers, not from an ambient activity.
+            var process = Assert.Single(consumed, c => c.ParentSpanId == producer.SpanId);
+            Assert.Equal(producer.TraceId, process.TraceId);
+            Assert.True(process.HasRemoteParent);
+            // The handler's pipeline runs inside the consumer span: one trace from the caller to the handler.
+            var pipeline = Assert.Single(pipelines, p => p.ParentSpanId == process.SpanId);
+            Assert.Equal(process.TraceId, pipeline.TraceId);
+            foreach (var span in new[] { producer, process })
+            {
+                Assert.Equal("catga", span.GetTagItem("messaging.system"));
+                Assert.Equal(destination, span.GetTagItem("messaging.destination.name"));
+                Assert.NotNull(span.GetTagItem("messaging.message.id"));
+            }
+
+            Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
         }
 
-        Assert.Equal("send", send.GetTagItem("messaging.operation.type"));
-        Assert.Equal("process", process.GetTagItem("messaging.operation.type"));
-        Assert.NotNull(process.GetTagItem("messaging.message.id"));
+        // The request goes to the transport now; the one-way command is created in the outbox and relayed later.
+        Assert.Equal("send", request.GetTagItem("messaging.operation.type"));
+        Assert.Equal("request", request.GetTagItem("messaging.operation.name"));
+        Assert.Equal("create", send.GetTagItem("messaging.operation.type"));
+        Assert.Equal("send", send.GetTagItem("messaging.operation.name"));
 
         // messaging.process.duration: a histogram in seconds with the semantic-convention attributes.
         var duration = Assert.Single(metrics, m => m.Name == "messaging.process.duration");
@@ -93,17 +109,34 @@ public sealed class TelemetryTests
         Assert.Equal(destination, tags["messaging.destination.name"]);
         Assert.True(tags.ContainsKey("messaging.operation.name"));
 
-        // Catga's own counters: namespaced under catga., counted in {message}.
+        // Catga's own counters: namespaced under catga., counted in {message}, per messaging.destination.name.
         var handled = Assert.Single(metrics, m => m.Name == "catga.consumer.handled");
         Assert.Equal("{message}", handled.Unit);
         Assert.Equal(MetricType.LongSum, handled.MetricType);
-        long total = 0;
-        foreach (ref readonly var point in handled.GetMetricPoints())
+        Assert.Equal(new Dictionary<string, long> { [destination] = 2 }, SumByDestination(handled));
+        var relayed = Assert.Single(metrics, m => m.Name == "catga.outbox.relayed");
+        Assert.Equal(new Dictionary<string, long> { [destination] = 1 }, SumByDestination(relayed));
+    }
+
+    private static Dictionary<string, long> SumByDestination(Metric metric)
+    {
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (ref readonly var point in metric.GetMetricPoints())
         {
-            total += point.GetSumLong();
+            string? destination = null;
+            foreach (var tag in point.Tags)
+            {
+                if (tag.Key == "messaging.destination.name")
+                {
+                    destination = tag.Value as string;
+                }
+            }
+
+            Assert.NotNull(destination);
+            sums[destination] = sums.GetValueOrDefault(destination) + point.GetSumLong();
         }
 
-        Assert.Equal(1, total);
+        return sums;
     }
 
     private static async Task<ServiceProvider> StartHostAsync(string service, Action<CatgaBuilder> transport)

@@ -132,6 +132,9 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine("RegisterSagas(builder);");
             }
 
+            w.WriteLine();
+            w.WriteLine("// What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).");
+            w.WriteLine("RegisterTopology(builder);");
             w.CloseBlock();
             w.WriteLine();
             if (spec.HasSagas)
@@ -139,6 +142,9 @@ namespace Catga.SourceGenerator.Handlers
                 w.WriteLine("static partial void RegisterSagas(global::Catga.CatgaBuilder builder);");
                 w.WriteLine();
             }
+
+            w.WriteLine("static partial void RegisterTopology(global::Catga.CatgaBuilder builder);");
+            w.WriteLine();
 
             foreach (var e in spec.Events)
             {

@@ -159,7 +159,15 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
             DashboardJsonContext.Default.DeadLetterDetailModel).ConfigureAwait(false);
     }
 
-    public async Task ReplayAsync(HttpContext context)
+    public Task ReplayAsync(HttpContext context) =>
+        ForEachLetterAsync(context, "replay", "replayed", static (manager, id, ct) => manager.ReplayAsync(id, ct));
+
+    public Task DeleteAsync(HttpContext context) =>
+        ForEachLetterAsync(context, "delete", "deleted", static (manager, id, ct) => manager.DeleteAsync(id, ct));
+
+    /// <summary>Replay and delete: a confirmed request names letters (by id or by filter), the action runs on each,
+    /// the user and the ids acted on are logged, and the answer lists the ids that were not found.</summary>
+    private async Task ForEachLetterAsync(HttpContext context, string action, string pastTense, Func<DeadLetterManager, string, CancellationToken, ValueTask<bool>> act)
     {
         if (await ReadActionAsync(context).ConfigureAwait(false) is not { } request
             || await ManagerAsync(context).ConfigureAwait(false) is not { } manager)
@@ -170,12 +178,12 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
         var ct = context.RequestAborted;
         var ids = await IdsAsync(context, request, ct).ConfigureAwait(false);
         var missing = new List<string>();
-        int replayed = 0;
+        int done = 0;
         foreach (string id in ids)
         {
-            if (await manager.ReplayAsync(id, ct).ConfigureAwait(false))
+            if (await act(manager, id, ct).ConfigureAwait(false))
             {
-                replayed++;
+                done++;
             }
             else
             {
@@ -183,36 +191,8 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
             }
         }
 
-        DashboardLog.Action(logger, UserOf(context), "replayed", replayed, string.Join(", ", ids.Except(missing, StringComparer.Ordinal)));
-        await WriteAsync(context, new ActionResultModel("replay", replayed, missing), DashboardJsonContext.Default.ActionResultModel).ConfigureAwait(false);
-    }
-
-    public async Task DeleteAsync(HttpContext context)
-    {
-        if (await ReadActionAsync(context).ConfigureAwait(false) is not { } request
-            || await ManagerAsync(context).ConfigureAwait(false) is not { } manager)
-        {
-            return;
-        }
-
-        var ct = context.RequestAborted;
-        var ids = await IdsAsync(context, request, ct).ConfigureAwait(false);
-        var missing = new List<string>();
-        int deleted = 0;
-        foreach (string id in ids)
-        {
-            if (await manager.DeleteAsync(id, ct).ConfigureAwait(false))
-            {
-                deleted++;
-            }
-            else
-            {
-                missing.Add(id);
-            }
-        }
-
-        DashboardLog.Action(logger, UserOf(context), "deleted", deleted, string.Join(", ", ids.Except(missing, StringComparer.Ordinal)));
-        await WriteAsync(context, new ActionResultModel("delete", deleted, missing), DashboardJsonContext.Default.ActionResultModel).ConfigureAwait(false);
+        DashboardLog.Action(logger, UserOf(context), pastTense, done, string.Join(", ", ids.Except(missing, StringComparer.Ordinal)));
+        await WriteAsync(context, new ActionResultModel(action, done, missing), DashboardJsonContext.Default.ActionResultModel).ConfigureAwait(false);
     }
 
     public async Task PurgeAsync(HttpContext context)

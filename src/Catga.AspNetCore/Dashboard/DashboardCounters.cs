@@ -3,8 +3,9 @@ using Catga.Diagnostics;
 
 namespace Catga.AspNetCore.Dashboard;
 
-/// <summary>Totals of Catga's consumer and relay counters since the dashboard was mapped, read from the <c>Catga</c>
-/// meter with a <see cref="MeterListener"/> (the same measurements an OpenTelemetry exporter sees).</summary>
+/// <summary>Totals of Catga's consumer and relay counters since the dashboard was mapped, in all and per destination
+/// (their <c>messaging.destination.name</c> tag), read from the <c>Catga</c> meter with a <see cref="MeterListener"/>
+/// (the same measurements an OpenTelemetry exporter sees).</summary>
 internal sealed class DashboardCounters : IDisposable
 {
     private readonly MeterListener _listener = new();
@@ -14,6 +15,7 @@ internal sealed class DashboardCounters : IDisposable
     private long _deadLettered;
     private long _duplicates;
     private long _relayed;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long[]> _byDestination = new(StringComparer.Ordinal);
 
     public DashboardCounters(TimeProvider time)
     {
@@ -25,16 +27,27 @@ internal sealed class DashboardCounters : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            int index;
             switch (instrument.Name)
             {
-                case "catga.consumer.handled": Interlocked.Add(ref _handled, value); break;
-                case "catga.consumer.failed": Interlocked.Add(ref _failed, value); break;
-                case "catga.consumer.retried": Interlocked.Add(ref _retried, value); break;
-                case "catga.consumer.dead_lettered": Interlocked.Add(ref _deadLettered, value); break;
-                case "catga.consumer.duplicates": Interlocked.Add(ref _duplicates, value); break;
-                case "catga.outbox.relayed": Interlocked.Add(ref _relayed, value); break;
+                case "catga.consumer.handled": Interlocked.Add(ref _handled, value); index = 0; break;
+                case "catga.consumer.failed": Interlocked.Add(ref _failed, value); index = 1; break;
+                case "catga.consumer.retried": Interlocked.Add(ref _retried, value); index = 2; break;
+                case "catga.consumer.dead_lettered": Interlocked.Add(ref _deadLettered, value); index = 3; break;
+                case "catga.consumer.duplicates": Interlocked.Add(ref _duplicates, value); index = 4; break;
+                case "catga.outbox.relayed": Interlocked.Add(ref _relayed, value); index = 5; break;
+                default: return;
+            }
+
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "messaging.destination.name" && tag.Value is string destination)
+                {
+                    Interlocked.Add(ref _byDestination.GetOrAdd(destination, static _ => new long[6])[index], value);
+                    break;
+                }
             }
         });
         _listener.Start();
@@ -49,7 +62,17 @@ internal sealed class DashboardCounters : IDisposable
         Interlocked.Read(ref _deadLettered),
         Interlocked.Read(ref _duplicates),
         Interlocked.Read(ref _relayed),
-        Since);
+        Since,
+        [.. _byDestination
+            .OrderBy(static d => d.Key, StringComparer.Ordinal)
+            .Select(static d => new DestinationCountersModel(
+                d.Key,
+                Interlocked.Read(ref d.Value[0]),
+                Interlocked.Read(ref d.Value[1]),
+                Interlocked.Read(ref d.Value[2]),
+                Interlocked.Read(ref d.Value[3]),
+                Interlocked.Read(ref d.Value[4]),
+                Interlocked.Read(ref d.Value[5])))]);
 
     public void Dispose() => _listener.Dispose();
 }

@@ -12,7 +12,9 @@ internal sealed record OverviewModel(
     CountersModel Counters,
     IReadOnlyList<HealthEntryModel> Health);
 
-internal sealed record CountersModel(long Handled, long Failed, long Retried, long DeadLettered, long Duplicates, long Relayed, DateTimeOffset Since);
+internal sealed record CountersModel(long Handled, long Failed, long Retried, long DeadLettered, long Duplicates, long Relayed, DateTimeOffset Since, IReadOnlyList<DestinationCountersModel> Destinations);
+
+internal sealed record DestinationCountersModel(string Destination, long Handled, long Failed, long Retried, long DeadLettered, long Duplicates, long Relayed);
 
 internal sealed record HealthEntryModel(string Name, string Status, string? Description, IReadOnlyList<string> Tags);
 

@@ -6,9 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Catga.AspNetCore.Dashboard;
 
 /// <summary>
-/// The service/message topology of this process as the generator wired it at compile time: which handler handles
-/// which message (the generated registrations), which messages are distributed, and which distributed messages have
-/// no handler here (this service sends or publishes them to others).
+/// The service/message topology of this process as the generator found it at compile time: which handler handles
+/// which message (the generated registrations), which messages are distributed, and which messages each handler sends,
+/// publishes and schedules (the <see cref="HandlerTopology"/> entries the generator read from handler and saga code).
+/// Messages sent from code outside handlers (an endpoint, a background service) are not in the picture.
 /// </summary>
 internal static class DashboardTopology
 {
@@ -28,7 +29,6 @@ internal static class DashboardTopology
 
         var edges = new List<TopologyEdgeModel>();
         var messages = new Dictionary<string, TopologyMessageModel>(StringComparer.Ordinal);
-        var handled = new HashSet<string>(StringComparer.Ordinal);
         if (registry is not null)
         {
             Add(registry.Requests, "handles");
@@ -36,16 +36,26 @@ internal static class DashboardTopology
             Add(registry.Streams, "streams");
         }
 
-        foreach (var type in byClrName.Values)
+        // What handlers send, publish and schedule, as the generator read it from their code.
+        foreach (var entry in services.GetServices<HandlerTopology>())
         {
-            if (type.IsDistributed && !handled.Contains(type.Name))
-            {
-                messages[type.Name] = Message(type.Name, type);
-                edges.Add(new TopologyEdgeModel(service, "other services", type.Kind == MessageKind.Event ? "publishes" : "sends", type.Name));
-            }
+            AddCalls(entry.Handler, entry.Sends, "sends");
+            AddCalls(entry.Handler, entry.Publishes, "publishes");
+            AddCalls(entry.Handler, entry.Schedules, "schedules");
         }
 
         return new TopologyModel(service, edges, [.. messages.Values.OrderBy(static m => m.Name, StringComparer.Ordinal)]);
+
+        void AddCalls(string handler, IReadOnlyList<string> messageTypes, string relation)
+        {
+            foreach (string messageType in messageTypes)
+            {
+                byClrName.TryGetValue(messageType, out var info);
+                string messageName = info?.Name ?? messageType;
+                messages.TryAdd(messageName, Message(messageName, info));
+                edges.Add(new TopologyEdgeModel(service, ShortName(handler), relation, messageName));
+            }
+        }
 
         void Add(List<IRegistration> registrations, string relation)
         {
@@ -53,7 +63,6 @@ internal static class DashboardTopology
             {
                 byClrName.TryGetValue(registration.MessageType, out var info);
                 string messageName = info?.Name ?? registration.MessageType;
-                handled.Add(messageName);
                 messages[messageName] = Message(messageName, info);
                 edges.Add(new TopologyEdgeModel(service, ShortName(registration.HandlerType), relation, messageName));
             }

@@ -84,18 +84,37 @@ internal static class CatgaInstrumentation
 
     internal static void UntrackRelay(Distributed.OutboxRelay relay) => s_relays.TryRemove(relay, out _);
 
-    internal static Activity? StartSend(string destination, string messageType)
+    /// <summary>Starts the producer span of a message leaving this process: <c>send</c> when it goes to the transport
+    /// now (a request, or a one-way message without outbox), <c>create</c> when it is written to the outbox and sent
+    /// later by the relay (OpenTelemetry messaging conventions). The message's trace context header is taken from this
+    /// span, so the consumer's span becomes its child.</summary>
+    /// <param name="destination">The destination name.</param>
+    /// <param name="messageType">The message's wire name.</param>
+    /// <param name="operationName">The operation: <c>send</c>, <c>publish</c> or <c>request</c>.</param>
+    /// <param name="operationType">The span's <c>messaging.operation.type</c>: <c>send</c> or <c>create</c>.</param>
+    internal static Activity? StartSend(string destination, string messageType, string operationName = "send", string operationType = "send")
     {
-        var activity = Source.StartActivity("send " + destination, ActivityKind.Producer);
+        var activity = Source.StartActivity(operationName + " " + destination, ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
-            activity.SetTag(MessagingTags.OperationType, "send");
+            activity.SetTag(MessagingTags.OperationName, operationName);
+            activity.SetTag(MessagingTags.OperationType, operationType);
             activity.SetTag(MessagingTags.DestinationName, destination);
             activity.SetTag("catga.message.type", messageType);
         }
 
         return activity;
+    }
+
+    /// <summary>Marks a producer span failed (<c>error.type</c> and status).</summary>
+    internal static void Fail(Activity? activity, string errorType, string description)
+    {
+        if (activity is not null)
+        {
+            activity.SetTag(MessagingTags.ErrorType, errorType);
+            activity.SetStatus(ActivityStatusCode.Error, description);
+        }
     }
 
     internal static Activity? StartConsume(string destination, string? messageId, ActivityContext parent)

@@ -59,6 +59,7 @@ internal sealed class MessageConsumer
         _type = type;
         Subscription = subscription;
         Destination = subscription.Destination;
+        _destinationTag = new(MessagingTags.DestinationName, Destination);
         _serializer = serializer;
         _registry = registry;
         _options = options;
@@ -87,6 +88,9 @@ internal sealed class MessageConsumer
 
     public string Destination { get; }
 
+    /// <summary>The <c>messaging.destination.name</c> tag every counter of this consumer carries.</summary>
+    private readonly KeyValuePair<string, object?> _destinationTag;
+
     public TransportSubscription Subscription { get; }
 
     public MessageTypeInfo Type => _type;
@@ -98,7 +102,7 @@ internal sealed class MessageConsumer
 
     public async ValueTask<DeliveryOutcome> HandleAsync(IncomingMessage incoming, CancellationToken stopping)
     {
-        CatgaInstrumentation.InFlight.Add(1);
+        CatgaInstrumentation.InFlight.Add(1, _destinationTag);
         try
         {
             return await HandleCoreAsync(incoming, stopping).ConfigureAwait(false);
@@ -115,7 +119,7 @@ internal sealed class MessageConsumer
         }
         finally
         {
-            CatgaInstrumentation.InFlight.Add(-1);
+            CatgaInstrumentation.InFlight.Add(-1, _destinationTag);
         }
     }
 
@@ -219,7 +223,7 @@ internal sealed class MessageConsumer
             var claim = await _batcher!.TryClaimAsync(inboxKey, stopping).ConfigureAwait(false);
             if (claim.Status == InboxClaimStatus.Completed)
             {
-                CatgaInstrumentation.Duplicates.Add(1);
+                CatgaInstrumentation.Duplicates.Add(1, _destinationTag);
                 if (incoming.ExpectsReply)
                 {
                     await incoming.ReplyAsync(Reply(incoming, type, true, claim.Result), stopping).ConfigureAwait(false);
@@ -306,12 +310,12 @@ internal sealed class MessageConsumer
                     await incoming.ReplyAsync(Reply(incoming, type, outcome.IsSuccess, result.WrittenMemory), stopping).ConfigureAwait(false);
                 }
 
-                CatgaInstrumentation.Consumed.Add(1);
+                CatgaInstrumentation.Consumed.Add(1, _destinationTag);
                 return DeliveryOutcome.Ack;
             }
 
             // A retryable failure.
-            CatgaInstrumentation.ConsumeFailed.Add(1);
+            CatgaInstrumentation.ConsumeFailed.Add(1, _destinationTag);
             if (_breaker is not null && _breaker.OnFailure())
             {
                 CatgaLog.CircuitOpened(_logger, type.Name, _options.CircuitBreaker!.FailureThreshold, _options.CircuitBreaker.BreakDuration.TotalMilliseconds);
@@ -338,7 +342,7 @@ internal sealed class MessageConsumer
 
             var delay = _options.Retry.GetDelay(attempt);
             CatgaLog.Retrying(_logger, type.Name, messageId, attempt, _options.Retry.MaxAttempts, outcome.Error!.Code, delay.TotalMilliseconds);
-            CatgaInstrumentation.Retried.Add(1);
+            CatgaInstrumentation.Retried.Add(1, _destinationTag);
             if (!retryInProcess)
             {
                 await ReleaseAsync(inboxKey, claimToken).ConfigureAwait(false);
@@ -435,7 +439,7 @@ internal sealed class MessageConsumer
             ExceptionDetails = error.Exception?.ToString(),
         };
         await _deadLetters.AddAsync(letter, stopping).ConfigureAwait(false);
-        CatgaInstrumentation.DeadLettered.Add(1);
+        CatgaInstrumentation.DeadLettered.Add(1, _destinationTag);
         CatgaLog.DeadLettered(_logger, incoming.Message.MessageType ?? "(unknown)", letter.Id, letter.Attempts, error.Code, error.Message);
     }
 

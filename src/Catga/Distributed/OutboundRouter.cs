@@ -63,10 +63,11 @@ internal sealed class OutboundRouter
         var reader = (IResultReader<TResponse>)type;
 
         string destination = _options.DestinationFor(type);
-        using var activity = CatgaInstrumentation.StartSend(destination, type.Name);
+        using var activity = CatgaInstrumentation.StartSend(destination, type.Name, "request");
         try
         {
             var message = MessageEnvelope.Create(type, request, _serializer);
+            activity?.SetTag(MessagingTags.MessageId, message.MessageId);
             var reply = await _transport.RequestAsync(destination, message, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
             return reader.ReadResult(MessageEnvelope.OpenReply(_serializer, type, message, reply).Span);
         }
@@ -92,6 +93,7 @@ internal sealed class OutboundRouter
         }
         catch (Exception ex)
         {
+            CatgaInstrumentation.Fail(activity, ex.GetType().FullName ?? "exception", ex.Message);
             CatgaLog.TransportSendFailed(_logger, type.Name, destination, ex);
             return CatgaResult<TResponse>.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"{type.Name} could not be sent to {destination}: {ex.Message}", ex));
         }
@@ -147,10 +149,17 @@ internal sealed class OutboundRouter
     public async ValueTask<CatgaResult> SendOneWayAsync(object message, MessageTypeInfo type, CancellationToken cancellationToken)
     {
         string destination = _options.DestinationFor(type);
+        var inbound = InboundContext.Current;
+        // The producer span: the envelope takes its trace context from it, so the consumer's span is its child.
+        using var activity = CatgaInstrumentation.StartSend(
+            destination,
+            type.Name,
+            message is IEvent ? "publish" : "send",
+            inbound is { CaptureOutbox: true } || _outbox is not null ? "create" : "send");
         try
         {
             var transportMessage = MessageEnvelope.Create(type, message, _serializer);
-            var inbound = InboundContext.Current;
+            activity?.SetTag(MessagingTags.MessageId, transportMessage.MessageId);
             if (inbound is { CaptureOutbox: true } || _outbox is not null)
             {
                 // Checked before it is stored: an entry the transport would refuse must fail here, at its sender,
@@ -189,6 +198,7 @@ internal sealed class OutboundRouter
         }
         catch (Exception ex)
         {
+            CatgaInstrumentation.Fail(activity, ex.GetType().FullName ?? "exception", ex.Message);
             CatgaLog.TransportSendFailed(_logger, type.Name, destination, ex);
             return CatgaResult.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"{type.Name} could not be sent to {destination}: {ex.Message}", ex));
         }

@@ -114,6 +114,7 @@ internal sealed class OutboxRelay
             int start = 0;
             var ids = new List<string>(batch.Count);
             var run = new List<OutboxMessage>(sending.Count);
+            var relayedByDestination = new List<(string Destination, int Count)>();
             while (start < sending.Count)
             {
                 string destination = sending[start].Destination;
@@ -125,7 +126,8 @@ internal sealed class OutboxRelay
                     end++;
                 }
 
-                await SendRunAsync(destination, run, stopping).ConfigureAwait(false);
+                int sent = await SendRunAsync(destination, run, stopping).ConfigureAwait(false);
+                relayedByDestination.Add((destination, sent));
                 start = end;
             }
 
@@ -136,14 +138,20 @@ internal sealed class OutboxRelay
 
             await _outbox.MarkDispatchedAsync(ids, lease.FencingToken, CancellationToken.None).ConfigureAwait(false);
             Relayed += batch.Count;
-            CatgaInstrumentation.Relayed.Add(batch.Count);
+            foreach (var (relayedTo, count) in relayedByDestination)
+            {
+                CatgaInstrumentation.Relayed.Add(count, new KeyValuePair<string, object?>(MessagingTags.DestinationName, relayedTo));
+            }
+
+            relayedByDestination.Clear();
         }
     }
 
     /// <summary>Sends one run of entries to <paramref name="destination"/>. Entries the transport refuses for good are
     /// dead-lettered (checked before sending, and one by one when the run's send itself is refused for good); any
     /// other failure propagates and the whole batch is retried.</summary>
-    private async Task SendRunAsync(string destination, List<OutboxMessage> run, CancellationToken stopping)
+    /// <returns>How many entries of the run went to the transport (the others were dead-lettered).</returns>
+    private async Task<int> SendRunAsync(string destination, List<OutboxMessage> run, CancellationToken stopping)
     {
         var messages = new List<TransportMessage>(run.Count);
         var sendable = new List<OutboxMessage>(run.Count);
@@ -163,13 +171,13 @@ internal sealed class OutboxRelay
 
         if (messages.Count == 0)
         {
-            return;
+            return 0;
         }
 
         try
         {
             await _transport.SendBatchAsync(destination, messages, stopping).ConfigureAwait(false);
-            return;
+            return messages.Count;
         }
         catch (Exception ex) when (_deadLetters is not null && IsPermanent(ex) && messages.Count > 1)
         {
@@ -177,17 +185,21 @@ internal sealed class OutboxRelay
             // culprits one by one. Entries sent twice this way are stored once (their message id deduplicates).
         }
 
+        int sent = 0;
         foreach (var entry in sendable)
         {
             try
             {
                 await _transport.SendAsync(destination, entry.Message, stopping).ConfigureAwait(false);
+                sent++;
             }
             catch (Exception ex) when (IsPermanent(ex))
             {
                 await DeadLetterAsync(entry, ex, stopping).ConfigureAwait(false);
             }
         }
+
+        return sent;
     }
 
     /// <summary>Whether retrying the send can never succeed: the message is too large for its destination, or the

@@ -77,6 +77,9 @@ async function showOverview() {
   $('#overview-cards').replaceChildren(...cards.map(([label, value, id]) =>
     el('div', { class: 'card', id }, el('div', { class: 'label' }, label), el('div', { class: 'value' }, String(value)))));
   $('#overview-cards').append(el('p', { class: 'muted' }, 'Counts since ' + fmtTime(o.counters.since)));
+  $('#destination-table tbody').replaceChildren(...o.counters.destinations.map((d) => el('tr', {},
+    el('td', {}, d.destination), el('td', {}, String(d.handled)), el('td', {}, String(d.failed)), el('td', {}, String(d.retried)),
+    el('td', { class: d.deadLettered ? 'status-Unhealthy' : '' }, String(d.deadLettered)), el('td', {}, String(d.duplicates)), el('td', {}, String(d.relayed)))));
   $('#health-table tbody').replaceChildren(...o.health.map((h) => el('tr', {},
     el('td', {}, h.name), el('td', {}, h.tags.join(', ')), el('td', { class: 'status-' + h.status }, h.status), el('td', {}, h.description || ''))));
 }
@@ -155,8 +158,9 @@ async function showConsumers() {
     el('td', { class: c.circuitOpen ? 'circuit-open' : 'circuit-closed' }, c.circuitOpen ? 'open' : 'closed'))));
 }
 
-// Draws the topology as SVG: the service on the left, its messages in the middle, handlers (or other services) on
-// the right; an edge's label says how the two are related.
+// Draws the topology as SVG: the service on the left, its messages in the middle, its handlers on
+// the right; an edge's label says how the two are related (handles, or sends / publishes / schedules, which the
+// generator read from the handler's code).
 async function showTopology() {
   const t = await getJson('topology');
   const ns = 'http://www.w3.org/2000/svg';
@@ -200,7 +204,7 @@ async function showTopology() {
   });
   box(20, serviceY, 180, t.service, 'service', '#e3ecff');
   messages.forEach((m, i) => box(mx, y(i, messages.length), mw, label(m), 'message', (kindOf[m] || {}).distributed ? '#fff4e0' : '#f3f4f7'));
-  targets.forEach((h, i) => box(hx, y(i, targets.length), hw, h, 'handler', h === 'other services' ? '#fde9e7' : '#e6f5ec'));
+  targets.forEach((h, i) => box(hx, y(i, targets.length), hw, h, 'handler', '#e6f5ec'));
   $('#topology-picture').replaceChildren(svg);
 }
 

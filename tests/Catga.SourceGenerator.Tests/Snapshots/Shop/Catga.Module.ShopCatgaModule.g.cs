@@ -61,7 +61,12 @@ namespace Catga.Generated
             // Stream requests: the stream behaviors that apply, outermost first, then the handler.
             builder.Registry.AddStream(new global::Catga.Runtime.StreamHandlerDefinition<global::Shop.ListOrders, string>(
                 "Shop.ListOrders", "Shop.ListOrdersHandler", isSingleton: true, static sp => new Shop_ListOrdersHandler_Shop_ListOrdersStreamHandler(Required<global::Shop.ListOrdersHandler>(sp))));
+
+            // What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).
+            RegisterTopology(builder);
         }
+
+        static partial void RegisterTopology(global::Catga.CatgaBuilder builder);
 
         /// <summary>Calls <c>Shop.HourlyAuditHandler</c> for <c>Shop.HourlyAudit</c>.</summary>
         private sealed class Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker : global::Catga.Runtime.EventHandlerInvoker<global::Shop.HourlyAudit>

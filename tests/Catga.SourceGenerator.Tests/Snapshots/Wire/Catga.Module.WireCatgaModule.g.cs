@@ -26,7 +26,12 @@ namespace Catga.Generated
             // Validators, by message: they run before the handlers of the message in whichever project handles it.
             builder.Registry.AddValidator(new global::Catga.Runtime.ValidatorDefinition<global::Wire.Shipped>(
                 "Wire.Shipped", "generated rules of Wire.Shipped", isSingleton: true, static _ => global::Catga.Generated.Validation.Wire_ShippedValidator.Instance));
+
+            // What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).
+            RegisterTopology(builder);
         }
+
+        static partial void RegisterTopology(global::Catga.CatgaBuilder builder);
 
         private static void Singleton<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)
             where T : class
