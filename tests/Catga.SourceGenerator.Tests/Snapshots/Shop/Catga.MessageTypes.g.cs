@@ -59,12 +59,3 @@ namespace Catga.Generated.Registration.Shop
             => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);
     }
 }
-
-namespace Catga.Generated.Registration.Shop
-{
-    partial class CatgaGeneratedHandlersExtensions
-    {
-        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
-            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::Catga.Generated.CatgaMessageTypes.Registry);
-    }
-}

@@ -49,12 +49,3 @@ namespace Catga.Generated.Registration.Wire
             => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, static () => MessageTypes);
     }
 }
-
-namespace Catga.Generated.Registration.Wire
-{
-    partial class CatgaGeneratedHandlersExtensions
-    {
-        static partial void RegisterMessageTypes(global::Catga.CatgaBuilder builder)
-            => global::Catga.Serialization.CatgaSerializationBuilderExtensions.AddGeneratedMessageTypes(builder, global::Catga.Generated.CatgaMessageTypes.Registry);
-    }
-}
