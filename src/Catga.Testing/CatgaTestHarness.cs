@@ -138,9 +138,30 @@ public sealed class CatgaTestHarness : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         int start = _tracker.ObservationCount;
+        await WaitForSchedulersToSleepAsync().ConfigureAwait(false);
         Time.Advance(by);
         await _tracker.WaitUntilIdleAsync(Timeout, AdvanceTimeForRetries, start).ConfigureAwait(false);
         return new TrackedSession(_tracker.ObservationsFrom(start));
+    }
+
+    /// <summary>Waits until every host's scheduler sleeps on its fake-clock timer. A scheduler that read the clock and
+    /// is about to start its timer would otherwise start it after the clock moved, and sleep past a schedule the move
+    /// made due.</summary>
+    private async Task WaitForSchedulersToSleepAsync()
+    {
+        CatgaTestHost[] hosts;
+        lock (_hosts)
+        {
+            hosts = [.. _hosts];
+        }
+
+        foreach (var host in hosts)
+        {
+            if (host.IsRunning && host.Services.GetService<MessageScheduler>() is { } scheduler)
+            {
+                await scheduler.Idle.WaitAsync(Timeout).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Answers every <typeparamref name="TRequest"/> sent to another service with <paramref name="reply"/>

@@ -9,6 +9,7 @@ namespace Catga.Testing;
 public sealed class CatgaTestHost : IAsyncDisposable
 {
     private bool _stopped;
+    private bool _started;
 
     internal CatgaTestHost(string serviceName, ServiceProvider services)
     {
@@ -22,6 +23,9 @@ public sealed class CatgaTestHost : IAsyncDisposable
     /// <summary>The host's services.</summary>
     public IServiceProvider Services { get; }
 
+    /// <summary>Started and not stopped.</summary>
+    internal bool IsRunning => _started && !_stopped;
+
     /// <summary>The host's mediator (in-process dispatch, and remote requests routed to other hosts).</summary>
     public ICatgaMediator Mediator => Services.GetRequiredService<ICatgaMediator>();
 
@@ -30,6 +34,7 @@ public sealed class CatgaTestHost : IAsyncDisposable
 
     internal async Task StartAsync()
     {
+        _started = true;
         foreach (var hosted in Services.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None).ConfigureAwait(false);
