@@ -1,8 +1,25 @@
 using System.Collections.Concurrent;
 using Catga;
 using Catga.Distributed;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Catga.Testing.Tests;
+
+/// <summary>Starts the hosts of these tests: the test assembly's handlers on in-memory stores, consuming only what
+/// <c>consume</c> names (every service here has every handler), sharing one <see cref="FlowLog"/>.</summary>
+public static class FlowHosts
+{
+    public static Task<CatgaTestHost> StartServiceAsync(this CatgaTestHarness harness, FlowLog log, string service, Action<DistributedMessagingOptions> consume)
+        => harness.StartHostAsync(
+            service,
+            catga => catga.AddGeneratedHandlers().UseInMemoryPersistence(),
+            messaging: options =>
+            {
+                options.ConsumeAllDistributed = false;
+                consume(options);
+            },
+            services: services => services.AddSingleton(log));
+}
 
 /// <summary>What the handlers of these tests did, shared by the hosts of one test.</summary>
 public sealed class FlowLog

@@ -17,15 +17,7 @@ public sealed class SettlementTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     private Task<CatgaTestHost> StartAsync(string service, Action<DistributedMessagingOptions> consume)
-        => _harness.StartHostAsync(
-            service,
-            catga => catga.AddGeneratedHandlers().UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry).UseInMemoryPersistence(),
-            messaging: options =>
-            {
-                options.ConsumeAllDistributed = false;
-                consume(options);
-            },
-            services: services => services.AddSingleton(_log));
+        => _harness.StartServiceAsync(_log, service, consume);
 
     [Fact]
     public async Task A_message_waiting_for_a_delayed_retry_keeps_the_services_unsettled_until_it_is_handled()

@@ -15,15 +15,7 @@ public sealed class TrackedSessionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     private Task<CatgaTestHost> StartAsync(string service, Action<DistributedMessagingOptions> consume)
-        => _harness.StartHostAsync(
-            service,
-            catga => catga.AddGeneratedHandlers().UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry).UseInMemoryPersistence(),
-            messaging: options =>
-            {
-                options.ConsumeAllDistributed = false;
-                consume(options);
-            },
-            services: services => services.AddSingleton(_log));
+        => _harness.StartServiceAsync(_log, service, consume);
 
     [Fact]
     public async Task A_cascade_three_hops_deep_with_a_delayed_retry_is_awaited_to_the_last_hop()

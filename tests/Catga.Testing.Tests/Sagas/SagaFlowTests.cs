@@ -28,15 +28,7 @@ public sealed class SagaFlowTests : IAsyncLifetime
     public async Task DisposeAsync() => await _harness.DisposeAsync();
 
     private Task<CatgaTestHost> StartAsync(string service, Action<DistributedMessagingOptions> consume)
-        => _harness.StartHostAsync(
-            service,
-            catga => catga.AddGeneratedHandlers().UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry).UseInMemoryPersistence(),
-            messaging: options =>
-            {
-                options.ConsumeAllDistributed = false;
-                consume(options);
-            },
-            services: services => services.AddSingleton(_log));
+        => _harness.StartServiceAsync(_log, service, consume);
 
     private async Task<SagaInstance<CheckoutState>> InstanceAsync(string key)
         => await _orders.Services.GetRequiredService<SagaInspector>().GetAsync(CheckoutSaga.Definition, key)
