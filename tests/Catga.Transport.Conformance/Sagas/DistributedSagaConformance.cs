@@ -321,6 +321,8 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
 
         public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
 
+        public ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+
         public ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
             => gate.CommitAsync(commit, () => inner.TryCommitAsync(commit, cancellationToken));
     }
