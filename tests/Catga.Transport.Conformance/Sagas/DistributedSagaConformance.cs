@@ -80,8 +80,9 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
         builder.UseRedisSagaStore(connection, o => o.KeyPrefix = SagaKeyPrefix);
         if (decorateStore is not null)
         {
-            var inner = (ISagaStore)services.Single(d => d.ServiceType == typeof(ISagaStore)).ImplementationInstance!;
-            services.Replace(ServiceDescriptor.Singleton(decorateStore(inner)));
+            // UseRedisSagaStore registers a factory (the store takes the container's TimeProvider).
+            var registered = services.Single(d => d.ServiceType == typeof(ISagaStore));
+            services.Replace(ServiceDescriptor.Singleton(sp => decorateStore((ISagaStore)(registered.ImplementationInstance ?? registered.ImplementationFactory!(sp)))));
         }
 
         builder.AddDistributedMessaging(options =>
