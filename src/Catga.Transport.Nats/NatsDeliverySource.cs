@@ -88,11 +88,6 @@ internal sealed class NatsDeliverySource : IDeliverySource
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
             SingleWriter = false,
-
-            // The engine's fetch waiting for a message continues on the pump that wrote it, instead of being queued
-            // to the thread pool: one thread hop less between the socket and the handler (the engine only drains,
-            // starts handlers on the pool and waits again, so the pump is not held up).
-            AllowSynchronousContinuations = true,
         });
     }
 
@@ -197,8 +192,7 @@ internal sealed class NatsDeliverySource : IDeliverySource
             if (wait is null || !wait.TryReset())
             {
                 // First fetch, or the last wait ran out (a cancelled source cannot be reset). The old one is dropped,
-                // not disposed: this may run inside its own cancellation (the engine continues synchronously), and a
-                // cancelled source has already let go of its timer.
+                // not disposed: a cancelled source has already let go of its timer.
                 _fetchWaitLink.Dispose();
                 wait = _fetchWait = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _transport.Time);
                 _fetchWaitLinked = default;
@@ -467,7 +461,9 @@ internal sealed class NatsDeliverySource : IDeliverySource
                 Interlocked.Decrement(ref _jetStreamBuffered);
             }
 
-            (batch ??= new List<IncomingMessage>(Math.Min(max, 64))).Add(message);
+            // Sized by what is buffered: a fetch woken by one message (the common case below saturation) gets a
+            // list of one, not of the largest batch.
+            (batch ??= new List<IncomingMessage>(Math.Clamp(_ready.Reader.Count + 1, 1, Math.Min(max, 64)))).Add(message);
         }
 
         return batch;
@@ -677,9 +673,16 @@ internal sealed class NatsDeliverySource : IDeliverySource
 
     private NatsJetStreamIncomingMessage ToIncoming(INatsJSMsg<byte[]> msg)
     {
-        var metadata = msg.Metadata;
-        ulong sequence = metadata?.Sequence.Stream ?? 0;
-        long delivered = (long)Math.Min(metadata?.NumDelivered ?? 1, int.MaxValue);
+        ulong sequence;
+        ulong count;
+        if (!NatsAckSubject.TryParse(msg.ReplyTo, out count, out sequence))
+        {
+            var metadata = msg.Metadata;
+            sequence = metadata?.Sequence.Stream ?? 0;
+            count = metadata?.NumDelivered ?? 1;
+        }
+
+        long delivered = (long)Math.Min(count, int.MaxValue);
         if (Deferrals.TryGetValue((Settings.StreamName, _durable, sequence), out int deferred))
         {
             delivered -= deferred;
