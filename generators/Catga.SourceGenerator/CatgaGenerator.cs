@@ -75,6 +75,8 @@ namespace Catga.SourceGenerator
                 }
             });
 
+            StaticMediator.StaticMediatorGeneration.Initialize(context, registration);
+
             var handlerDiagnostics = allCandidates
                 .Combine(messages)
                 .Combine(SagaGeneration.HandledCommands(sagas))
