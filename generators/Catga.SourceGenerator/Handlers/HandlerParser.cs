@@ -287,7 +287,7 @@ namespace Catga.SourceGenerator.Handlers
                 response is null ? "global::Catga.Unit" : TypeNames.FullyQualified(response),
                 message.GetAttributes().Any(a => IsMessageAttribute(a.AttributeClass)),
                 MessageShape(message),
-                response is null ? new TypeShape(new[] { "global::Catga.Unit", "global::System.ValueType", "object" }.ToEquatableArray(), false, true, true) : Shape(response),
+                response is null ? s_unitShape : Shape(response),
                 lifetime,
                 order);
         }
@@ -467,7 +467,18 @@ namespace Catga.SourceGenerator.Handlers
             return added.Count == 0 ? shape : shape with { Supertypes = shape.Supertypes.Concat(added).ToEquatableArray() };
         }
 
-        private static TypeShape Shape(ITypeSymbol type)
+        /// <summary>
+        /// Shapes by symbol. A symbol never changes, and the symbols of referenced assemblies (int, string, framework and
+        /// contract types) are shared by the successive compilations of an editing session, so a response type's shape
+        /// (int alone has some thirty interfaces) is built once rather than for every handler on every edit.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ITypeSymbol, TypeShape> s_shapes = new();
+
+        private static readonly TypeShape s_unitShape = new(new[] { "global::Catga.Unit", "global::System.ValueType", "object" }.ToEquatableArray(), false, true, true);
+
+        private static TypeShape Shape(ITypeSymbol type) => s_shapes.GetValue(type, static t => ComputeShape(t));
+
+        private static TypeShape ComputeShape(ITypeSymbol type)
         {
             var supertypes = new List<string> { TypeNames.FullyQualified(type) };
             for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
