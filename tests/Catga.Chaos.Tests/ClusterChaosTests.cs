@@ -9,6 +9,7 @@ using Catga.Testing;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -44,6 +45,10 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         var audit = new WorkDoneAudit();
         var runs = new ClusterWorkRuns();
 
+        // The worker has the auditor's handler too (one assembly), and publishing WorkDone runs local handlers: give it
+        // its own record, so the test's audit counts only WorkDone that reached the auditor through the outbox and NATS.
+        var workerLocalAudit = new WorkDoneAudit();
+
         await using var auditor = await ClusterService.StartAsync("auditor", prefix, nats, redis: null, handlers: true,
             services: s => s.AddSingleton(audit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
             configure: o =>
@@ -52,7 +57,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 o.Consumers.MaxConcurrency = 4;
             });
         await using var worker = await ClusterService.StartAsync(ChaosNames.WorkerService, prefix, nats, redis, handlers: true,
-            services: s => s.AddSingleton(audit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
+            services: s => s.AddSingleton(workerLocalAudit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
             configure: o =>
             {
                 ChaosService.OnlyConsume<Work>(o);
@@ -61,40 +66,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             });
         await using var producer = await ClusterService.StartAsync("producer", prefix, nats, redis, handlers: false);
 
-        int sent = 0;
-        int sendFailures = 0;
         using var abort = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-        var sending = Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = abort.Token }, async (n, token) =>
-        {
-            while (n - audit.Completed >= Window)
-            {
-                await Task.Delay(5, token);
-            }
-
-            // The same Work (same message id) until the outbox has it: a retried send is a duplicate the worker's
-            // inbox must absorb, never a second piece of work.
-            var work = new Work(n);
-            while (true)
-            {
-                token.ThrowIfCancellationRequested();
-                try
-                {
-                    if ((await producer.Bus.SendAsync(work, token)).IsSuccess)
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A Redis master is failing over: try again.
-                }
-
-                Interlocked.Increment(ref sendFailures);
-                await Task.Delay(50, token);
-            }
-
-            Interlocked.Increment(ref sent);
-        });
+        var sender = WorkSender.Start(producer.Bus, audit, Count, Window, abort.Token);
 
         var kills = new List<string>();
 
@@ -109,11 +82,13 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         HashSet<int> doneBeforeFailover = [];
         await KillAtAsync($"redis master {master.EndPoint}", 0.6, async () =>
         {
+            // Redis promotes only a replica that has synchronized: make sure the kill tests Catga, not a refused election.
+            await redis.WaitForSyncedReplicaAsync(master, TimeSpan.FromSeconds(30));
             doneBeforeFailover = [.. audit.ByN.Keys];
             await master.KillAsync();
         });
 
-        await sending.WaitAsync(TimeSpan.FromSeconds(200));
+        await sender.Completion.WaitAsync(TimeSpan.FromSeconds(200));
         await Eventually.TrueAsync(() => audit.Completed == Count, $"every Work has a WorkDone ({audit.Completed}/{Count})", TimeSpan.FromSeconds(120));
 
         // Settled, from the servers' own counts: empty outboxes, no lag, nothing delivered and unacknowledged, no
@@ -136,27 +111,58 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
 
         output.WriteLine($"cluster chaos: {Count} Work -> {Count} with a WorkDone in {clock.Elapsed.TotalSeconds:0.0} s; worker handler runs {runs.Runs}");
         output.WriteLine($"kills: {string.Join("; ", kills)}");
-        output.WriteLine($"WorkDone deliveries {audit.Deliveries} ({audit.Deliveries - Count} redeliveries of the same ids); producer sends retried: {sendFailures}");
+        output.WriteLine($"WorkDone deliveries {audit.Deliveries} ({audit.Deliveries - Count} redeliveries of the same ids); producer sends retried: {sender.Failures}");
         output.WriteLine($"Work with a second effect from the Redis failover (asynchronous replication): {duplicated.Count} ({string.Join(", ", duplicated.Select(d => d.N))})");
 
         List<(int N, int Ids)> Duplicated() => [.. audit.ByN.Where(p => p.Value.Count != 1).Select(p => (p.Key, p.Value.Count)).OrderBy(p => p.Key)];
 
         async Task KillAtAsync(string what, double fraction, Func<Task> kill)
         {
-            int threshold = (int)(Count * fraction);
-            await Eventually.TrueAsync(
-                () => audit.Completed >= threshold && Volatile.Read(ref sent) - audit.Completed >= 50,
-                $"{threshold} WorkDone and a backlog of 50 before killing {what}",
-                TimeSpan.FromSeconds(90));
-            int atKill = audit.Completed;
-            int sentAtKill = Volatile.Read(ref sent);
+            var (atKill, sentAtKill) = await sender.WaitForBacklogAsync(fraction, $"killing {what}", TimeSpan.FromSeconds(90));
             var down = Stopwatch.StartNew();
             await kill();
             Assert.True(sentAtKill > atKill && atKill < Count, $"{what} killed mid-flow (sent {sentAtKill}, done {atKill})");
 
             // The flow goes on without the dead process.
-            await Eventually.TrueAsync(() => audit.Completed >= Math.Min(Count, atKill + 100), $"100 more WorkDone after killing {what}", TimeSpan.FromSeconds(90));
+            try
+            {
+                await Eventually.TrueAsync(() => audit.Completed >= Math.Min(Count, atKill + 100), $"100 more WorkDone after killing {what}", TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException)
+            {
+                await ReportAsync($"the flow did not resume after killing {what} (done {audit.Completed}, sent {sender.Sent}, producer sends retried {sender.Failures}, worker handler runs {runs.Runs})", redis, producer, worker, auditor);
+                throw;
+            }
+
             kills.Add($"{what} at {atKill} done/{sentAtKill} sent, flow back after {down.Elapsed.TotalSeconds:0.0} s");
+        }
+    }
+
+    /// <summary>Writes what the services logged and what the surviving Redis nodes say about the cluster.</summary>
+    private async Task ReportAsync(string what, RedisCluster redis, params ClusterService[] services)
+    {
+        output.WriteLine(what);
+        foreach (var node in redis.Nodes)
+        {
+            try
+            {
+                using var answer = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                string nodes = await node.CommandAsync("CLUSTER", "NODES").WaitAsync(answer.Token);
+                output.WriteLine($"CLUSTER NODES from {node.EndPoint}:\n{nodes}");
+                break;
+            }
+            catch (Exception ex)
+            {
+                output.WriteLine($"{node.EndPoint} did not answer CLUSTER NODES: {ex.Message}");
+            }
+        }
+
+        foreach (var service in services)
+        {
+            foreach (var line in service.Logs.Entries)
+            {
+                output.WriteLine(line);
+            }
         }
     }
 
@@ -223,11 +229,15 @@ internal sealed class ClusterService : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer? _redis;
 
-    private ClusterService(ServiceProvider provider, ConnectionMultiplexer? redis)
+    private ClusterService(ServiceProvider provider, ConnectionMultiplexer? redis, RecentLogs logs)
     {
         Provider = provider;
         _redis = redis;
+        Logs = logs;
     }
+
+    /// <summary>What the service logged lately (information and above).</summary>
+    public RecentLogs Logs { get; }
 
     public ServiceProvider Provider { get; }
 
@@ -245,7 +255,8 @@ internal sealed class ClusterService : IAsyncDisposable
         Action<DistributedMessagingOptions>? configure = null)
     {
         var collection = new ServiceCollection();
-        collection.AddLogging();
+        var logs = new RecentLogs(name);
+        collection.AddLogging(b => b.AddProvider(logs));
         services?.Invoke(collection);
         var builder = collection.AddCatga();
         if (handlers)
@@ -288,7 +299,7 @@ internal sealed class ClusterService : IAsyncDisposable
             o.OutboxRelay.LeaseTime = TimeSpan.FromSeconds(2);
             configure?.Invoke(o);
         });
-        var service = new ClusterService(collection.BuildServiceProvider(), client);
+        var service = new ClusterService(collection.BuildServiceProvider(), client, logs);
         foreach (var hosted in service.Provider.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);
