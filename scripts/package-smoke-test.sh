@@ -46,22 +46,21 @@ for id in "${packages[@]}"; do
            analyzers/dotnet/cs/Catga.Analyzers.CodeFixes.dll build/Catga.props buildTransitive/Catga.props)
   fi
   for file in "${must[@]}"; do
-    echo "$files" | grep -qxF "$file" || { unzip -l "$nupkg"; fail "$id lacks $file"; }
+    grep -qxF "$file" <<< "$files" || { unzip -l "$nupkg"; fail "$id lacks $file"; }
   done
   # Nothing else: no stray dependencies' assemblies, test files or sources.
-  extra=$(echo "$files" | grep -vxF -e _rels/.rels -e '[Content_Types].xml' $(printf -- '-e %s ' "${must[@]}") | grep -v '^package/services/metadata/' || true)
+  extra=$(grep -vxF -e _rels/.rels -e '[Content_Types].xml' $(printf -- '-e %s ' "${must[@]}") <<< "$files" | grep -v '^package/services/metadata/' || true)
   [ -z "$extra" ] || { unzip -l "$nupkg"; fail "$id holds unexpected files: $(echo $extra)"; }
   nuspec=$(unzip -p "$nupkg" "$id.nuspec")
   for field in "<version>$version</version>" '<license type="expression">MIT</license>' '<readme>README.md</readme>' \
                '<repository type="git" url="https://github.com/catga-dev/catga"' '<projectUrl>https://github.com/catga-dev/catga</projectUrl>' '<description>'; do
-    echo "$nuspec" | grep -qF "$field" || { echo "$nuspec"; fail "$id's nuspec lacks $field"; }
+    grep -qF "$field" <<< "$nuspec" || { echo "$nuspec"; fail "$id's nuspec lacks $field"; }
   done
   # The other packages bring Catga with its generator and analyzers (no exclude="Build,Analyzers").
   if [ "$id" != Catga ]; then
-    echo "$nuspec" | grep -qF "<dependency id=\"Catga\" version=\"$version\" include=\"All\" />" \
-      || { echo "$nuspec"; fail "$id does not depend on Catga $version with all its assets"; }
+    grep -qF "<dependency id=\"Catga\" version=\"$version\" include=\"All\" />" <<< "$nuspec" || { echo "$nuspec"; fail "$id does not depend on Catga $version with all its assets"; }
   fi
-  echo "   $id: $(echo "$files" | grep -Ec '\.(dll|xml|props|md)$') files"
+  echo "   $id: $(grep -Ec '\.(dll|xml|props|md)$' <<< "$files") files"
 done
 
 step "the Contracts / Handlers / Host solution, on the local feed"
@@ -95,6 +94,6 @@ cat "$tmp/run.txt"
 
 step "a project referencing only Catga.Testing gets the generator and the analyzers"
 lint=$(dotnet build "$tmp/app/Shop.Lint" -c Release 2>&1) || { echo "$lint"; fail "Shop.Lint did not build (no AddGeneratedHandlers: the generator did not come along?)"; }
-echo "$lint" | grep -q 'warning CATGA100' || { echo "$lint"; fail "CATGA100 was not reported: the analyzers did not come along"; }
+grep -q 'warning CATGA100' <<< "$lint" || { echo "$lint"; fail "CATGA100 was not reported: the analyzers did not come along"; }
 
 echo "package smoke test: ok ($version, $(du -h "$tmp/out/Shop.Host" | cut -f1) native binary, $((SECONDS - started)) s)"
