@@ -9,6 +9,7 @@ using Catga.Testing;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -44,6 +45,10 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         var audit = new WorkDoneAudit();
         var runs = new ClusterWorkRuns();
 
+        // The worker has the auditor's handler too (one assembly), and publishing WorkDone runs local handlers: give it
+        // its own record, so the test's audit counts only WorkDone that reached the auditor through the outbox and NATS.
+        var workerLocalAudit = new WorkDoneAudit();
+
         await using var auditor = await ClusterService.StartAsync("auditor", prefix, nats, redis: null, handlers: true,
             services: s => s.AddSingleton(audit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
             configure: o =>
@@ -52,7 +57,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
                 o.Consumers.MaxConcurrency = 4;
             });
         await using var worker = await ClusterService.StartAsync(ChaosNames.WorkerService, prefix, nats, redis, handlers: true,
-            services: s => s.AddSingleton(audit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
+            services: s => s.AddSingleton(workerLocalAudit).AddSingleton(new FlakyRecorder()).AddSingleton(runs),
             configure: o =>
             {
                 ChaosService.OnlyConsume<Work>(o);
@@ -109,6 +114,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
         HashSet<int> doneBeforeFailover = [];
         await KillAtAsync($"redis master {master.EndPoint}", 0.6, async () =>
         {
+            // Redis promotes only a replica that has synchronized: make sure the kill tests Catga, not a refused election.
+            await redis.WaitForSyncedReplicaAsync(master, TimeSpan.FromSeconds(30));
             doneBeforeFailover = [.. audit.ByN.Keys];
             await master.KillAsync();
         });
@@ -155,8 +162,45 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             Assert.True(sentAtKill > atKill && atKill < Count, $"{what} killed mid-flow (sent {sentAtKill}, done {atKill})");
 
             // The flow goes on without the dead process.
-            await Eventually.TrueAsync(() => audit.Completed >= Math.Min(Count, atKill + 100), $"100 more WorkDone after killing {what}", TimeSpan.FromSeconds(90));
+            try
+            {
+                await Eventually.TrueAsync(() => audit.Completed >= Math.Min(Count, atKill + 100), $"100 more WorkDone after killing {what}", TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException)
+            {
+                await ReportAsync($"the flow did not resume after killing {what} (done {audit.Completed}, sent {Volatile.Read(ref sent)}, producer sends retried {Volatile.Read(ref sendFailures)}, worker handler runs {runs.Runs})", redis, producer, worker, auditor);
+                throw;
+            }
+
             kills.Add($"{what} at {atKill} done/{sentAtKill} sent, flow back after {down.Elapsed.TotalSeconds:0.0} s");
+        }
+    }
+
+    /// <summary>Writes what the services logged and what the surviving Redis nodes say about the cluster.</summary>
+    private async Task ReportAsync(string what, RedisCluster redis, params ClusterService[] services)
+    {
+        output.WriteLine(what);
+        foreach (var node in redis.Nodes)
+        {
+            try
+            {
+                using var answer = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                string nodes = await node.CommandAsync("CLUSTER", "NODES").WaitAsync(answer.Token);
+                output.WriteLine($"CLUSTER NODES from {node.EndPoint}:\n{nodes}");
+                break;
+            }
+            catch (Exception ex)
+            {
+                output.WriteLine($"{node.EndPoint} did not answer CLUSTER NODES: {ex.Message}");
+            }
+        }
+
+        foreach (var service in services)
+        {
+            foreach (var line in service.Logs.Entries)
+            {
+                output.WriteLine(line);
+            }
         }
     }
 
@@ -223,11 +267,15 @@ internal sealed class ClusterService : IAsyncDisposable
 {
     private readonly ConnectionMultiplexer? _redis;
 
-    private ClusterService(ServiceProvider provider, ConnectionMultiplexer? redis)
+    private ClusterService(ServiceProvider provider, ConnectionMultiplexer? redis, RecentLogs logs)
     {
         Provider = provider;
         _redis = redis;
+        Logs = logs;
     }
+
+    /// <summary>What the service logged lately (information and above).</summary>
+    public RecentLogs Logs { get; }
 
     public ServiceProvider Provider { get; }
 
@@ -245,7 +293,8 @@ internal sealed class ClusterService : IAsyncDisposable
         Action<DistributedMessagingOptions>? configure = null)
     {
         var collection = new ServiceCollection();
-        collection.AddLogging();
+        var logs = new RecentLogs(name);
+        collection.AddLogging(b => b.AddProvider(logs));
         services?.Invoke(collection);
         var builder = collection.AddCatga();
         if (handlers)
@@ -288,7 +337,7 @@ internal sealed class ClusterService : IAsyncDisposable
             o.OutboxRelay.LeaseTime = TimeSpan.FromSeconds(2);
             configure?.Invoke(o);
         });
-        var service = new ClusterService(collection.BuildServiceProvider(), client);
+        var service = new ClusterService(collection.BuildServiceProvider(), client, logs);
         foreach (var hosted in service.Provider.GetServices<IHostedService>())
         {
             await hosted.StartAsync(CancellationToken.None);

@@ -112,6 +112,95 @@ public sealed class RedisCluster : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
+
+        // A replica can be promoted only after it has synchronized with its master (a replica that never did has data
+        // of unknown age, and Redis refuses to elect it): wait until all three report an established link, so a test
+        // that kills a master right after start-up gets a failover, not CLUSTERDOWN.
+        int replicasUp;
+        do
+        {
+            replicasUp = 0;
+            foreach (RedisServer node in Nodes)
+            {
+                string replication = await node.CommandAsync("INFO", "replication");
+                if (replication.Contains("role:slave", StringComparison.Ordinal) && replication.Contains("master_link_status:up", StringComparison.Ordinal))
+                {
+                    replicasUp++;
+                }
+            }
+
+            if (replicasUp < 3)
+            {
+                if (elapsed.Elapsed > TimeSpan.FromSeconds(60))
+                {
+                    throw new TimeoutException($"Only {replicasUp} of 3 replicas synchronized with their masters within 60 s.");
+                }
+
+                await Task.Delay(50);
+            }
+        }
+        while (replicasUp < 3);
+    }
+
+    /// <summary>
+    /// Waits until a replica of <paramref name="master"/> reports an established replication link and has caught up
+    /// with the master's replication offset as read now, so killing the master gets a failover (Redis refuses to
+    /// promote a replica whose data is of unknown age, and the cluster then stays CLUSTERDOWN for that master's slots).
+    /// </summary>
+    /// <param name="master">A master node.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>The replica.</returns>
+    public async Task<RedisServer> WaitForSyncedReplicaAsync(RedisServer master, TimeSpan timeout)
+    {
+        long masterOffset = Field(await master.CommandAsync("INFO", "replication"), "master_repl_offset");
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (RedisServer node in Nodes)
+            {
+                if (node == master)
+                {
+                    continue;
+                }
+
+                string replication;
+                try
+                {
+                    replication = await node.CommandAsync("INFO", "replication");
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.Net.Sockets.SocketException)
+                {
+                    continue; // a node killed earlier
+                }
+
+                if (replication.Contains("master_port:" + master.Port + "\r", StringComparison.Ordinal)
+                    && replication.Contains("master_link_status:up", StringComparison.Ordinal)
+                    && Field(replication, "slave_repl_offset") >= masterOffset)
+                {
+                    return node;
+                }
+            }
+
+            if (elapsed.Elapsed > timeout)
+            {
+                throw new TimeoutException($"No replica of {master.EndPoint} synchronized with it (offset {masterOffset}) within {timeout.TotalSeconds} s.");
+            }
+
+            await Task.Delay(50);
+        }
+
+        static long Field(string info, string name)
+        {
+            int start = info.IndexOf(name + ":", StringComparison.Ordinal);
+            if (start < 0)
+            {
+                return -1;
+            }
+
+            start += name.Length + 1;
+            int end = info.IndexOf('\r', start);
+            return long.Parse(info.AsSpan(start, (end < 0 ? info.Length : end) - start), System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>Kills every node and deletes their directories.</summary>
