@@ -94,6 +94,12 @@ internal static class CatgaInstrumentation
     /// <param name="operationType">The span's <c>messaging.operation.type</c>: <c>send</c> or <c>create</c>.</param>
     internal static Activity? StartSend(string destination, string messageType, string operationName = "send", string operationType = "send")
     {
+        if (!Source.HasListeners())
+        {
+            // Nobody records spans: skip building the span name (a string per message).
+            return null;
+        }
+
         var activity = Source.StartActivity(operationName + " " + destination, ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
@@ -143,9 +149,16 @@ internal static class CatgaInstrumentation
         }
     }
 
-    internal static Activity? StartConsume(string destination, string? messageId, ActivityContext parent)
+    /// <summary>Starts the consumer span; <paramref name="spanName"/> is <c>"process " + destination</c>, built once per
+    /// consumer.</summary>
+    internal static Activity? StartConsume(string spanName, string destination, string? messageId, ActivityContext parent)
     {
-        var activity = Source.StartActivity("process " + destination, ActivityKind.Consumer, parent);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(spanName, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
@@ -158,6 +171,13 @@ internal static class CatgaInstrumentation
         }
 
         return activity;
+    }
+
+    /// <summary>Whether anyone listens to Catga's spans.</summary>
+    internal static bool IsTracing
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Source.HasListeners();
     }
 
     internal static bool IsObserved
