@@ -252,12 +252,13 @@ namespace Catga.SourceGenerator.Handlers
             return w.ToString();
         }
 
-        public static string EmitPipeline(RegistrationSpec spec, PipelineSpec pipeline)
+        public static string EmitPipeline(PipelineFileSpec file)
         {
+            var pipeline = file.Pipeline;
             var w = new SourceWriter();
             w.WriteFileHeader();
             w.OpenBlock("namespace " + Namespace);
-            w.OpenBlock("partial class " + spec.Assembly.ModuleName);
+            w.OpenBlock("partial class " + file.ModuleName);
             string request = pipeline.MessageType;
             string response = pipeline.ResponseType;
             string next = $"global::Catga.PipelineNext<{request}, {response}>";
@@ -364,14 +365,14 @@ namespace Catga.SourceGenerator.Handlers
             return w.ToString();
         }
 
-        public static string EmitExtension(RegistrationSpec spec)
+        public static string EmitExtension(ExtensionSpec spec)
         {
             var w = new SourceWriter();
             w.WriteFileHeader();
             // Each project's entry point lives in a namespace of its own that only this project imports (a global using
             // is per compilation). With InternalsVisibleTo between two Catga projects, the friend's internal
             // AddGeneratedHandlers is then not in scope here, so the call binds to this project's and is not ambiguous.
-            string ns = ExtensionNamespace(spec.Assembly);
+            string ns = ExtensionNamespace(spec.AssemblyName);
             w.WriteLine($"global using global::{ns};");
             w.WriteLine();
             w.OpenBlock("namespace " + ns);
@@ -388,11 +389,11 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(builder);");
             if (spec.HasOwnModule)
             {
-                w.WriteLine($"global::{Namespace}.{spec.Assembly.ModuleName}.Register(builder);");
+                w.WriteLine($"global::{Namespace}.{spec.ModuleName}.Register(builder);");
             }
             else
             {
-                foreach (var referenced in spec.Assembly.ReferencedModules)
+                foreach (var referenced in spec.ReferencedModules)
                 {
                     w.WriteLine(referenced + ".Register(builder);");
                 }
@@ -408,9 +409,6 @@ namespace Catga.SourceGenerator.Handlers
             w.CloseBlock();
             return w.ToString();
         }
-
-        /// <summary>The namespace of this project's <c>AddGeneratedHandlers()</c>, unique per assembly.</summary>
-        public static string ExtensionNamespace(AssemblySpec assembly) => ExtensionNamespace(assembly.AssemblyName);
 
         /// <summary>The namespace of the <c>AddGeneratedHandlers()</c> of assembly <paramref name="assemblyName"/>.</summary>
         public static string ExtensionNamespace(string assemblyName) => Namespace + ".Registration." + TypeNames.Identifier(assemblyName);
