@@ -120,6 +120,8 @@ namespace Catga.SourceGenerator
                 }
             });
 
+            StaticMediator.StaticMediatorGeneration.Initialize(context, registration);
+
             var extension = registration
                 .Select(static (spec, _) => new ExtensionSpec(spec.Assembly.AssemblyName, spec.Assembly.ModuleName, spec.Assembly.ReferencedModules, spec.HasOwnModule))
                 .WithTrackingName(TrackingNames.Extension);

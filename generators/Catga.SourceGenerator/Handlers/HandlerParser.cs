@@ -206,7 +206,9 @@ namespace Catga.SourceGenerator.Handlers
                 {
                     var spec = CreateHandler(type, handlerInterface, lifetime, order);
                     handlers.Add(spec);
-                    if (!spec.MessageIsAnnotated)
+                    // A record derived from a message cannot carry an attribute of its own (CATGA007): its handler is
+                    // reached by its run-time type by design, so CATGA005's advice to annotate it does not apply.
+                    if (!spec.MessageIsAnnotated && !(handlerInterface.TypeArguments[0] is INamedTypeSymbol handled && Messages.MessageParser.BaseMessage(handled) is not null))
                     {
                         string attribute = spec.Kind switch
                         {

@@ -135,6 +135,8 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine();
             w.WriteLine("// What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).");
             w.WriteLine("RegisterTopology(builder);");
+            w.WriteLine("// Statically bound mediators declared with [CatgaMediator] (Catga.Mediators.g.cs, when any is).");
+            w.WriteLine("RegisterMediators(builder);");
             w.CloseBlock();
             w.WriteLine();
             if (spec.HasSagas)
@@ -144,6 +146,8 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             w.WriteLine("static partial void RegisterTopology(global::Catga.CatgaBuilder builder);");
+            w.WriteLine();
+            w.WriteLine("static partial void RegisterMediators(global::Catga.CatgaBuilder builder);");
             w.WriteLine();
 
             foreach (var e in spec.Events)
@@ -281,7 +285,7 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             w.WriteLine("/// </summary>");
-            w.OpenBlock($"private sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
+            w.OpenBlock($"internal sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
             w.WriteLine($"public {PipelineClassName(pipeline)}()");
             w.WriteLine($"    : base({TypeNames.Literal(pipeline.MessageDisplay)}, {TypeNames.Literal(pipeline.HandlerDisplay)}, isSingleton: {Bool(pipeline.IsSingleton)})");
             w.OpenBlock();
@@ -334,7 +338,8 @@ namespace Catga.SourceGenerator.Handlers
                 _ => $"global::Catga.ICommandHandler<{request}, {response}>",
             };
             w.WriteLine("/// <summary>The innermost step: calls the handler directly.</summary>");
-            w.OpenBlock($"private sealed class HandlerStep : {next}");
+            // Internal: a statically bound mediator ([CatgaMediator]) calls it directly when the pipeline is the handler alone.
+            w.OpenBlock($"internal sealed class HandlerStep : {next}");
             w.WriteLine($"private readonly {pipeline.HandlerType} _handler;");
             w.WriteLine();
             w.WriteLine($"public HandlerStep({pipeline.HandlerType} handler) => _handler = handler;");
@@ -408,7 +413,7 @@ namespace Catga.SourceGenerator.Handlers
         /// <summary>The namespace of the <c>AddGeneratedHandlers()</c> of assembly <paramref name="assemblyName"/>.</summary>
         public static string ExtensionNamespace(string assemblyName) => Namespace + ".Registration." + TypeNames.Identifier(assemblyName);
 
-        private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
+        internal static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
 
         /// <summary>The expression that builds a chain: each step's class around the next, the innermost last.</summary>
         private static string Chain(EquatableArray<PipelineStepSpec> steps, string messageDisplay, string suffix, string innermost)
