@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for Catga's tests: nats-server and redis-server (the tests start their
 # own server processes on free loopback ports), clang + zlib1g-dev (Native AOT linking) and chromium + chromium-driver
-# (the dashboard's browser test). Does nothing when all are present.
+# (the dashboard's browser test), unzip (the package smoke test). Does nothing when all are present.
 set -euo pipefail
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)
+# The package smoke test lists what each .nupkg holds.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 # The dashboard's browser test drives Debian's headless chromium through its chromedriver.
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)

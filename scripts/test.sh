@@ -25,7 +25,7 @@ if [ "$status" -ne 0 ]; then
   exit "$status"
 fi
 
-echo "== Package smoke test: a fresh console app referencing the Catga package"
+echo "== Package smoke test: every package packed into a local feed; a Contracts/Handlers/Host solution on them, published as Native AOT"
 if ! bash scripts/package-smoke-test.sh; then
   echo "$passed passed, $((failed + 1)) failed"
   exit 1

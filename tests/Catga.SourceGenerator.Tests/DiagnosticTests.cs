@@ -82,6 +82,21 @@ public sealed class DiagnosticTests
             """);
 
     [Fact]
+    public void No_CATGA005_for_the_handler_of_a_record_derived_from_a_message_which_cannot_be_annotated()
+        => Verify("""
+            [CatgaCommand] public partial record PlaceOrder(int N) : ICommand<int>;
+            public sealed record PlaceExpressOrder(int N, bool ByAir) : PlaceOrder(N);
+            public sealed class PlaceOrderHandler : ICommandHandler<PlaceOrder, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(PlaceOrder c, CancellationToken ct) => new(c.N);
+            }
+            public sealed class PlaceExpressOrderHandler : ICommandHandler<PlaceExpressOrder, int>
+            {
+                public ValueTask<CatgaResult<int>> HandleAsync(PlaceExpressOrder c, CancellationToken ct) => new(c.N);
+            }
+            """);
+
+    [Fact]
     public void CATGA006_behavior_whose_type_parameter_cannot_be_inferred()
         => Verify("""
             public sealed class {|CATGA006:Odd|}<TRequest, TResponse, TExtra> : IPipelineBehavior<TRequest, TResponse>

@@ -155,6 +155,37 @@ public sealed class MultiProjectTests
     }
 
     [Fact]
+    public async Task A_derived_record_with_its_own_handler_reaches_that_handler_after_its_base_type_validation_rules()
+    {
+        var solution = new MultiProject()
+            .Add("Shop.Contracts", [], Contracts + """
+
+                public sealed record PlaceExpressOrder(string CustomerId, int Quantity, bool ByAir) : PlaceOrder(CustomerId, Quantity);
+                """)
+            .Add("Shop.Handlers", ["Shop.Contracts"], Handlers + """
+
+                public sealed class PlaceExpressOrderHandler : ICommandHandler<PlaceExpressOrder, string>
+                {
+                    public ValueTask<CatgaResult<string>> HandleAsync(PlaceExpressOrder command, CancellationToken cancellationToken)
+                    {
+                        Trace.Steps.Add("express handler");
+                        return new(command.ByAir ? "by air" : "by road");
+                    }
+                }
+                """)
+            .Add("Shop.Host", ["Shop.Contracts", "Shop.Handlers"], Host("""
+                var invalid = await mediator.SendAsync(new PlaceExpressOrder("", 0, ByAir: true));
+                var valid = await mediator.SendAsync(new PlaceExpressOrder("c-1", 2, ByAir: true));
+                return $"{invalid.Error?.Code} {invalid.Error?.FieldErrors.Count} | {valid.Value} | {string.Join(",", Trace.Steps)}";
+                """));
+
+        string outcome = await solution.RunAsync("Shop.Host", "Shop.Host.Program", "Run");
+
+        // PlaceOrder's [Required] and [Range] hold for the derived record's inherited members; the base handler never runs.
+        Assert.Equal("Catga.Validation 2 | by air | express handler", outcome);
+    }
+
+    [Fact]
     public async Task Two_handler_projects_joined_by_InternalsVisibleTo_each_register_their_own_and_the_host_runs_both()
     {
         var solution = new MultiProject()

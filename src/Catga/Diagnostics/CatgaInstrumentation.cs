@@ -113,6 +113,32 @@ internal static class CatgaInstrumentation
         return activity;
     }
 
+    /// <summary>Starts the one producer span of a batch (OpenTelemetry messaging conventions for batches: one span for
+    /// the batch with <c>messaging.batch.message_count</c>; its context goes into every message of the batch, so each
+    /// consumer's span is its child). Named after the destination and tagged with it when the batch has one, else
+    /// named after the operation alone.</summary>
+    /// <param name="destination">The batch's one destination, or <see langword="null"/> when it has several.</param>
+    /// <param name="count">How many messages the batch holds.</param>
+    /// <param name="operationName">The operation: <c>publish</c> when every message is an event, else <c>send</c>.</param>
+    /// <param name="operationType">The span's <c>messaging.operation.type</c>: <c>send</c> or <c>create</c>.</param>
+    internal static Activity? StartSendBatch(string? destination, int count, string operationName, string operationType)
+    {
+        var activity = Source.StartActivity(destination is null ? operationName : operationName + " " + destination, ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
+            activity.SetTag(MessagingTags.OperationName, operationName);
+            activity.SetTag(MessagingTags.OperationType, operationType);
+            activity.SetTag(MessagingTags.BatchMessageCount, count);
+            if (destination is not null)
+            {
+                activity.SetTag(MessagingTags.DestinationName, destination);
+            }
+        }
+
+        return activity;
+    }
+
     /// <summary>Marks a producer span failed (<c>error.type</c> and status).</summary>
     internal static void Fail(Activity? activity, string errorType, string description)
     {

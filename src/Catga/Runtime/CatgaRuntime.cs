@@ -16,6 +16,7 @@ internal sealed class CatgaRuntime
     private readonly Dictionary<Type, object> _eventsByType = [];
     private readonly Dictionary<Type, object> _streamsByType = [];
     private readonly HashSet<Type> _reportedRuntimeTypes = [];
+    private readonly Dictionary<Type, List<IRegistration>> _validatorsByType = [];
 
     public CatgaRuntime(CatgaRegistry registry, IServiceProvider rootServices, IServiceScopeFactory scopeFactory, ILoggerFactory? loggerFactory)
     {
@@ -27,7 +28,7 @@ internal sealed class CatgaRuntime
         Outbound = rootServices.GetService<Distributed.OutboundRouter>();
 
         // Validators first: the pipelines built below take theirs from this table.
-        Validators = GroupValidators(registry.Validators, rootServices);
+        Validators = GroupValidators(registry.Validators, rootServices, _validatorsByType);
         Requests = Index(registry.Requests, _requestsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
         Streams = Index(registry.Streams, _streamsByType, static (registration, runtime) => ((IPipelineFactory)registration).CreatePipeline(runtime));
 
@@ -79,7 +80,43 @@ internal sealed class CatgaRuntime
         where TMessage : class, IMessage
     {
         int slot = MessageSlot<TMessage>.Index;
-        return (uint)slot < (uint)Validators.Length ? Validators[slot] as MessageValidators<TMessage> : null;
+        var own = (uint)slot < (uint)Validators.Length ? Validators[slot] as MessageValidators<TMessage> : null;
+        return own is null && typeof(TMessage).BaseType == typeof(object) ? null : WithInherited(own);
+    }
+
+    /// <summary>A record derived from a message (handled by its run-time type; it cannot be a generated message itself,
+    /// CATGA007) inherits the validated members of its base messages, so their validators run too: the farthest base's
+    /// first, then its own. Built once per pipeline, when the pipeline is created.</summary>
+    private MessageValidators<TMessage>? WithInherited<TMessage>(MessageValidators<TMessage>? own)
+        where TMessage : class, IMessage
+    {
+        var inherited = new List<IBaseValidatorDefinition>();
+        for (var baseType = typeof(TMessage).BaseType; baseType is not null && baseType != typeof(object); baseType = baseType.BaseType)
+        {
+            if (_validatorsByType.TryGetValue(baseType, out var group))
+            {
+                inherited.InsertRange(0, group.Cast<IBaseValidatorDefinition>());
+            }
+        }
+
+        if (inherited.Count == 0)
+        {
+            return own;
+        }
+
+        var definitions = new List<ValidatorDefinition<TMessage>>(inherited.Count);
+        string messageType = typeof(TMessage).FullName ?? typeof(TMessage).Name;
+        foreach (var definition in inherited)
+        {
+            definitions.Add(new ValidatorDefinition<TMessage>(messageType, definition.HandlerType, definition.IsSingleton, services => new InheritedValidator<TMessage>(definition.ResolveForDerived(services))));
+        }
+
+        if (own is not null)
+        {
+            definitions.AddRange(own.Definitions);
+        }
+
+        return new MessageValidators<TMessage>([.. definitions], RootServices);
     }
 
     /// <summary>Request pipelines by slot.</summary>
@@ -139,7 +176,7 @@ internal sealed class CatgaRuntime
         return pipeline;
     }
 
-    private static object?[] GroupValidators(List<IRegistration> registrations, IServiceProvider rootServices)
+    private static object?[] GroupValidators(List<IRegistration> registrations, IServiceProvider rootServices, Dictionary<Type, List<IRegistration>> byType)
     {
         var groups = new Dictionary<int, List<IRegistration>>();
         int length = 0;
@@ -158,6 +195,7 @@ internal sealed class CatgaRuntime
         foreach (var (slot, group) in groups)
         {
             bySlot[slot] = ((IValidatorGroupFactory)group[0]).CreateGroup(group, rootServices);
+            byType[group[0].MessageClrType] = group;
         }
 
         return bySlot;

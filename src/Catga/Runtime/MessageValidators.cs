@@ -25,6 +25,9 @@ public sealed class MessageValidators<TMessage>
         IsSingleton = Array.TrueForAll(definitions, static d => d.IsSingleton);
     }
 
+    /// <summary>The definitions, in the order they run.</summary>
+    internal ValidatorDefinition<TMessage>[] Definitions => _definitions;
+
     /// <summary>Whether every validator is a singleton.</summary>
     public bool IsSingleton { get; }
 

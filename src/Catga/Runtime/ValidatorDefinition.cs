@@ -10,7 +10,7 @@ namespace Catga.Runtime;
 /// </summary>
 /// <typeparam name="TMessage">The message type.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed class ValidatorDefinition<TMessage> : IRegistration, IValidatorGroupFactory
+public sealed class ValidatorDefinition<TMessage> : IRegistration, IValidatorGroupFactory, IBaseValidatorDefinition
     where TMessage : class, IMessage
 {
     /// <summary>Creates the definition.</summary>
@@ -42,6 +42,8 @@ public sealed class ValidatorDefinition<TMessage> : IRegistration, IValidatorGro
     int IRegistration.Slot => MessageSlot<TMessage>.Index;
 
     Type IRegistration.MessageClrType => typeof(TMessage);
+
+    IBaseValidator IBaseValidatorDefinition.ResolveForDerived(IServiceProvider services) => new BaseValidator<TMessage>(Resolve(services));
 
     object IValidatorGroupFactory.CreateGroup(List<IRegistration> definitions, IServiceProvider rootServices)
     {
