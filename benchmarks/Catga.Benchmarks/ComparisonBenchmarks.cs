@@ -22,6 +22,7 @@ public class ComparisonBenchmarks
     private ServiceProvider _mediatorProvider = null!;
     private ServiceProvider _mediatrProvider = null!;
     private ICatgaMediator _catga = null!;
+    private BenchMediator _catgaStatic = null!;
     private M.IMediator _mediator = null!;
     private M.Mediator _mediatorConcrete = null!;
     private R.IMediator _mediatr = null!;
@@ -36,6 +37,7 @@ public class ComparisonBenchmarks
         services.AddCatga().AddGeneratedHandlers();
         _catgaProvider = services.BuildServiceProvider();
         _catga = _catgaProvider.GetRequiredService<ICatgaMediator>();
+        _catgaStatic = _catgaProvider.GetRequiredService<BenchMediator>();
         _catgaHandler = _catgaProvider.GetRequiredService<CPingHandler>();
         _mediatorProvider = PeerContainers.Mediator();
         _mediator = _mediatorProvider.GetRequiredService<M.IMediator>();
@@ -66,6 +68,10 @@ public class ComparisonBenchmarks
     [BenchmarkCategory("Send")]
     public async ValueTask<Pong> SendCatga() => (await _catga.SendAsync(new CPing(1))).Value;
 
+    [Benchmark(Description = "Send: Catga static ([CatgaMediator])")]
+    [BenchmarkCategory("Send")]
+    public async ValueTask<Pong> SendCatgaStatic() => (await _catgaStatic.SendAsync(new CPing(1))).Value;
+
     [Benchmark(Description = "Send: Mediator IMediator")]
     [BenchmarkCategory("Send")]
     public async ValueTask<Pong> SendMediator() => await _mediator.Send(new MPing(1));
@@ -81,6 +87,10 @@ public class ComparisonBenchmarks
     [Benchmark(Description = "Send 3 behaviors: Catga ICatgaMediator")]
     [BenchmarkCategory("Send")]
     public async ValueTask<Pong> Send3Catga() => (await _catga.SendAsync(new CPing3(1))).Value;
+
+    [Benchmark(Description = "Send 3 behaviors: Catga static ([CatgaMediator])")]
+    [BenchmarkCategory("Send")]
+    public async ValueTask<Pong> Send3CatgaStatic() => (await _catgaStatic.SendAsync(new CPing3(1))).Value;
 
     [Benchmark(Description = "Send 3 behaviors: Mediator IMediator")]
     [BenchmarkCategory("Send")]

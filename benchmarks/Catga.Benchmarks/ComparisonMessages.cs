@@ -22,3 +22,7 @@ public sealed class CPing3Handler : IQueryHandler<CPing3, Pong>
 {
     public ValueTask<CatgaResult<Pong>> HandleAsync(CPing3 query, CancellationToken cancellationToken) => new(new Pong(query.Value + 1));
 }
+
+/// <summary>The statically bound mediator of this project: typed <c>SendAsync</c> overloads for its requests.</summary>
+[CatgaMediator]
+public partial class BenchMediator;

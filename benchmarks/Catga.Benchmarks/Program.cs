@@ -9,6 +9,14 @@ if (args is ["--count", var scenario, var iterations])
     return await Catga.Benchmarks.ScenarioRunner.RunAsync(scenario, int.Parse(iterations, System.Globalization.CultureInfo.InvariantCulture));
 }
 
+// --time a,b,c [iterations] [rounds]: minimum-of-rounds time per call, scenarios interleaved (a quick A/B on a busy machine).
+if (args is ["--time", var list, ..])
+{
+    int timeIterations = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200_000;
+    int rounds = args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 30;
+    return await Catga.Benchmarks.ScenarioRunner.TimeAsync(list.Split(','), timeIterations, rounds);
+}
+
 // --short-run: BenchmarkDotNet's ShortRun job (3 warm-up, 3 measured iterations) in process, for a loaded machine.
 bool shortRun = args.Contains("--short-run");
 args = [.. args.Where(a => a != "--short-run")];

@@ -42,7 +42,7 @@ internal sealed class Window
     private readonly int? _natsPid;
     private readonly int? _redisPid;
     private readonly InboxTimings _inbox;
-    private (long Claims, long ClaimTicks, long Completes, long CompleteTicks) _inbox0;
+    private (long Claims, long ClaimCalls, long ClaimTicks, long Completes, long CompleteCalls, long CompleteTicks) _inbox0;
     private long _allocated0;
     private TimeSpan _pause0;
     private int _gen0;
@@ -77,6 +77,7 @@ internal sealed class Window
         _pause0 = GC.GetTotalPauseDuration();
         _gen0 = GC.CollectionCount(0);
         _gen2 = GC.CollectionCount(2);
+        AllocationSampler.Current?.Begin();
     }
 
     public RunResult End(string layer, LoadStats stats, long produced, long errors)
@@ -89,13 +90,20 @@ internal sealed class Window
         var inbox = _inbox.Snapshot();
         long claims = inbox.Claims - _inbox0.Claims;
         long completes = inbox.Completes - _inbox0.Completes;
+        long claimCalls = inbox.ClaimCalls - _inbox0.ClaimCalls;
+        long completeCalls = inbox.CompleteCalls - _inbox0.CompleteCalls;
         double allocated = GC.GetTotalAllocatedBytes(precise: false) - _allocated0;
         string profile = string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"alloc {allocated / Math.Max(1, consumed):N0} B/msg, GC pause {(GC.GetTotalPauseDuration() - _pause0).TotalMilliseconds / seconds / 10:0.0}% of wall, gen0 {GC.CollectionCount(0) - _gen0}, gen2 {GC.CollectionCount(2) - _gen2}");
         if (claims > 0)
         {
             profile += string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"; inbox claims {claims / Math.Max(1.0, consumed):0.00}/msg avg {Stopwatch.GetElapsedTime(0, (inbox.ClaimTicks - _inbox0.ClaimTicks) / claims).TotalMilliseconds:0.000} ms, completes {completes / Math.Max(1.0, consumed):0.00}/msg avg {Stopwatch.GetElapsedTime(0, (inbox.CompleteTicks - _inbox0.CompleteTicks) / Math.Max(1, completes)).TotalMilliseconds:0.000} ms");
+                $"; inbox claims {claims / Math.Max(1.0, consumed):0.00}/msg in {claimCalls} calls ({claims / Math.Max(1.0, claimCalls):0.0} per round trip, avg {Stopwatch.GetElapsedTime(0, (inbox.ClaimTicks - _inbox0.ClaimTicks) / Math.Max(1, claimCalls)).TotalMilliseconds:0.000} ms), completes {completes / Math.Max(1.0, consumed):0.00}/msg in {completeCalls} calls ({completes / Math.Max(1.0, completeCalls):0.0} per round trip, avg {Stopwatch.GetElapsedTime(0, (inbox.CompleteTicks - _inbox0.CompleteTicks) / Math.Max(1, completeCalls)).TotalMilliseconds:0.000} ms)");
+        }
+
+        if (AllocationSampler.Current is { } sampler)
+        {
+            profile += Environment.NewLine + sampler.End(25);
         }
 
         return new RunResult(

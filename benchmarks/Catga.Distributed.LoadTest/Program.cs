@@ -6,6 +6,8 @@ using Catga.TestInfrastructure;
 // unless --nats/--redis are given, runs each layer of the chosen scenarios for --duration after a warm-up, alternating
 // layers over --runs runs, and prints every run and the medians. See docs/benchmarks/distributed.md.
 var settings = Settings.Parse(args);
+using var sampler = settings.AllocationProfile ? new AllocationSampler() : null;
+AllocationSampler.Current = sampler;
 LocalServer? nats = null;
 LocalServer? redis = null;
 NatsClusterProcess? natsCluster = null;

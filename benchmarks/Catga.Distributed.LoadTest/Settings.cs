@@ -37,6 +37,9 @@ internal sealed class Settings
     /// instead of single servers.</summary>
     public bool Cluster { get; private set; }
 
+    /// <summary>Sample allocations by type over each measured window and print the top types.</summary>
+    public bool AllocationProfile { get; private set; }
+
     /// <summary>Stream replicas: 3 on the cluster, 1 on a single server.</summary>
     public int Replicas => Cluster ? 3 : 1;
 
@@ -66,6 +69,7 @@ internal sealed class Settings
                 case "--nats": s.Nats = Next(); break;
                 case "--redis": s.Redis = Next(); break;
                 case "--cluster": s.Cluster = true; break;
+                case "--alloc-profile": s.AllocationProfile = true; break;
                 case "--layers": s.Layers = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "--help" or "-h":
                     Console.WriteLine("""
@@ -83,6 +87,7 @@ internal sealed class Settings
                           --layers a,b                 durable: raw,catga,inbox; rpc: raw,catga (default all)
                           --nats <url>                 use this nats-server instead of starting one
                           --redis <host:port>          use this redis-server instead of starting one
+                          --alloc-profile              sample allocations by type in each window and print the top types
                           --cluster                    start a 3-node NATS cluster (stream replicas 3) and a Redis
                                                        Cluster (3 masters + 3 replicas) instead of single servers
                         """);

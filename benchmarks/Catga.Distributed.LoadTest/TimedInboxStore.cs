@@ -7,13 +7,22 @@ namespace Catga.Distributed.LoadTest;
 /// <summary>Time spent in the inbox store's calls, summed over every consumer (the per-stage profile of the inbox layer).</summary>
 internal sealed class InboxTimings
 {
+    /// <summary>Messages claimed (one per message of a batch call).</summary>
     public long Claims;
+
+    /// <summary>Claim calls to the store (Redis round trips).</summary>
+    public long ClaimCalls;
     public long ClaimTicks;
+
+    /// <summary>Messages completed.</summary>
     public long Completes;
+
+    /// <summary>Completion calls to the store (Redis round trips).</summary>
+    public long CompleteCalls;
     public long CompleteTicks;
 
-    public (long Claims, long ClaimTicks, long Completes, long CompleteTicks) Snapshot()
-        => (Volatile.Read(ref Claims), Volatile.Read(ref ClaimTicks), Volatile.Read(ref Completes), Volatile.Read(ref CompleteTicks));
+    public (long Claims, long ClaimCalls, long ClaimTicks, long Completes, long CompleteCalls, long CompleteTicks) Snapshot()
+        => (Volatile.Read(ref Claims), Volatile.Read(ref ClaimCalls), Volatile.Read(ref ClaimTicks), Volatile.Read(ref Completes), Volatile.Read(ref CompleteCalls), Volatile.Read(ref CompleteTicks));
 }
 
 /// <summary>Wraps the Redis inbox store and measures each claim and completion (one Redis round trip each).</summary>
@@ -25,6 +34,7 @@ internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) :
         var claim = await inner.TryClaimAsync(messageId, lease, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref timings.ClaimTicks, Stopwatch.GetTimestamp() - start);
         Interlocked.Increment(ref timings.Claims);
+        Interlocked.Increment(ref timings.ClaimCalls);
         return claim;
     }
 
@@ -34,6 +44,7 @@ internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) :
         bool stored = await inner.CompleteAsync(messageId, claimToken, result, outbox, retention, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref timings.CompleteTicks, Stopwatch.GetTimestamp() - start);
         Interlocked.Increment(ref timings.Completes);
+        Interlocked.Increment(ref timings.CompleteCalls);
         return stored;
     }
 
@@ -47,6 +58,7 @@ internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) :
         var claims = await inner.TryClaimBatchAsync(messageIds, lease, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref timings.ClaimTicks, Stopwatch.GetTimestamp() - start);
         Interlocked.Add(ref timings.Claims, messageIds.Count);
+        Interlocked.Increment(ref timings.ClaimCalls);
         return claims;
     }
 
@@ -56,6 +68,7 @@ internal sealed class TimedInboxStore(IInboxStore inner, InboxTimings timings) :
         var stored = await inner.CompleteBatchAsync(completions, retention, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref timings.CompleteTicks, Stopwatch.GetTimestamp() - start);
         Interlocked.Add(ref timings.Completes, completions.Count);
+        Interlocked.Increment(ref timings.CompleteCalls);
         return stored;
     }
 

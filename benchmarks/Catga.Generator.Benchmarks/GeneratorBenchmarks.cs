@@ -10,6 +10,8 @@ namespace Catga.Generator.Benchmarks;
 /// Catga's source generator next to martinothamar/Mediator 3.0.2's, each over a generated project of the same shape
 /// (<see cref="GeneratedSolution"/>) in the same run: a cold run (a new driver, as a command-line build), and the run
 /// after a one-line edit of one handler's method body (the driver keeps the previous run, as an IDE does).
+/// "Catga" runs every generator the Catga package ships (what a build of a Catga project runs); "CatgaGenerator" runs
+/// only the one that emits messages, handlers, pipelines, formatters and the registry.
 /// </summary>
 [MemoryDiagnoser]
 public class GeneratorBenchmarks
@@ -19,23 +21,32 @@ public class GeneratorBenchmarks
     private GeneratorDriver _warm = null!;
 
     /// <summary>Number of messages (each with its handler, and one unrelated class).</summary>
-    [Params(500)]
+    [Params(1000)]
     public int Messages { get; set; }
 
     /// <summary>Which generator runs.</summary>
-    [Params("Catga", "Mediator")]
+    [ParamsSource(nameof(Generators))]
     public string Generator { get; set; } = "";
+
+    /// <summary>The generators compared. With CATGA_BASELINE_GENERATOR set to the path of another build of
+    /// Catga.SourceGenerator.dll (e.g. the main branch before a change), its CatgaGenerator runs too, as "baseline".</summary>
+    public static IEnumerable<string> Generators()
+        => Environment.GetEnvironmentVariable(BaselineVariable) is { Length: > 0 }
+            ? ["Catga", "CatgaGenerator", "baseline", "Mediator"]
+            : ["Catga", "CatgaGenerator", "Mediator"];
+
+    private const string BaselineVariable = "CATGA_BASELINE_GENERATOR";
 
     [GlobalSetup]
     public void Setup()
     {
-        _compilation = GeneratedSolution.Create(Generator, Messages);
+        _compilation = GeneratedSolution.Create(Generator == "Mediator" ? "Mediator" : "Catga", Messages);
         _edited = GeneratedSolution.EditOneHandler(_compilation);
         _warm = CreateDriver().RunGenerators(_compilation);
 
         // A generator that failed or produced nothing would make the timings meaningless.
         var result = _warm.GetRunResult();
-        if (result.Results.Single().Exception is { } exception)
+        if (result.Results.FirstOrDefault(r => r.Exception is not null).Exception is { } exception)
         {
             throw new InvalidOperationException($"{Generator}'s generator failed.", exception);
         }
@@ -54,13 +65,34 @@ public class GeneratorBenchmarks
 
     private GeneratorDriver CreateDriver()
     {
-        var generator = Generator == "Catga"
-            ? new CatgaGenerator()
-            : LoadMediatorGenerator();
+        IIncrementalGenerator[] generators = Generator switch
+        {
+            "Catga" => CatgaGenerators(),
+            "CatgaGenerator" => [new CatgaGenerator()],
+            "baseline" => [LoadBaselineGenerator()],
+            _ => [LoadMediatorGenerator()],
+        };
         return CSharpGeneratorDriver.Create(
-            [generator.AsSourceGenerator()],
+            [.. generators.Select(g => g.AsSourceGenerator())],
             parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
+    }
+
+    /// <summary>Every generator in the Catga.SourceGenerator assembly, as the analyzer loader would find them.</summary>
+    private static IIncrementalGenerator[] CatgaGenerators()
+        => [.. typeof(CatgaGenerator).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttribute<GeneratorAttribute>() is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (IIncrementalGenerator)Activator.CreateInstance(t)!)];
+
+    /// <summary>The CatgaGenerator of another build, in a load context of its own (its assembly has the same name as
+    /// the current one); Roslyn itself is shared from the default context.</summary>
+    private static IIncrementalGenerator LoadBaselineGenerator()
+    {
+        string path = Path.GetFullPath(Environment.GetEnvironmentVariable(BaselineVariable)!);
+        var assembly = new System.Runtime.Loader.AssemblyLoadContext("baseline").LoadFromAssemblyPath(path);
+        var type = assembly.GetType("Catga.SourceGenerator.CatgaGenerator", throwOnError: true)!;
+        return (IIncrementalGenerator)Activator.CreateInstance(type)!;
     }
 
     private static IIncrementalGenerator LoadMediatorGenerator()

@@ -26,35 +26,87 @@ namespace Catga.SourceGenerator
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
-            var messages = ForMessages(context, KnownTypes.CommandAttribute, MessageKind.Command)
-                .Collect()
-                .Combine(ForMessages(context, KnownTypes.QueryAttribute, MessageKind.Query).Collect())
-                .Combine(ForMessages(context, KnownTypes.EventAttribute, MessageKind.Event).Collect())
-                .Combine(ForMessages(context, KnownTypes.StreamRequestAttribute, MessageKind.StreamRequest).Collect())
-                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
-                .WithTrackingName(TrackingNames.Messages);
+            // Messages: one step per attributed type (found through the compiler's attribute index) binds it once and
+            // yields its members, wire format and validation rules together. Per-message outputs hang directly off that
+            // step, so an edit elsewhere leaves them cached; the collected list feeds what needs every message.
+            var byKind = new[]
+            {
+                ForMessages(context, KnownTypes.CommandAttribute, MessageKind.Command),
+                ForMessages(context, KnownTypes.QueryAttribute, MessageKind.Query),
+                ForMessages(context, KnownTypes.EventAttribute, MessageKind.Event),
+                ForMessages(context, KnownTypes.StreamRequestAttribute, MessageKind.StreamRequest),
+            };
+            foreach (var parsedOfKind in byKind)
+            {
+                var specs = parsedOfKind
+                    .Where(static m => m.Message.Spec is not null)
+                    .Select(static (m, _) => m.Message.Spec!)
+                    .WithTrackingName(TrackingNames.MessageSources);
+                context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(MessageEmitter.HintName(spec), MessageEmitter.Emit(spec)));
 
-            var messageSpecs = messages
-                .SelectMany(static (all, _) => all.Where(m => m.Spec is not null).Select(m => m.Spec!))
-                .WithTrackingName(TrackingNames.MessageSources);
-            context.RegisterSourceOutput(messageSpecs, static (output, spec) => output.AddSource(MessageEmitter.HintName(spec), MessageEmitter.Emit(spec)));
+                var serializable = parsedOfKind
+                    .Where(static m => m.Serialization.Message is not null)
+                    .Select(static (m, _) => m.Serialization.Message!)
+                    .WithTrackingName(TrackingNames.SerializableMessages);
+                context.RegisterSourceOutput(serializable, static (output, spec) => output.AddSource(FormatterEmitter.MessageHintName(spec), FormatterEmitter.EmitMessage(spec)));
+            }
+
+            var parsed = byKind[0].Collect()
+                .Combine(byKind[1].Collect())
+                .Combine(byKind[2].Collect())
+                .Combine(byKind[3].Collect())
+                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right).ToEquatableArray())
+                .WithTrackingName(TrackingNames.Messages);
+            var messages = parsed.Select(static (all, _) => all.Select(m => m.Message).ToEquatableArray());
             Report(context, messages.SelectMany(static (all, _) => all.SelectMany(m => m.Diagnostics)));
 
-            var candidates = context.SyntaxProvider
-                .CreateSyntaxProvider(HandlerParser.IsCandidate, HandlerParser.Parse)
-                .Where(static c => c is not null)
-                .Select(static (c, _) => c!)
-                .WithTrackingName(TrackingNames.HandlerCandidates);
-            Report(context, candidates.SelectMany(static (c, _) => c.Diagnostics));
+            // Handlers: classes carrying [CatgaHandler] or [PipelineBehavior] come through the attribute index; the
+            // others through a name-based syntax filter on their own base list. Each class is parsed by exactly one route.
+            var candidates = new[]
+            {
+                context.SyntaxProvider
+                    .CreateSyntaxProvider(HandlerParser.IsInterfaceCandidate, HandlerParser.Parse)
+                    .Where(static c => c is not null)
+                    .Select(static (c, _) => c!)
+                    .WithTrackingName(TrackingNames.HandlerCandidates),
+                context.SyntaxProvider
+                    .ForAttributeWithMetadataName(KnownTypes.HandlerAttribute, HandlerParser.IsClassDeclaration, static (ctx, ct) => HandlerParser.ParseAttributed(ctx, isHandlerAttribute: true, ct))
+                    .Where(static c => c is not null)
+                    .Select(static (c, _) => c!)
+                    .WithTrackingName(TrackingNames.HandlerCandidates),
+                context.SyntaxProvider
+                    .ForAttributeWithMetadataName(KnownTypes.BehaviorAttribute, HandlerParser.IsClassDeclaration, static (ctx, ct) => HandlerParser.ParseAttributed(ctx, isHandlerAttribute: false, ct))
+                    .Where(static c => c is not null)
+                    .Select(static (c, _) => c!)
+                    .WithTrackingName(TrackingNames.HandlerCandidates),
+            };
+            foreach (var routed in candidates)
+            {
+                Report(context, routed.SelectMany(static (c, _) => c.Diagnostics));
+            }
+
+            var located = candidates[0].Collect()
+                .Combine(candidates[1].Collect())
+                .Combine(candidates[2].Collect())
+                .Select(static (all, _) => all.Left.Left.AddRange(all.Left.Right).AddRange(all.Right));
+
+            // What registration and pipelines are built from: the candidates without positions, so a line added above a
+            // handler moves its diagnostics but regenerates nothing.
+            var models = candidates
+                .Select(routed => routed.Select(static (c, _) => c.WithoutPosition).WithTrackingName(TrackingNames.HandlerModels))
+                .ToArray();
+            var allModels = models[0].Collect()
+                .Combine(models[1].Collect())
+                .Combine(models[2].Collect())
+                .Select(static (all, _) => all.Left.Left.AddRange(all.Left.Right).AddRange(all.Right));
 
             var assembly = context.CompilationProvider
                 .Select(static (compilation, _) => AssemblyInfo(compilation))
                 .WithTrackingName(TrackingNames.AssemblyInfo);
 
-            var generatedValidators = InitializeValidation(context);
+            var generatedValidators = InitializeValidation(context, parsed);
             var sagas = SagaGeneration.Initialize(context, assembly);
-            var allCandidates = candidates.Collect();
-            var registration = allCandidates
+            var registration = allModels
                 .Combine(assembly)
                 .Combine(generatedValidators)
                 .Combine(sagas.Select(static (all, _) => !all.IsEmpty))
@@ -62,27 +114,45 @@ namespace Catga.SourceGenerator
                 .WithTrackingName(TrackingNames.Registration);
             context.RegisterSourceOutput(registration, static (output, spec) =>
             {
-                output.AddSource(RegistrationEmitter.ExtensionHintName, RegistrationEmitter.EmitExtension(spec));
-                if (!spec.HasOwnModule)
+                if (spec.HasOwnModule)
                 {
-                    return;
-                }
-
-                output.AddSource(RegistrationEmitter.ModuleHintName(spec), RegistrationEmitter.EmitModule(spec));
-                foreach (var pipeline in spec.Pipelines)
-                {
-                    output.AddSource(RegistrationEmitter.PipelineHintName(pipeline), RegistrationEmitter.EmitPipeline(spec, pipeline));
+                    output.AddSource(RegistrationEmitter.ModuleHintName(spec), RegistrationEmitter.EmitModule(spec));
                 }
             });
 
-            var handlerDiagnostics = allCandidates
+            StaticMediator.StaticMediatorGeneration.Initialize(context, registration);
+
+            var extension = registration
+                .Select(static (spec, _) => new ExtensionSpec(spec.Assembly.AssemblyName, spec.Assembly.ModuleName, spec.Assembly.ReferencedModules, spec.HasOwnModule))
+                .WithTrackingName(TrackingNames.Extension);
+            context.RegisterSourceOutput(extension, static (output, spec) => output.AddSource(RegistrationEmitter.ExtensionHintName, RegistrationEmitter.EmitExtension(spec)));
+
+            // One pipeline file per request handler, built from the handler and what all pipelines share (behaviors,
+            // duplicates, module name): adding or editing a handler regenerates its own pipeline only.
+            var pipelineContext = allModels
+                .Combine(assembly)
+                .Select(static (pair, _) => RegistrationBuilder.PipelineContext(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.PipelineContext);
+            foreach (var routed in models)
+            {
+                var pipelines = routed
+                    .SelectMany(static (c, _) => c.Handlers)
+                    .Combine(pipelineContext)
+                    .Select(static (pair, _) => RegistrationBuilder.PipelineFile(pair.Left, pair.Right))
+                    .Where(static p => p is not null)
+                    .Select(static (p, _) => p!)
+                    .WithTrackingName(TrackingNames.Pipelines);
+                context.RegisterSourceOutput(pipelines, static (output, file) => output.AddSource(RegistrationEmitter.PipelineHintName(file.Pipeline), RegistrationEmitter.EmitPipeline(file)));
+            }
+
+            var handlerDiagnostics = located
                 .Combine(messages)
                 .Combine(SagaGeneration.HandledCommands(sagas))
                 .SelectMany(static (pair, _) => SagaGeneration.WithoutSagaHandled(RegistrationBuilder.FindDiagnostics(pair.Left.Left, pair.Left.Right), pair.Right));
             Report(context, handlerDiagnostics);
 
-            InitializeSerialization(context, sagas.Select(static (all, _) => all.SelectMany(s => s.StateObjects).ToEquatableArray()));
-            InitializeScheduling(context, allCandidates);
+            InitializeSerialization(context, parsed, sagas.Select(static (all, _) => all.SelectMany(s => s.StateObjects).ToEquatableArray()));
+            InitializeScheduling(context, allModels);
         }
 
         /// <summary>Checks [Recurring] (CATGA330, CATGA331, CATGA333) and warns when nothing consumes a recurring message
@@ -111,21 +181,13 @@ namespace Catga.SourceGenerator
             Report(context, unconsumed);
         }
 
-        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<ObjectSpec>> extraObjects)
+        private static void InitializeSerialization(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<ParsedMessage>> messages, IncrementalValueProvider<EquatableArray<ObjectSpec>> extraObjects)
         {
-            var parsed = ForSerialization(context, KnownTypes.CommandAttribute).Collect()
-                .Combine(ForSerialization(context, KnownTypes.QueryAttribute).Collect())
-                .Combine(ForSerialization(context, KnownTypes.EventAttribute).Collect())
-                .Combine(ForSerialization(context, KnownTypes.StreamRequestAttribute).Collect())
-                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+            var parsed = messages
+                .Select(static (all, _) => all.Select(m => m.Serialization).ToEquatableArray())
                 .WithTrackingName(TrackingNames.SerializationMessages);
             Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics)));
             Report(context, parsed.SelectMany(static (all, _) => RegistryEmitter.FindDuplicates(all.Where(r => r.Name is not null).Select(r => r.Name!))));
-
-            var messages = parsed
-                .SelectMany(static (all, _) => all.Where(r => r.Message is not null).Select(r => r.Message!))
-                .WithTrackingName(TrackingNames.SerializableMessages);
-            context.RegisterSourceOutput(messages, static (output, spec) => output.AddSource(FormatterEmitter.MessageHintName(spec), FormatterEmitter.EmitMessage(spec)));
 
             // A type reachable from several messages gets one formatter: the specs are equal whichever message reached it.
             var formatters = parsed
@@ -137,7 +199,8 @@ namespace Catga.SourceGenerator
             var referenced = context.CompilationProvider
                 .Select(static (compilation, _) => (Assembly: compilation.AssemblyName ?? "Assembly", Lists: ReferencedMessageTypeLists(compilation)))
                 .WithTrackingName(TrackingNames.ReferencedMessageTypes);
-            var registry = messages.Collect()
+            var registry = parsed
+                .Select(static (all, _) => all.Where(r => r.Message is not null).Select(r => r.Message!).ToEquatableArray())
                 .Combine(referenced)
                 .Select(static (pair, _) => RegistryEmitter.Build(pair.Left, pair.Right.Assembly, pair.Right.Lists))
                 .WithTrackingName(TrackingNames.MessageTypeRegistry);
@@ -152,13 +215,10 @@ namespace Catga.SourceGenerator
 
         /// <summary>Validators from the validation attributes of every message and the types reachable from it; returns
         /// which messages have one, for the pipelines.</summary>
-        private static IncrementalValueProvider<EquatableArray<GeneratedValidatorRef>> InitializeValidation(IncrementalGeneratorInitializationContext context)
+        private static IncrementalValueProvider<EquatableArray<GeneratedValidatorRef>> InitializeValidation(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<EquatableArray<ParsedMessage>> messages)
         {
-            var parsed = ForValidation(context, KnownTypes.CommandAttribute).Collect()
-                .Combine(ForValidation(context, KnownTypes.QueryAttribute).Collect())
-                .Combine(ForValidation(context, KnownTypes.EventAttribute).Collect())
-                .Combine(ForValidation(context, KnownTypes.StreamRequestAttribute).Collect())
-                .Select(static (all, _) => all.Left.Left.Left.AddRange(all.Left.Left.Right).AddRange(all.Left.Right).AddRange(all.Right))
+            var parsed = messages
+                .Select(static (all, _) => all.Select(m => m.Validation).ToEquatableArray())
                 .WithTrackingName(TrackingNames.ValidationMessages);
             Report(context, parsed.SelectMany(static (all, _) => all.SelectMany(r => r.Diagnostics).Distinct()));
 
@@ -175,18 +235,6 @@ namespace Catga.SourceGenerator
                     .ToEquatableArray())
                 .WithTrackingName(TrackingNames.MessageValidators);
         }
-
-        private static IncrementalValuesProvider<ValidationParseResult> ForValidation(IncrementalGeneratorInitializationContext context, string attribute)
-            => context.SyntaxProvider.ForAttributeWithMetadataName(
-                attribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                static (ctx, ct) => ValidationParser.Parse(ctx, ct));
-
-        private static IncrementalValuesProvider<SerializationParseResult> ForSerialization(IncrementalGeneratorInitializationContext context, string attribute)
-            => context.SyntaxProvider.ForAttributeWithMetadataName(
-                attribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                static (ctx, ct) => SerializationParser.Parse(ctx, ct));
 
         /// <summary>The message-type lists of referenced assemblies, named by their CatgaMessageTypes attribute.</summary>
         private static EquatableArray<string> ReferencedMessageTypeLists(Compilation compilation)
@@ -222,11 +270,14 @@ namespace Catga.SourceGenerator
                     }
                 });
 
-        private static IncrementalValuesProvider<MessageParseResult> ForMessages(IncrementalGeneratorInitializationContext context, string attribute, MessageKind kind)
+        /// <summary>Every type carrying <paramref name="attribute"/>, bound once and parsed by the message, serialization
+        /// and validation parsers together.</summary>
+        private static IncrementalValuesProvider<ParsedMessage> ForMessages(IncrementalGeneratorInitializationContext context, string attribute, MessageKind kind)
             => context.SyntaxProvider.ForAttributeWithMetadataName(
-                attribute,
-                static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                (ctx, ct) => MessageParser.Parse(ctx, kind, ct));
+                    attribute,
+                    static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
+                    (ctx, ct) => new ParsedMessage(MessageParser.Parse(ctx, kind, ct), SerializationParser.Parse(ctx, ct), ValidationParser.Parse(ctx, ct)))
+                .WithTrackingName(TrackingNames.ParsedMessages);
 
         private static AssemblySpec AssemblyInfo(Compilation compilation)
         {

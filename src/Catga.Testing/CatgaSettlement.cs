@@ -54,6 +54,21 @@ public static class CatgaSettlement
     /// <returns>A task that completes when everything has settled.</returns>
     public static Task WaitAsync(params IServiceProvider[] services) => WaitAsync(services, null, CancellationToken.None);
 
+    /// <summary>
+    /// One reading of what is still busy in <paramref name="services"/>: one line per outbox with unsent messages and per
+    /// consumer with lag, delivered-and-unsettled messages or running handlers; empty when everything has settled. For
+    /// a service in another process (a worker started by a test), let it report this reading and wait for two empty
+    /// ones in a row, as <see cref="WaitAsync(IEnumerable{IServiceProvider}, TimeSpan?, CancellationToken)"/> does.
+    /// </summary>
+    /// <param name="services">The services' providers.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>What is busy, one line each.</returns>
+    public static async Task<IReadOnlyList<string>> ReadBusyAsync(IEnumerable<IServiceProvider> services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return await ReadBusyAsync(services.ToList(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>What is still busy, one line each, read in the order work flows (outbox, then each consumer's backlog,
     /// its delivered messages, its running handlers) so that work moving on between two reads is seen at the later one.</summary>
     private static async Task<List<string>> ReadBusyAsync(List<IServiceProvider> providers, CancellationToken cancellationToken)

@@ -57,6 +57,16 @@ internal sealed class NatsDeliverySource : IDeliverySource
     private Task _messagePump = Task.CompletedTask;
     private Task _requestPump = Task.CompletedTask;
 
+    /// <summary>The wait of the fetch in progress, reset and reused by the next (see <see cref="WaitForMessagesAsync"/>).</summary>
+    private CancellationTokenSource? _fetchWait;
+
+    /// <summary>The caller's token that <see cref="_fetchWaitLink"/> links to <see cref="_fetchWait"/>.</summary>
+    private CancellationToken _fetchWaitLinked;
+    private CancellationTokenRegistration _fetchWaitLink;
+
+    /// <summary>1 while a fetch waits on <see cref="_fetchWait"/>.</summary>
+    private int _fetching;
+
     /// <summary>Messages the engine asked for in its last fetch and did not get yet (its free slots).</summary>
     private int _demand;
 
@@ -149,8 +159,54 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
 
         SetDemand(maxMessages);
-        using (var wait = NatsDeadline.Start(_subscription.BatchWait, _transport.Time, cancellationToken))
+        await WaitForMessagesAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<IncomingMessage> result = Drain(maxMessages, null) ?? (IReadOnlyList<IncomingMessage>)[];
+        SetDemand(maxMessages - result.Count);
+        return result;
+    }
+
+    /// <summary>Waits up to <see cref="TransportSubscription.BatchWait"/> for something to fetch. The engine fetches
+    /// one batch at a time, so the wait's token source and its link to the engine's token are kept from fetch to fetch
+    /// (reset, not re-created): at a few messages per fetch, a timer per fetch would cost more than the fetch.</summary>
+    private async ValueTask WaitForMessagesAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _fetching, 1) != 0)
         {
+            // Another fetch waits right now (a caller other than the engine): this one gets a deadline of its own.
+            using var own = NatsDeadline.Start(_subscription.BatchWait, _transport.Time, cancellationToken);
+            try
+            {
+                await _ready.Reader.WaitToReadAsync(own.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // BatchWait passed with nothing: an empty batch.
+            }
+
+            return;
+        }
+
+        try
+        {
+            var wait = _fetchWait;
+            if (wait is null || !wait.TryReset())
+            {
+                // First fetch, or the last wait ran out (a cancelled source cannot be reset). The old one is dropped,
+                // not disposed: a cancelled source has already let go of its timer.
+                _fetchWaitLink.Dispose();
+                wait = _fetchWait = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _transport.Time);
+                _fetchWaitLinked = default;
+                _fetchWaitLink = default;
+            }
+
+            if (cancellationToken.CanBeCanceled && cancellationToken != _fetchWaitLinked)
+            {
+                _fetchWaitLink.Dispose();
+                _fetchWaitLink = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), wait);
+                _fetchWaitLinked = cancellationToken;
+            }
+
+            wait.CancelAfter(_subscription.BatchWait);
             try
             {
                 await _ready.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
@@ -160,10 +216,10 @@ internal sealed class NatsDeliverySource : IDeliverySource
                 // BatchWait passed with nothing: an empty batch; the engine asks again.
             }
         }
-
-        IReadOnlyList<IncomingMessage> result = Drain(maxMessages, null) ?? (IReadOnlyList<IncomingMessage>)[];
-        SetDemand(maxMessages - result.Count);
-        return result;
+        finally
+        {
+            Volatile.Write(ref _fetching, 0);
+        }
     }
 
     public async ValueTask SettleAsync(IncomingMessage message, DeliveryOutcome outcome, CancellationToken cancellationToken)
@@ -176,18 +232,18 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
 
         var timeout = Settings.CommandTimeout;
-        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
         try
         {
+            // An ack goes into the client's write buffer at once while connected: no timer unless it has to wait.
             switch (outcome.Kind)
             {
                 case DeliveryOutcomeKind.Ack:
                     Deferrals.TryRemove(DeferralKey(stored), out _);
-                    await stored.Msg.AckAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
+                    await NatsDeadline.Bound(stored.Msg.AckAsync(cancellationToken: cancellationToken), timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
                     break;
                 case DeliveryOutcomeKind.Reject:
                     Deferrals.TryRemove(DeferralKey(stored), out _);
-                    await stored.Msg.AckTerminateAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
+                    await NatsDeadline.Bound(stored.Msg.AckTerminateAsync(cancellationToken: cancellationToken), timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
                     break;
                 case DeliveryOutcomeKind.Defer:
                     if (Deferrals.Count >= MaxDeferralEntries)
@@ -196,10 +252,10 @@ internal sealed class NatsDeliverySource : IDeliverySource
                     }
 
                     Deferrals.AddOrUpdate(DeferralKey(stored), 1, static (_, n) => n + 1);
-                    await NakAsync(stored.Msg, outcome.Delay, deadline.Token).ConfigureAwait(false);
+                    await NatsDeadline.Bound(NakAsync(stored.Msg, outcome.Delay, cancellationToken), timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    await NakAsync(stored.Msg, outcome.Delay, deadline.Token).ConfigureAwait(false);
+                    await NatsDeadline.Bound(NakAsync(stored.Msg, outcome.Delay, cancellationToken), timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -218,10 +274,9 @@ internal sealed class NatsDeliverySource : IDeliverySource
         }
 
         var timeout = Settings.CommandTimeout;
-        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
         try
         {
-            await stored.Msg.AckProgressAsync(cancellationToken: deadline.Token).ConfigureAwait(false);
+            await NatsDeadline.Bound(stored.Msg.AckProgressAsync(cancellationToken: cancellationToken), timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (NatsDeadline.Translate(ex, $"Extending the ack wait of a message of '{_subscription.Destination}'", timeout, Connection, cancellationToken) is { } translated)
         {
@@ -299,6 +354,12 @@ internal sealed class NatsDeliverySource : IDeliverySource
         await ReturnBufferedAsync().ConfigureAwait(false);
 
         _transport.Remove(this);
+        if (Interlocked.Exchange(ref _fetching, 1) == 0)
+        {
+            _fetchWaitLink.Dispose();
+            _fetchWait?.Dispose();
+        }
+
         _stop.Dispose();
         _demandSignal.Dispose();
     }
@@ -400,7 +461,9 @@ internal sealed class NatsDeliverySource : IDeliverySource
                 Interlocked.Decrement(ref _jetStreamBuffered);
             }
 
-            (batch ??= new List<IncomingMessage>(Math.Min(max, 64))).Add(message);
+            // Sized by what is buffered: a fetch woken by one message (the common case below saturation) gets a
+            // list of one, not of the largest batch.
+            (batch ??= new List<IncomingMessage>(Math.Clamp(_ready.Reader.Count + 1, 1, Math.Min(max, 64)))).Add(message);
         }
 
         return batch;
@@ -610,9 +673,16 @@ internal sealed class NatsDeliverySource : IDeliverySource
 
     private NatsJetStreamIncomingMessage ToIncoming(INatsJSMsg<byte[]> msg)
     {
-        var metadata = msg.Metadata;
-        ulong sequence = metadata?.Sequence.Stream ?? 0;
-        long delivered = (long)Math.Min(metadata?.NumDelivered ?? 1, int.MaxValue);
+        ulong sequence;
+        ulong count;
+        if (!NatsAckSubject.TryParse(msg.ReplyTo, out count, out sequence))
+        {
+            var metadata = msg.Metadata;
+            sequence = metadata?.Sequence.Stream ?? 0;
+            count = metadata?.NumDelivered ?? 1;
+        }
+
+        long delivered = (long)Math.Min(count, int.MaxValue);
         if (Deferrals.TryGetValue((Settings.StreamName, _durable, sequence), out int deferred))
         {
             delivered -= deferred;

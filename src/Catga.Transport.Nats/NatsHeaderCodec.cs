@@ -22,7 +22,8 @@ internal static class NatsHeaderCodec
     /// <summary>Converts the headers and counts the bytes they take on the wire (<c>name: value\r\n</c> each).</summary>
     public static NatsHeaders ToNats(MessageHeaders headers, out int wireBytes)
     {
-        var result = new NatsHeaders();
+        // Sized once, with room for the Nats-Msg-Id header a JetStream publish adds.
+        var result = new NatsHeaders(headers.Count + 1);
         int bytes = 0;
         foreach (var header in headers)
         {
@@ -37,11 +38,12 @@ internal static class NatsHeaderCodec
 
     public static MessageHeaders FromNats(NatsHeaders? headers)
     {
-        var result = new MessageHeaders();
         if (headers is null)
         {
-            return result;
+            return new MessageHeaders(0);
         }
+
+        var result = new MessageHeaders(headers.Count);
 
         foreach (var header in headers)
         {

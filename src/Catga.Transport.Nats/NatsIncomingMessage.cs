@@ -34,10 +34,11 @@ internal sealed class NatsCoreIncomingMessage : IncomingMessage
         }
 
         var timeout = _transport.Settings.CommandTimeout;
-        using var deadline = NatsDeadline.Start(timeout, _transport.Time, cancellationToken);
         try
         {
-            await _transport.Connection.PublishAsync(_replyTo, reply.Body, NatsHeaderCodec.ToNats(reply.Headers), serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
+            // Written into the client's buffer at once while connected: no timer unless it has to wait.
+            var publish = _transport.Connection.PublishAsync(_replyTo, reply.Body, NatsHeaderCodec.ToNats(reply.Headers), serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken);
+            await NatsDeadline.Bound(publish, timeout, _transport.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (NatsDeadline.Translate(ex, $"Replying to a request on '{Destination}'", timeout, _transport.Connection, cancellationToken) is { } translated)
         {

@@ -539,10 +539,11 @@ public sealed class NatsTransport : IMessageTransport
 
     private async Task PublishCoreAsync(string destination, string subject, TransportMessage message, NatsHeaders headers, CancellationToken cancellationToken)
     {
-        using var deadline = NatsDeadline.Start(_options.CommandTimeout, Time, cancellationToken);
         try
         {
-            await Connection.PublishAsync(subject, message.Body, headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: deadline.Token).ConfigureAwait(false);
+            // Written into the client's buffer at once while connected: no timer unless it has to wait.
+            var publish = Connection.PublishAsync(subject, message.Body, headers, serializer: NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken: cancellationToken);
+            await NatsDeadline.Bound(publish, _options.CommandTimeout, Time, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (NatsDeadline.Translate(ex, $"Sending to '{destination}' (subject '{subject}')", _options.CommandTimeout, Connection, cancellationToken) is { } translated)
         {

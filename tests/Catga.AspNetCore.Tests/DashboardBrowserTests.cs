@@ -1,5 +1,6 @@
 using Catga.Distributed;
 using Catga.Persistence.Redis;
+using Catga.Persistence.Redis.Sagas;
 using Catga.Transport.Nats;
 using Catga.TestInfrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,8 @@ namespace Catga.AspNetCore.Tests;
 /// <summary>
 /// The dashboard in a real headless chromium (Debian's, driven by its chromedriver) against the app on Kestrel over a
 /// real nats-server (JetStream transport) and redis-server (dead-letter, inbox, outbox and lock stores): a poison
-/// message appears on the page, is replayed from it after a confirmation, and is then handled.
+/// message appears on the page, is replayed from it after a confirmation, and is then handled; saga instances stored
+/// in Redis are listed, filtered by status and opened with their state history.
 /// Set CATGA_SCREENSHOTS to a directory to save screenshots of the main views there (docs/images).
 /// </summary>
 public sealed class DashboardBrowserTests
@@ -35,7 +37,8 @@ public sealed class DashboardBrowserTests
                 o.StreamName = prefix.ToUpperInvariant();
                 o.RequestSubjectPrefix = "rpc-" + prefix + ".";
             })
-            .UseRedisPersistence(multiplexer, o => o.KeyPrefix = prefix));
+            .UseRedisPersistence(multiplexer, o => o.KeyPrefix = prefix)
+            .UseRedisSagaStore(multiplexer, o => o.KeyPrefix = prefix + ":saga:"));
         var log = app.Services.GetRequiredService<PaymentLog>();
         var letters = app.Services.GetRequiredService<SignalingDeadLetterStore>();
         log.Poisoned["pay-browser"] = true;
@@ -89,6 +92,37 @@ public sealed class DashboardBrowserTests
         Until(browser, d => d.FindElements(By.CssSelector("#topology-svg g.handler")).Count > 0);
         Assert.Contains("ProcessPaymentHandler", browser.FindElement(By.Id("topology-svg")).Text, StringComparison.Ordinal);
         Screenshot(browser, "dashboard-topology.png");
+
+        // Sagas, stored in Redis: one completed, one waiting, one abandoned (compensated to Failed).
+        var mediator = app.Services.GetRequiredService<ICatgaMediator>();
+        foreach (string id in new[] { "checkout-1", "checkout-2", "checkout-3" })
+        {
+            await mediator.PublishAsync(new CheckoutStarted(id, 42m));
+        }
+
+        await mediator.PublishAsync(new CheckoutPaid("checkout-1"));
+        await mediator.PublishAsync(new CheckoutAbandoned("checkout-3"));
+        browser.FindElement(By.CssSelector("nav a[data-view='sagas']")).Click();
+        Until(browser, d => d.FindElements(By.CssSelector("#saga-table tr.saga")).Count == 3);
+        Assert.Equal(["checkout-3", "checkout-2", "checkout-1"], browser.FindElements(By.CssSelector("#saga-table tr.saga")).Select(r => r.GetAttribute("data-key")));
+        Assert.Contains("AwaitingPayment", browser.FindElement(By.CssSelector("#saga-table tr.saga[data-key='checkout-2']")).Text, StringComparison.Ordinal);
+
+        // Filtered by status on the page.
+        browser.FindElement(By.XPath("//select[@id='saga-status']/option[text()='Completed']")).Click();
+        browser.FindElement(By.CssSelector("#saga-filter button[type='submit']")).Click();
+        Until(browser, d => d.FindElements(By.CssSelector("#saga-table tr.saga")).Select(r => r.GetAttribute("data-key")).SequenceEqual(["checkout-1"]));
+        browser.FindElement(By.XPath("//select[@id='saga-status']/option[text()='any']")).Click();
+        browser.FindElement(By.CssSelector("#saga-filter button[type='submit']")).Click();
+        Until(browser, d => d.FindElements(By.CssSelector("#saga-table tr.saga")).Count == 3);
+
+        // Opened: its state history.
+        browser.FindElement(By.CssSelector("#saga-table tr.saga[data-key='checkout-3']")).Click();
+        Until(browser, d => d.FindElement(By.Id("saga-detail")).Displayed && d.FindElements(By.CssSelector("#saga-history tr.history")).Count == 2);
+        string history = browser.FindElement(By.Id("saga-history")).Text;
+        Assert.Contains("abandoned by the customer", history, StringComparison.Ordinal);
+        Assert.Contains(CheckoutAbandoned.MessageTypeName, history, StringComparison.Ordinal);
+        browser.Manage().Window.Size = new System.Drawing.Size(1280, 1060);
+        Screenshot(browser, "dashboard-sagas.png");
     }
 
     private static ChromeDriver StartBrowser()
@@ -113,6 +147,8 @@ public sealed class DashboardBrowserTests
         if (Environment.GetEnvironmentVariable("CATGA_SCREENSHOTS") is { Length: > 0 } directory)
         {
             Directory.CreateDirectory(directory);
+            // A toast left by an earlier action would cover part of the picture.
+            browser.ExecuteScript("document.getElementById('toast').hidden = true;");
             browser.GetScreenshot().SaveAsFile(Path.Combine(directory, name));
         }
     }

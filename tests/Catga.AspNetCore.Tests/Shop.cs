@@ -92,6 +92,9 @@ public sealed class GetOrderHandler(Orders orders) : IQueryHandler<GetOrder, Ord
 [JsonSerializable(typeof(ProcessPayment))]
 [JsonSerializable(typeof(RefundRequested))]
 [JsonSerializable(typeof(RefundStarted))]
+[JsonSerializable(typeof(CheckoutStarted))]
+[JsonSerializable(typeof(CheckoutPaid))]
+[JsonSerializable(typeof(CheckoutAbandoned))]
 internal sealed partial class ShopJsonContext : JsonSerializerContext
 {
 }

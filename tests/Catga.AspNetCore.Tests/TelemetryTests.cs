@@ -54,6 +54,12 @@ public sealed class TelemetryTests
         var oneWay = await sender.GetRequiredService<ICatgaBus>().SendAsync(new ProcessPayment("otel-2", 6m));
         Assert.True(oneWay.IsSuccess, oneWay.ToString());
         await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-2");
+
+        // A batch: one producer span for both messages (created in the outbox), each consumer span its child.
+        var batched = await sender.GetRequiredService<ICatgaBus>().PublishBatchAsync([new ProcessPayment("otel-3", 7m), new ProcessPayment("otel-4", 8m)]);
+        Assert.True(batched.IsSuccess, batched.ToString());
+        await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-3");
+        await handler.GetRequiredService<PaymentLog>().WaitHandledAsync("otel-4");
         await StopAsync(handler);
         await StopAsync(sender);
         tracing.ForceFlush();
@@ -61,11 +67,12 @@ public sealed class TelemetryTests
 
         string destination = ProcessPayment.MessageTypeName;
         var request = Assert.Single(spans, s => s.DisplayName == "request " + destination);
-        var send = Assert.Single(spans, s => s.DisplayName == "send " + destination);
+        var send = Assert.Single(spans, s => s.DisplayName == "send " + destination && s.GetTagItem("messaging.batch.message_count") is null);
+        var batch = Assert.Single(spans, s => s.DisplayName == "send " + destination && s.GetTagItem("messaging.batch.message_count") is not null);
         var consumed = spans.Where(s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Consumer).ToList();
         var pipelines = spans.Where(s => s.DisplayName == "process " + destination && s.Kind == ActivityKind.Internal).ToList();
-        Assert.Equal(2, consumed.Count);
-        Assert.Equal(2, pipelines.Count);
+        Assert.Equal(4, consumed.Count);
+        Assert.Equal(4, pipelines.Count);
         foreach (var producer in new[] { request, send })
         {
             Assert.Equal(ActivityKind.Producer, producer.Kind);
@@ -92,6 +99,20 @@ public sealed class TelemetryTests
         Assert.Equal("create", send.GetTagItem("messaging.operation.type"));
         Assert.Equal("send", send.GetTagItem("messaging.operation.name"));
 
+        // The batch's span: a producer span like the single send's, with the batch's message count and no message id;
+        // both messages' consumer spans continue its trace from their headers.
+        Assert.Equal(ActivityKind.Producer, batch.Kind);
+        Assert.Equal("catga", batch.GetTagItem("messaging.system"));
+        Assert.Equal(destination, batch.GetTagItem("messaging.destination.name"));
+        Assert.Equal("create", batch.GetTagItem("messaging.operation.type"));
+        Assert.Equal("send", batch.GetTagItem("messaging.operation.name"));
+        Assert.Equal(2, batch.GetTagItem("messaging.batch.message_count"));
+        Assert.Null(batch.GetTagItem("messaging.message.id"));
+        var batchConsumers = consumed.Where(c => c.ParentSpanId == batch.SpanId).ToList();
+        Assert.Equal(2, batchConsumers.Count);
+        Assert.All(batchConsumers, c => Assert.Equal(batch.TraceId, c.TraceId));
+        Assert.Equal(2, batchConsumers.Select(c => c.GetTagItem("messaging.message.id")).Distinct().Count());
+
         // messaging.process.duration: a histogram in seconds with the semantic-convention attributes.
         var duration = Assert.Single(metrics, m => m.Name == "messaging.process.duration");
         Assert.Equal("s", duration.Unit);
@@ -113,9 +134,9 @@ public sealed class TelemetryTests
         var handled = Assert.Single(metrics, m => m.Name == "catga.consumer.handled");
         Assert.Equal("{message}", handled.Unit);
         Assert.Equal(MetricType.LongSum, handled.MetricType);
-        Assert.Equal(new Dictionary<string, long> { [destination] = 2 }, SumByDestination(handled));
+        Assert.Equal(new Dictionary<string, long> { [destination] = 4 }, SumByDestination(handled));
         var relayed = Assert.Single(metrics, m => m.Name == "catga.outbox.relayed");
-        Assert.Equal(new Dictionary<string, long> { [destination] = 1 }, SumByDestination(relayed));
+        Assert.Equal(new Dictionary<string, long> { [destination] = 3 }, SumByDestination(relayed));
     }
 
     private static Dictionary<string, long> SumByDestination(Metric metric)

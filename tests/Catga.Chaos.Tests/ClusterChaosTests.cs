@@ -66,40 +66,8 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             });
         await using var producer = await ClusterService.StartAsync("producer", prefix, nats, redis, handlers: false);
 
-        int sent = 0;
-        int sendFailures = 0;
         using var abort = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-        var sending = Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = abort.Token }, async (n, token) =>
-        {
-            while (n - audit.Completed >= Window)
-            {
-                await Task.Delay(5, token);
-            }
-
-            // The same Work (same message id) until the outbox has it: a retried send is a duplicate the worker's
-            // inbox must absorb, never a second piece of work.
-            var work = new Work(n);
-            while (true)
-            {
-                token.ThrowIfCancellationRequested();
-                try
-                {
-                    if ((await producer.Bus.SendAsync(work, token)).IsSuccess)
-                    {
-                        break;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // A Redis master is failing over: try again.
-                }
-
-                Interlocked.Increment(ref sendFailures);
-                await Task.Delay(50, token);
-            }
-
-            Interlocked.Increment(ref sent);
-        });
+        var sender = WorkSender.Start(producer.Bus, audit, Count, Window, abort.Token);
 
         var kills = new List<string>();
 
@@ -120,7 +88,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             await master.KillAsync();
         });
 
-        await sending.WaitAsync(TimeSpan.FromSeconds(200));
+        await sender.Completion.WaitAsync(TimeSpan.FromSeconds(200));
         await Eventually.TrueAsync(() => audit.Completed == Count, $"every Work has a WorkDone ({audit.Completed}/{Count})", TimeSpan.FromSeconds(120));
 
         // Settled, from the servers' own counts: empty outboxes, no lag, nothing delivered and unacknowledged, no
@@ -143,20 +111,14 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
 
         output.WriteLine($"cluster chaos: {Count} Work -> {Count} with a WorkDone in {clock.Elapsed.TotalSeconds:0.0} s; worker handler runs {runs.Runs}");
         output.WriteLine($"kills: {string.Join("; ", kills)}");
-        output.WriteLine($"WorkDone deliveries {audit.Deliveries} ({audit.Deliveries - Count} redeliveries of the same ids); producer sends retried: {sendFailures}");
+        output.WriteLine($"WorkDone deliveries {audit.Deliveries} ({audit.Deliveries - Count} redeliveries of the same ids); producer sends retried: {sender.Failures}");
         output.WriteLine($"Work with a second effect from the Redis failover (asynchronous replication): {duplicated.Count} ({string.Join(", ", duplicated.Select(d => d.N))})");
 
         List<(int N, int Ids)> Duplicated() => [.. audit.ByN.Where(p => p.Value.Count != 1).Select(p => (p.Key, p.Value.Count)).OrderBy(p => p.Key)];
 
         async Task KillAtAsync(string what, double fraction, Func<Task> kill)
         {
-            int threshold = (int)(Count * fraction);
-            await Eventually.TrueAsync(
-                () => audit.Completed >= threshold && Volatile.Read(ref sent) - audit.Completed >= 50,
-                $"{threshold} WorkDone and a backlog of 50 before killing {what}",
-                TimeSpan.FromSeconds(90));
-            int atKill = audit.Completed;
-            int sentAtKill = Volatile.Read(ref sent);
+            var (atKill, sentAtKill) = await sender.WaitForBacklogAsync(fraction, $"killing {what}", TimeSpan.FromSeconds(90));
             var down = Stopwatch.StartNew();
             await kill();
             Assert.True(sentAtKill > atKill && atKill < Count, $"{what} killed mid-flow (sent {sentAtKill}, done {atKill})");
@@ -168,7 +130,7 @@ public sealed class ClusterChaosTests(ITestOutputHelper output)
             }
             catch (TimeoutException)
             {
-                await ReportAsync($"the flow did not resume after killing {what} (done {audit.Completed}, sent {Volatile.Read(ref sent)}, producer sends retried {Volatile.Read(ref sendFailures)}, worker handler runs {runs.Runs})", redis, producer, worker, auditor);
+                await ReportAsync($"the flow did not resume after killing {what} (done {audit.Completed}, sent {sender.Sent}, producer sends retried {sender.Failures}, worker handler runs {runs.Runs})", redis, producer, worker, auditor);
                 throw;
             }
 

@@ -43,41 +43,8 @@ public sealed class ExactlyOnceChaosTests(ITestOutputHelper output)
             workers.Add(await WorkerProcess.StartAsync(nats.Url, redis.Port, prefix));
             await using var producer = await ChaosService.StartAsync("producer", prefix, nats, redis, handlers: false);
 
-            int sent = 0;
-            int sendFailures = 0;
             using var abort = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-            // Eight concurrent senders, so the outbox, JetStream and the worker all hold messages at every kill.
-            var sending = Parallel.ForEachAsync(Enumerable.Range(0, Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = abort.Token }, async (n, token) =>
-            {
-                while (n - audit.Completed >= Window)
-                {
-                    await Task.Delay(5, token);
-                }
-
-                // The same Work (same message id) until the outbox has it: a retried send is a duplicate the
-                // worker's inbox must absorb, never a second piece of work.
-                var work = new Work(n);
-                while (true)
-                {
-                    token.ThrowIfCancellationRequested();
-                    try
-                    {
-                        if ((await producer.Bus.SendAsync(work, token)).IsSuccess)
-                        {
-                            break;
-                        }
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // Redis is down: try again.
-                    }
-
-                    Interlocked.Increment(ref sendFailures);
-                    await Task.Delay(50, token);
-                }
-
-                Interlocked.Increment(ref sent);
-            });
+            var sender = WorkSender.Start(producer.Bus, audit, Count, Window, abort.Token);
 
             var kills = new List<string>();
 
@@ -100,22 +67,14 @@ public sealed class ExactlyOnceChaosTests(ITestOutputHelper output)
                 },
                 async () => workers.Add(await WorkerProcess.StartAsync(nats.Url, redis.Port, prefix)));
 
-            await sending.WaitAsync(TimeSpan.FromSeconds(120));
+            await sender.Completion.WaitAsync(TimeSpan.FromSeconds(120));
             await Eventually.TrueAsync(() => audit.Completed == Count, $"every Work has a WorkDone ({audit.Completed}/{Count})", TimeSpan.FromSeconds(90));
             Assert.True(workers[^1].Runs > 0, "the second worker handled messages");
 
-            // Quiet: nothing more arrives (a late second effect would arrive here) for 3 s.
-            long quiet = audit.Deliveries;
-            var stable = Stopwatch.StartNew();
-            while (stable.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                await Task.Delay(250);
-                if (audit.Deliveries != quiet)
-                {
-                    quiet = audit.Deliveries;
-                    stable.Restart();
-                }
-            }
+            // Settled, from the servers' own counts: empty outboxes, no lag, nothing delivered and unacknowledged, no
+            // running handler, in the test's services and in the live worker. A late second effect would still be
+            // pending somewhere; after this nothing more arrives.
+            await ChaosSettlement.WaitAsync([producer.Provider, auditor.Provider], workers, TimeSpan.FromSeconds(60));
 
             // Exactly one effect per Work: one distinct WorkDone id for every N, none missing, nothing extra.
             var duplicated = audit.ByN.Where(p => p.Value.Count != 1).Select(p => $"{p.Key}: {p.Value.Count} ids").ToList();
@@ -136,22 +95,17 @@ public sealed class ExactlyOnceChaosTests(ITestOutputHelper output)
             output.WriteLine($"kills: {string.Join("; ", kills)}");
             output.WriteLine($"kill points (WorkDone seen): nats {natsKilledAt}, redis {redisKilledAt}, worker {workerKilledAt} (first worker reported {runsBeforeKill} handler runs, second {workers[^1].Runs})");
             output.WriteLine($"WorkDone deliveries {audit.Deliveries}: {redelivered} redeliveries of {redeliveredIds} ids (same id, at-least-once to the auditor, not a second effect)");
-            output.WriteLine($"producer sends that failed and were retried with the same message id: {sendFailures}");
+            output.WriteLine($"producer sends that failed and were retried with the same message id: {sender.Failures}");
 
             async Task<int> KillAtAsync(string what, double fraction, Func<Task> kill, Func<Task> restart)
             {
-                int threshold = (int)(Count * fraction);
                 // Kill only with a backlog: Work sent and not yet done somewhere between the outbox and the auditor.
-                await Eventually.TrueAsync(
-                    () => audit.Completed >= threshold && Volatile.Read(ref sent) - audit.Completed >= 50,
-                    $"{threshold} WorkDone and a backlog of 50 before killing {what}",
-                    TimeSpan.FromSeconds(60));
-                int atKill = audit.Completed;
-                int sentAtKill = Volatile.Read(ref sent);
+                var (atKill, sentAtKill) = await sender.WaitForBacklogAsync(fraction, $"killing {what}", TimeSpan.FromSeconds(60));
                 var down = Stopwatch.StartNew();
                 await kill();
                 // Mid-flow: work was sent and not yet done when the process died.
                 Assert.True(sentAtKill > atKill && atKill < Count, $"{what} killed mid-flow (sent {sentAtKill}, done {atKill})");
+                // The outage under test: the process stays down for a second before it is started again.
                 await Task.Delay(1000);
                 await restart();
                 int atRestart = audit.Completed;

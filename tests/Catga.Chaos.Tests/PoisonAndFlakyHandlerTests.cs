@@ -1,3 +1,4 @@
+using Catga.Testing;
 using System.Diagnostics;
 using Catga.Distributed;
 using Catga.TestInfrastructure;
@@ -56,8 +57,9 @@ public sealed class PoisonAndFlakyHandlerTests(ITestOutputHelper output)
             "every message handled or dead-lettered",
             TimeSpan.FromSeconds(60));
 
-        // Nothing more happens afterwards (no late retry, no second run).
-        await Task.Delay(1500);
+        // Nothing more happens afterwards (no late retry, no second run): settled from the server's own counts, so any
+        // late redelivery would still be pending here.
+        await CatgaSettlement.WaitAsync([sender.Provider, consumer.Provider], TimeSpan.FromSeconds(30));
 
         var letters = await consumer.DeadLetters.ListAsync(take: 100);
         int handled = recorder.Successes.Count;

@@ -92,18 +92,10 @@ public sealed class SagaChaosTests(ITestOutputHelper output)
                 Assert.Fail($"only {Volatile.Read(ref completed)} of {Count} sagas completed in time; kills: {string.Join("; ", kills)}; worker dead letters {await view.DeadLetters.CountAsync()}, shop {await shop.DeadLetters.CountAsync()}; unfinished: {string.Join(" | ", stuck)}");
             }
 
-            // Quiet: nothing more arrives (a late second effect would arrive here) for 3 s.
-            long quiet = audit.Deliveries;
-            var stable = Stopwatch.StartNew();
-            while (stable.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                await Task.Delay(250);
-                if (audit.Deliveries != quiet)
-                {
-                    quiet = audit.Deliveries;
-                    stable.Restart();
-                }
-            }
+            // Settled, from the servers' own counts: empty outboxes, no lag, nothing delivered and unacknowledged, no
+            // running handler, in the test's services and in the live workers. A late second effect would still be
+            // pending somewhere; after this nothing more arrives.
+            await ChaosSettlement.WaitAsync([shop.Provider, auditor.Provider], workers, TimeSpan.FromSeconds(60));
 
             // Each transition's effect exactly once: one distinct id per (saga, step), every step of every saga, no other.
             var expected = Enumerable.Range(0, Count).SelectMany(n => ChaosSagaNames.Steps.Select(step => (n, step))).ToHashSet();
@@ -186,6 +178,7 @@ public sealed class SagaChaosTests(ITestOutputHelper output)
                 await kill();
                 // Mid-flow: sagas were started and not yet completed when the process died.
                 Assert.True(atKill < Count, $"{what} killed mid-flow ({atKill} of {Count} completed)");
+                // The outage under test: the process stays down for a second before it is started again.
                 await Task.Delay(1000);
                 await restart();
                 int atRestart = Volatile.Read(ref completed);

@@ -85,6 +85,7 @@ public sealed class SchedulerChaosTests(ITestOutputHelper output)
             var down = Stopwatch.StartNew();
             long redisKilledMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await redis.KillAsync();
+            // The outage under test: redis-server stays down for a second before it is started again.
             await Task.Delay(1000);
             await redis.StartProcessAsync();
             int redisBack = audit.Completed;
@@ -97,18 +98,10 @@ public sealed class SchedulerChaosTests(ITestOutputHelper output)
             TimeSpan untilLastDue = DateTimeOffset.FromUnixTimeMilliseconds(lastDueMs) - DateTimeOffset.UtcNow;
             await Eventually.TrueAsync(() => audit.Completed == Count, $"every Tick has a TickDone ({audit.Completed}/{Count})", untilLastDue + TimeSpan.FromSeconds(60));
 
-            // Quiet: nothing more arrives (a late second effect would arrive here) for 3 s.
-            long quiet = audit.Deliveries;
-            var stable = Stopwatch.StartNew();
-            while (stable.Elapsed < TimeSpan.FromSeconds(3))
-            {
-                await Task.Delay(250);
-                if (audit.Deliveries != quiet)
-                {
-                    quiet = audit.Deliveries;
-                    stable.Restart();
-                }
-            }
+            // Settled, from the servers' own counts: empty outboxes, no lag, nothing delivered and unacknowledged, no
+            // running handler, in the test's services and in the live workers. A late second effect would still be
+            // pending somewhere; after this nothing more arrives.
+            await ChaosSettlement.WaitAsync([auditor.Provider, client.Provider], workers.Select(w => w.Process), TimeSpan.FromSeconds(60));
 
             // Exactly one effect per Tick: one distinct TickDone id for every N, none missing, nothing extra.
             var duplicated = audit.ByN.Where(p => p.Value.Ids.Count != 1).Select(p => $"{p.Key}: {p.Value.Ids.Count} ids").ToList();

@@ -1,22 +1,34 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using System.Text;
 
 namespace Catga.Chaos.Tests;
 
-/// <summary>The worker service (tests/Catga.Chaos.Worker) as a child process: `dotnet Catga.Chaos.Worker.dll ...`,
-/// killed with SIGKILL by <see cref="KillAsync"/>.</summary>
+/// <summary>A chaos worker (tests/Catga.Chaos.Worker, WorkerHost) as a child process: `dotnet Catga.Chaos.Worker.dll
+/// ...`, killed with SIGKILL by <see cref="KillAsync"/>. Reads the worker's stdout protocol (<c>ready</c>,
+/// <c>runs N</c>, <c>busy K</c>); other lines go to <see cref="Log"/> unless the <c>onLine</c> hook takes them.</summary>
 public sealed class WorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly Func<string, bool>? _onLine;
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _busyGate = new();
     private long _runs;
+    private long _busyReports;
+    private long _quietReports;
 
-    private WorkerProcess(Process process) => _process = process;
+    private WorkerProcess(Process process, Func<string, bool>? onLine)
+    {
+        _process = process;
+        _onLine = onLine;
+    }
 
-    /// <summary>Work handler runs this process reported (every 500 ms).</summary>
+    /// <summary>Handler runs this process reported (every 500 ms).</summary>
     public long Runs => Interlocked.Read(ref _runs);
+
+    public bool HasExited => _process.HasExited;
 
     public string Log
     {
@@ -32,7 +44,16 @@ public sealed class WorkerProcess : IAsyncDisposable
     public static string DllPath =>
         typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ChaosWorkerPath").Value!;
 
-    public static async Task<WorkerProcess> StartAsync(string natsUrl, int redisPort, string prefix)
+    /// <summary>The Work worker (the saga worker too): <c>--delay-ms 2</c> widens the window in which a kill finds
+    /// handlers half-way.</summary>
+    public static Task<WorkerProcess> StartAsync(string natsUrl, int redisPort, string prefix)
+        => StartAsync(["--nats", natsUrl, "--redis", $"127.0.0.1:{redisPort}", "--prefix", prefix, "--delay-ms", "2"], TimeSpan.FromSeconds(30));
+
+    /// <summary>Starts the worker with <paramref name="arguments"/> and waits for its <c>ready</c> line.</summary>
+    /// <param name="arguments">The worker's arguments.</param>
+    /// <param name="ready">How long it may take to start.</param>
+    /// <param name="onLine">Takes the lines it returns true for (a worker's own protocol lines).</param>
+    public static async Task<WorkerProcess> StartAsync(IEnumerable<string> arguments, TimeSpan ready, Func<string, bool>? onLine = null)
     {
         string dll = DllPath;
         if (!File.Exists(dll))
@@ -46,18 +67,19 @@ public sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { dll, "--nats", natsUrl, "--redis", $"127.0.0.1:{redisPort}", "--prefix", prefix, "--delay-ms", "2" })
+        start.ArgumentList.Add(dll);
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var worker = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker did not start."));
+        var worker = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("The worker did not start."), onLine);
         worker._process.OutputDataReceived += (_, e) => worker.OnLine(e.Data);
         worker._process.ErrorDataReceived += (_, e) => worker.OnLine(e.Data);
         worker._process.BeginOutputReadLine();
         worker._process.BeginErrorReadLine();
         var exited = worker._process.WaitForExitAsync();
-        var first = await Task.WhenAny(worker._ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(30)));
+        var first = await Task.WhenAny(worker._ready.Task, exited, Task.Delay(ready));
         if (first != worker._ready.Task)
         {
             await worker.KillAsync();
@@ -65,6 +87,42 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
 
         return worker;
+    }
+
+    /// <summary>Waits for two reports in a row, both made after this call, in which the worker's outbox was empty and
+    /// its consumers had no lag, nothing unsettled and no running handler (CatgaSettlement's reading, in the worker).</summary>
+    public async Task WaitSettledAsync(TimeSpan timeout)
+    {
+        long after;
+        lock (_busyGate)
+        {
+            after = _busyReports;
+        }
+
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            lock (_busyGate)
+            {
+                // The last two reports were quiet, and both came after the call.
+                if (_quietReports >= 2 && _busyReports - after >= 2)
+                {
+                    return;
+                }
+            }
+
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The worker exited while the test waited for it to settle: {Log}");
+            }
+
+            if (elapsed.Elapsed > timeout)
+            {
+                throw new TimeoutException($"The worker did not settle within {timeout.TotalSeconds} s: {Log}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>kill -9.</summary>
@@ -97,7 +155,22 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
         else if (line.StartsWith("runs ", StringComparison.Ordinal))
         {
-            Interlocked.Exchange(ref _runs, long.Parse(line.AsSpan(5), System.Globalization.CultureInfo.InvariantCulture));
+            Interlocked.Exchange(ref _runs, long.Parse(line.AsSpan(5), CultureInfo.InvariantCulture));
+            return;
+        }
+        else if (line.StartsWith("busy ", StringComparison.Ordinal))
+        {
+            int busy = int.Parse(line.AsSpan(5), CultureInfo.InvariantCulture);
+            lock (_busyGate)
+            {
+                _busyReports++;
+                _quietReports = busy == 0 ? _quietReports + 1 : 0;
+            }
+
+            return;
+        }
+        else if (_onLine?.Invoke(line) == true)
+        {
             return;
         }
 

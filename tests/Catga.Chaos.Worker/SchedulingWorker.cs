@@ -1,16 +1,10 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
-using Catga.Distributed;
 using Catga.Persistence.Redis;
 using Catga.Persistence.Redis.Scheduling;
 using Catga.Scheduling;
-using Catga.Serialization;
-using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using NATS.Client.Core;
 
 namespace Catga.Chaos.Worker;
 
@@ -22,101 +16,17 @@ namespace Catga.Chaos.Worker;
 /// </summary>
 public static class SchedulingWorker
 {
-    public static async Task<int> RunAsync(string[] args)
-    {
-        string nats = Argument(args, "--nats");
-        string[] redis = Argument(args, "--redis").Split(':');
-        string prefix = Argument(args, "--prefix");
-
-        // Generous timeouts: commands issued while redis-server restarts wait for the reconnect.
-        var redisClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(
-            $"{redis[0]}:{redis[1]},abortConnect=false,connectTimeout=5000,syncTimeout=10000,asyncTimeout=10000");
-        string keyPrefix = ChaosNames.Keys(prefix, SchedulingChaosNames.Service);
-
-        var settings = new WorkerSettings();
-        var services = new ServiceCollection();
-        services.AddSingleton(settings);
-        services.AddLogging();
-        var builder = services.AddCatga();
-        builder.AddGeneratedHandlers();
-        builder.UseBinarySerializer(Catga.Generated.CatgaMessageTypes.Registry);
-        builder.UseNatsTransport(
-            new NatsOpts { Url = nats, ReconnectWaitMin = TimeSpan.FromMilliseconds(100), ReconnectWaitMax = TimeSpan.FromMilliseconds(500) },
-            o =>
-            {
-                o.SubjectPrefix = ChaosNames.Subjects(prefix);
-                o.StreamName = ChaosNames.Stream(prefix);
-                o.RequestSubjectPrefix = "rpc-" + ChaosNames.Subjects(prefix);
-            });
-        builder.UseRedisPersistence(redisClient, o => o.KeyPrefix = keyPrefix);
-        builder.AddDistributedMessaging(o =>
+    public static Task<int> RunAsync(string[] args) => WorkerHost.RunAsync(
+        args,
+        SchedulingChaosNames.Service,
+        new WorkerSettings(),
+        (_, services, redis, keyPrefix) => services.Replace(ServiceDescriptor.Singleton<IScheduleStore>(
+            new ClaimReportingScheduleStore(new RedisScheduleStore(redis, new RedisPersistenceOptions { KeyPrefix = keyPrefix }), TimeProvider.System))),
+        o =>
         {
-            o.ServiceName = SchedulingChaosNames.Service;
             o.ConsumeAllDistributed = false;
             o.Consume<Tick>();
-            o.InboxLease = TimeSpan.FromSeconds(4);
-            o.Consumers.Retry = RetryPolicy.Exponential(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
-            o.Consumers.AckTimeout = TimeSpan.FromSeconds(3);
-            o.Consumers.BatchWait = TimeSpan.FromMilliseconds(50);
-            o.Consumers.MaxConcurrency = 8;
-            o.OutboxRelay.PollInterval = TimeSpan.FromMilliseconds(20);
-            o.OutboxRelay.LeaseTime = TimeSpan.FromSeconds(2);
-
-            // A killed scheduler's lease must expire soon, so the surviving node takes over within seconds.
-            o.Scheduler.LeaseTime = TimeSpan.FromSeconds(3);
-            o.Scheduler.PollInterval = TimeSpan.FromMilliseconds(200);
         });
-        services.Replace(ServiceDescriptor.Singleton<IScheduleStore>(
-            new ClaimReportingScheduleStore(new RedisScheduleStore(redisClient, new RedisPersistenceOptions { KeyPrefix = keyPrefix }), TimeProvider.System)));
-
-        await using var provider = services.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToList();
-        foreach (var service in hosted)
-        {
-            await service.StartAsync(CancellationToken.None);
-        }
-
-        using var stop = new CancellationTokenSource();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
-        Console.WriteLine("ready");
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                await Task.Delay(500, stop.Token);
-                Console.WriteLine("runs " + Interlocked.Read(ref settings.Runs).ToString(CultureInfo.InvariantCulture));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // SIGTERM: stop gracefully.
-        }
-
-        hosted.Reverse();
-        foreach (var service in hosted)
-        {
-            await service.StopAsync(CancellationToken.None);
-        }
-
-        await redisClient.DisposeAsync();
-        Console.WriteLine("stopped");
-        return 0;
-    }
-
-    private static string Argument(string[] args, string name)
-    {
-        int index = Array.IndexOf(args, name);
-        if (index >= 0 && index + 1 < args.Length)
-        {
-            return args[index + 1];
-        }
-
-        throw new ArgumentException($"Missing {name}. Usage: --scheduling --nats URL --redis HOST:PORT --prefix P");
-    }
 }
 
 /// <summary>Prints every claim (see <see cref="SchedulingWorker"/>); everything else passes through.</summary>

@@ -14,7 +14,7 @@ public abstract class SagaStoreConformance : StoreConformance
     protected abstract ValueTask<ISagaStore> CreateAsync();
 
     /// <summary>A head with every part filled, so a round trip proves each is stored.</summary>
-    protected static SagaRecord Record(string key, long revision, string state = "Waiting", SagaStatus status = SagaStatus.Active, string saga = "OrderSaga")
+    protected static SagaRecord Record(string key, long revision, string state = "Waiting", SagaStatus status = SagaStatus.Active, string saga = "OrderSaga", DateTimeOffset? created = null)
         => new()
         {
             Saga = saga,
@@ -23,7 +23,7 @@ public abstract class SagaStoreConformance : StoreConformance
             Status = status,
             StateName = state,
             State = [1, 2, 3, (byte)revision, 0xFF],
-            CreatedAt = At,
+            CreatedAt = created ?? At,
             UpdatedAt = At.AddMinutes(revision),
             Pending = [new SagaStoredMessage(SagaEffectKind.Send, Cause, "Charge", [9, 8, 7], At, Cause)],
             Timeouts = [new SagaStoredMessage(SagaEffectKind.Schedule, Cause, "TimedOut", [6], At.AddMinutes(15), Cause)],
@@ -220,5 +220,131 @@ public abstract class SagaStoreConformance : StoreConformance
         Assert.NotNull(active.Record);
         Assert.True(active.Handled);
         Assert.Single(await store.ReadHistoryAsync("OrderSaga", "active", None));
+    }
+
+    /// <summary>Reads every page of a listing, following the cursors.</summary>
+    private static async Task<List<IReadOnlyList<SagaRecord>>> AllPagesAsync(ISagaStore store, SagaListQuery query)
+    {
+        var pages = new List<IReadOnlyList<SagaRecord>>();
+        string? cursor = null;
+        do
+        {
+            var page = await store.ListAsync(new SagaListQuery { Saga = query.Saga, Status = query.Status, StateName = query.StateName, Order = query.Order, Limit = query.Limit, Cursor = cursor }, None);
+            pages.Add(page.Instances);
+            cursor = page.NextCursor;
+            Assert.True(pages.Count < 50, "the listing does not end");
+        }
+        while (cursor is not null);
+        return pages;
+    }
+
+    private static string[][] Keys(List<IReadOnlyList<SagaRecord>> pages) => [.. pages.Select(p => p.Select(r => r.Key).ToArray())];
+
+    [Fact(Timeout = Timeout)]
+    public async Task Listing_pages_newest_first_through_one_sagas_instances_with_their_newest_heads()
+    {
+        var store = await CreateAsync();
+        for (int i = 1; i <= 5; i++)
+        {
+            Assert.True(await Write(store, Record("o-" + i, 1, created: At.AddMinutes(i)), 0));
+        }
+
+        Assert.True(await Write(store, Record("o-9", 1, saga: "ShippingSaga", created: At.AddMinutes(9)), 0));
+        // A changed instance keeps its place (its creation time) and is listed with its newest head.
+        var paid = Record("o-2", 2, "Paid", created: At.AddMinutes(2));
+        Assert.True(await Write(store, paid, 1));
+
+        var pages = await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Limit = 2 });
+
+        Assert.Equal([["o-5", "o-4"], ["o-3", "o-2"], ["o-1"]], Keys(pages));
+        Assert.Equal(paid.ToBytes(), pages[1][1].ToBytes());
+        Assert.Equal(["o-9"], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "ShippingSaga" })).Single());
+        Assert.Empty((await store.ListAsync(new SagaListQuery { Saga = "NoSuchSaga" }, None)).Instances);
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Listing_by_key_orders_keys_by_their_utf8_bytes()
+    {
+        var store = await CreateAsync();
+        foreach (string key in new[] { "b", "é", "a:b}{c", "Z", "a" })
+        {
+            await Write(store, Record(key, 1), 0);
+        }
+
+        var pages = await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Order = SagaListOrder.ByKey, Limit = 2 });
+
+        Assert.Equal([["Z", "a"], ["a:b}{c", "b"], ["é"]], Keys(pages));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Listing_filters_by_status_and_state_and_pages_through_the_matches()
+    {
+        var store = await CreateAsync();
+        await Write(store, Record("o-1", 1, "Waiting", created: At.AddMinutes(1)), 0);
+        await Write(store, Record("o-2", 1, "Paid", created: At.AddMinutes(2)), 0);
+        await Write(store, Record("o-3", 1, SagaStates.Completed, SagaStatus.Completed, created: At.AddMinutes(3)), 0);
+        await Write(store, Record("o-4", 1, SagaStates.Failed, SagaStatus.Failed, created: At.AddMinutes(4)), 0);
+        await Write(store, Record("o-5", 1, "Paid", created: At.AddMinutes(5)), 0);
+
+        Assert.Equal([["o-5"], ["o-2"], ["o-1"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Status = SagaStatus.Active, Limit = 1 })));
+        Assert.Equal([["o-5", "o-2"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", StateName = "Paid" })));
+        Assert.Equal([["o-3"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Status = SagaStatus.Completed })));
+        Assert.Equal([["o-2", "o-5"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", StateName = "Paid", Status = SagaStatus.Active, Order = SagaListOrder.ByKey })));
+        Assert.Equal([[]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", StateName = "Paid", Status = SagaStatus.Failed })));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task Listing_omits_instances_removed_after_their_retention_and_lists_a_key_created_again_once()
+    {
+        var store = await CreateAsync();
+        await Write(store, Record("done", 1, created: At.AddMinutes(1)), 0);
+        await Write(store, Record("done", 2, SagaStates.Completed, SagaStatus.Completed, created: At.AddMinutes(1)), 1, ShortTime);
+        await Write(store, Record("active", 1, created: At.AddMinutes(2)), 0);
+        Assert.Equal([["active", "done"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga" })));
+
+        await LetTimePassAsync(ShortTime);
+
+        Assert.Equal([["active"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga" })));
+        Assert.Equal([["active"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Order = SagaListOrder.ByKey })));
+
+        Assert.True(await Write(store, Record("done", 1, "Again", created: At.AddMinutes(3)), 0));
+        var newest = await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga" });
+        Assert.Equal([["done", "active"]], Keys(newest));
+        Assert.Equal("Again", newest[0][0].StateName);
+        Assert.Equal([["active", "done"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Order = SagaListOrder.ByKey })));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task A_creation_that_lost_to_another_leaves_the_instance_listed_once()
+    {
+        var store = await CreateAsync();
+        Assert.True(await Write(store, Record("o-1", 1, "Winner", created: At.AddMinutes(1)), 0));
+        Assert.False(await Write(store, Record("o-1", 1, "Loser", created: At.AddMinutes(2)), 0));
+
+        var newest = await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga" });
+        Assert.Equal("Winner", Assert.Single(Assert.Single(newest)).StateName);
+        Assert.Equal([["o-1"]], Keys(await AllPagesAsync(store, new SagaListQuery { Saga = "OrderSaga", Order = SagaListOrder.ByKey })));
+    }
+
+    [Fact(Timeout = Timeout)]
+    public async Task An_invalid_listing_query_is_rejected_naming_what_is_wrong()
+    {
+        var store = await CreateAsync();
+        for (int i = 1; i <= 3; i++)
+        {
+            await Write(store, Record("o-" + i, 1, created: At.AddMinutes(i)), 0);
+        }
+
+        string byKeyCursor = (await store.ListAsync(new SagaListQuery { Saga = "OrderSaga", Order = SagaListOrder.ByKey, Limit = 1 }, None)).NextCursor!;
+        Assert.NotNull(byKeyCursor);
+
+        var wrongOrder = await Assert.ThrowsAsync<ArgumentException>(async () => await store.ListAsync(new SagaListQuery { Saga = "OrderSaga", Cursor = byKeyCursor }, None));
+        Assert.Contains("Cursor", wrongOrder.Message, StringComparison.Ordinal);
+        var garbage = await Assert.ThrowsAsync<ArgumentException>(async () => await store.ListAsync(new SagaListQuery { Saga = "OrderSaga", Cursor = "not a cursor!" }, None));
+        Assert.Contains("Cursor", garbage.Message, StringComparison.Ordinal);
+        var limit = await Assert.ThrowsAsync<ArgumentException>(async () => await store.ListAsync(new SagaListQuery { Saga = "OrderSaga", Limit = 0 }, None));
+        Assert.Contains("Limit", limit.Message, StringComparison.Ordinal);
+        var saga = await Assert.ThrowsAsync<ArgumentException>(async () => await store.ListAsync(new SagaListQuery { Saga = "" }, None));
+        Assert.Contains("Saga", saga.Message, StringComparison.Ordinal);
     }
 }

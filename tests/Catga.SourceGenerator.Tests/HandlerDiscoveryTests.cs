@@ -99,6 +99,23 @@ public sealed class HandlerDiscoveryTests
         Assert.Equal(2, module.ToString().Split("new global::T.AskHandler()").Length);
     }
 
+    [Theory]
+    [InlineData("[CatgaHandler(Lifetime = ServiceLifetime.Scoped)] public sealed partial class AskHandler { }", "public sealed partial class AskHandler : IQueryHandler<Ask, int> { public ValueTask<CatgaResult<int>> HandleAsync(Ask query, CancellationToken cancellationToken) => new(query.N); }")]
+    [InlineData("public sealed partial class AskHandler : IQueryHandler<Ask, int> { public ValueTask<CatgaResult<int>> HandleAsync(Ask query, CancellationToken cancellationToken) => new(query.N); }", "[CatgaHandler(Lifetime = ServiceLifetime.Scoped)] public sealed partial class AskHandler { }")]
+    [InlineData("[CatgaHandler(Lifetime = ServiceLifetime.Scoped), PipelineBehavior(1)] public sealed partial class AskHandler : IQueryHandler<Ask, int>, IPipelineBehavior<Ask, int> { public ValueTask<CatgaResult<int>> HandleAsync(Ask query, CancellationToken cancellationToken) => new(query.N); }", "public sealed partial class AskHandler { public ValueTask<CatgaResult<int>> HandleAsync(Ask request, PipelineNext<Ask, int> next, CancellationToken cancellationToken) => next.InvokeAsync(request, cancellationToken); }")]
+    public void A_class_found_by_both_the_attribute_and_the_interface_route_is_registered_once(string first, string second)
+    {
+        var (output, result) = GeneratorHarness.Run(GeneratorHarness.Compile("T", null, Usings + "using Microsoft.Extensions.DependencyInjection;\nnamespace T;\n[CatgaQuery] public partial record Ask(int N) : IQuery<int>;\n" + first, Usings + "using Microsoft.Extensions.DependencyInjection;\nnamespace T;\n" + second));
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(GeneratorHarness.CompilerProblems(output));
+        var module = Assert.Single(result.GeneratedTrees, t => t.FilePath.Contains("Catga.Module.", StringComparison.Ordinal)).ToString();
+        // One registration, with the lifetime of its attribute, and one pipeline.
+        Assert.Equal(2, module.Split("static sp => new global::T.AskHandler()").Length);
+        Assert.Contains("Scoped(services, static sp => new global::T.AskHandler()", module, StringComparison.Ordinal);
+        Assert.Single(result.GeneratedTrees, t => t.FilePath.EndsWith("Catga.Pipelines.T.Ask.g.cs", StringComparison.Ordinal));
+    }
+
     private static TypeDeclarationSyntax Declaration(string declaration)
         => CSharpSyntaxTree.ParseText(Usings + declaration, GeneratorHarness.ParseOptions)
             .GetRoot()

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Catga.Diagnostics;
 using Catga.Tests.Fixtures;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Catga.Tests;
 
@@ -60,6 +61,46 @@ public sealed class InstrumentationTests
         Assert.Contains(durations, d => d.Destination == "Catga.Tests.Fixtures.Happened");
         Assert.Contains(failures, f => f.Destination == "Catga.Tests.Fixtures.Happened" && f.Error == CatgaErrorCodes.EventHandlerFailed && f.Value == 1);
         Assert.DoesNotContain(failures, f => f.Destination == "Catga.Tests.Fixtures.Echo");
+    }
+
+    [Fact]
+    public async Task A_batch_gets_one_producer_span_named_after_its_destination_or_its_operation_when_it_has_several()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == CatgaDiagnostics.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var host = await Scheduling.SchedulingHost.StartAsync(new FakeTimeProvider(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero)));
+        // This test's spans are the children of its own activity (other tests share the activity source).
+        using var test = new Activity("batch-test").SetIdFormat(ActivityIdFormat.W3C).Start();
+
+        Assert.True((await host.Bus.PublishBatchAsync([new Scheduling.InvoiceDue("i-1"), new Scheduling.InvoiceDue("i-2")])).IsSuccess);
+        Assert.True((await host.Bus.PublishBatchAsync([new Scheduling.InvoiceDue("i-3"), new Scheduling.RemindCustomer("o-1")])).IsSuccess);
+        test.Stop();
+
+        var producers = spans.Where(s => s.ParentSpanId == test.SpanId && s.Kind == ActivityKind.Producer).OrderBy(s => s.StartTimeUtc).ToList();
+        Assert.Equal(2, producers.Count);
+        var events = producers[0];
+        Assert.Equal("publish " + Scheduling.InvoiceDue.MessageTypeName, events.DisplayName);
+        Assert.Equal("publish", events.GetTagItem("messaging.operation.name"));
+        Assert.Equal(Scheduling.InvoiceDue.MessageTypeName, events.GetTagItem("messaging.destination.name"));
+        var mixed = producers[1];
+        Assert.Equal("send", mixed.DisplayName);
+        Assert.Equal("send", mixed.GetTagItem("messaging.operation.name"));
+        Assert.Null(mixed.GetTagItem("messaging.destination.name"));
+        foreach (var span in producers)
+        {
+            Assert.Equal("catga", span.GetTagItem("messaging.system"));
+            // Written to the outbox and relayed later: "create" (the single send's convention).
+            Assert.Equal("create", span.GetTagItem("messaging.operation.type"));
+            Assert.Equal(2, span.GetTagItem("messaging.batch.message_count"));
+            Assert.Null(span.GetTagItem("messaging.message.id"));
+            Assert.Equal(ActivityStatusCode.Unset, span.Status);
+        }
     }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)

@@ -47,8 +47,7 @@ namespace Catga.SourceGenerator.Handlers
         TypeShape MessageShape,
         TypeShape ResponseShape,
         int Lifetime,
-        int Order,
-        LocationInfo? Location);
+        int Order);
 
     /// <summary>A class to register in the service container, with the constructor call that creates it.</summary>
     internal sealed record ServiceSpec(string Type, int Lifetime, EquatableArray<ParameterSpec> Parameters);
@@ -89,13 +88,21 @@ namespace Catga.SourceGenerator.Handlers
     internal sealed record ValidatorRegistrationSpec(string MessageType, string ValidatorType, bool IsGenerated, bool IsSingleton);
 
     /// <summary>What one class declaration contributes: handled messages, its service registration, behaviors,
-    /// validators, diagnostics.</summary>
+    /// validators, diagnostics. <see cref="WithoutPosition"/> is what registration and pipelines are built from, so a
+    /// line added above a handler (which moves <see cref="Location"/> and the diagnostics) regenerates nothing.</summary>
     internal sealed record HandlerCandidate(
         EquatableArray<HandlerSpec> Handlers,
         ServiceSpec? Service,
         EquatableArray<BehaviorSpec> Behaviors,
         EquatableArray<DiagnosticInfo> Diagnostics,
-        EquatableArray<ValidatorSpec> Validators = default);
+        EquatableArray<ValidatorSpec> Validators = default)
+    {
+        /// <summary>Where the class is declared (its identifier), for diagnostics that need the whole compilation (CATGA002).</summary>
+        public LocationInfo? Location { get; init; }
+
+        /// <summary>The same candidate without positions or diagnostics: equal as long as the generated code would be.</summary>
+        public HandlerCandidate WithoutPosition => Location is null && Diagnostics.IsEmpty ? this : this with { Location = null, Diagnostics = EquatableArray<DiagnosticInfo>.Empty };
+    }
 
     /// <summary>The assembly being compiled and the Catga modules of the assemblies it references.</summary>
     /// <param name="SharedBehaviors">The public behaviors of referenced Catga assemblies, applied to this project's requests too.</param>
@@ -115,6 +122,19 @@ namespace Catga.SourceGenerator.Handlers
         string HandlerDisplay,
         bool IsSingleton,
         EquatableArray<PipelineStepSpec> Steps);
+
+    /// <summary>What every pipeline file depends on besides its own handler (see RegistrationBuilder.PipelineContext).</summary>
+    /// <param name="ModuleName">The module class the pipeline classes are nested in.</param>
+    /// <param name="Behaviors">The request behaviors of this project and the shared ones of referenced libraries.</param>
+    /// <param name="Losers">"handler|message" of each handler that loses to a duplicate (CATGA002) and gets no pipeline.</param>
+    internal sealed record PipelineContextSpec(string ModuleName, EquatableArray<BehaviorSpec> Behaviors, EquatableArray<string> Losers);
+
+    /// <summary>What <c>AddGeneratedHandlers()</c> depends on: it calls this assembly's module when there is one, else
+    /// the referenced assemblies' modules. Its own step, so adding a handler does not regenerate it.</summary>
+    internal sealed record ExtensionSpec(string AssemblyName, string ModuleName, EquatableArray<string> ReferencedModules, bool HasOwnModule);
+
+    /// <summary>One pipeline file: the pipeline and the module class it belongs to.</summary>
+    internal sealed record PipelineFileSpec(string ModuleName, PipelineSpec Pipeline);
 
     /// <summary>One event handler registration, with the event behaviors around it (outermost first).
     /// <paramref name="IsSingleton"/> holds when the handler and every behavior are singletons.</summary>

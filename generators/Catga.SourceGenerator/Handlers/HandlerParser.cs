@@ -26,6 +26,10 @@ namespace Catga.SourceGenerator.Handlers
             "CatgaHandler", "CatgaHandlerAttribute", "PipelineBehavior", "PipelineBehaviorAttribute",
         };
 
+        private static readonly HashSet<string> s_handlerAttributeNames = new(System.StringComparer.Ordinal) { "CatgaHandler", "CatgaHandlerAttribute" };
+
+        private static readonly HashSet<string> s_behaviorAttributeNames = new(System.StringComparer.Ordinal) { "PipelineBehavior", "PipelineBehaviorAttribute" };
+
         /// <summary>
         /// Syntax-only filter, so the semantic step runs only for likely handlers, behaviors and validators rather than
         /// for every class with a base list on every edit: a class or record class whose own base list names a Catga
@@ -34,13 +38,22 @@ namespace Catga.SourceGenerator.Handlers
         /// own is found through the attribute.
         /// </summary>
         public static bool IsCandidate(SyntaxNode node, CancellationToken cancellationToken)
-        {
-            if (node is not TypeDeclarationSyntax type
-                || !(node is ClassDeclarationSyntax || (node is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword))))
-            {
-                return false;
-            }
+            => node is TypeDeclarationSyntax type && IsClass(type) && (NamesCatgaInterface(type) || HasAttributeNamed(type, s_catgaAttributeNames));
 
+        /// <summary>The name-based route: a class whose own base list names a Catga interface and that carries no Catga
+        /// attribute (attributed classes come through <see cref="ParseAttributed"/>, found by the compiler's attribute index).</summary>
+        public static bool IsInterfaceCandidate(SyntaxNode node, CancellationToken cancellationToken)
+            => node is TypeDeclarationSyntax type && IsClass(type) && NamesCatgaInterface(type) && !HasAttributeNamed(type, s_catgaAttributeNames);
+
+        /// <summary>The node filter of the attribute routes: classes and record classes.</summary>
+        public static bool IsClassDeclaration(SyntaxNode node, CancellationToken cancellationToken)
+            => node is TypeDeclarationSyntax type && IsClass(type);
+
+        private static bool IsClass(TypeDeclarationSyntax type)
+            => type is ClassDeclarationSyntax || (type is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword));
+
+        private static bool NamesCatgaInterface(TypeDeclarationSyntax type)
+        {
             if (type.BaseList is { } baseList)
             {
                 foreach (var baseType in baseList.Types)
@@ -52,11 +65,16 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
+            return false;
+        }
+
+        private static bool HasAttributeNamed(TypeDeclarationSyntax type, HashSet<string> names)
+        {
             foreach (var list in type.AttributeLists)
             {
                 foreach (var attribute in list.Attributes)
                 {
-                    if (SimpleName(attribute.Name) is { } name && s_catgaAttributeNames.Contains(name))
+                    if (SimpleName(attribute.Name) is { } name && names.Contains(name))
                     {
                         return true;
                     }
@@ -74,27 +92,76 @@ namespace Catga.SourceGenerator.Handlers
             _ => null,
         };
 
+        /// <summary>The name-based route's semantic step (see <see cref="IsInterfaceCandidate"/>).</summary>
         public static HandlerCandidate? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken)
         {
             var node = (TypeDeclarationSyntax)context.Node;
-            if (context.SemanticModel.GetDeclaredSymbol(node, cancellationToken) is not INamedTypeSymbol type)
+            if (context.SemanticModel.GetDeclaredSymbol(node, cancellationToken) is not INamedTypeSymbol type
+                || Owner(type, cancellationToken) != node)
             {
                 return null;
             }
 
-            // A partial class is examined once, at its first declaration that passes the syntax filter.
-            var first = type.DeclaringSyntaxReferences
+            return Parse(type, node, KnownSymbols.For(context.SemanticModel.Compilation));
+        }
+
+        /// <summary>
+        /// The attribute routes' semantic step: a class carrying [CatgaHandler] (<paramref name="isHandlerAttribute"/>) or
+        /// [PipelineBehavior]. A class carrying both is parsed by the [CatgaHandler] route only.
+        /// </summary>
+        public static HandlerCandidate? ParseAttributed(GeneratorAttributeSyntaxContext context, bool isHandlerAttribute, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type
+                || context.TargetNode is not TypeDeclarationSyntax node
+                || Owner(type, cancellationToken) != node
+                || !HasAttributeNamed(node, isHandlerAttribute ? s_handlerAttributeNames : s_behaviorAttributeNames)
+                || (!isHandlerAttribute && HasAttributeNamed(node, s_handlerAttributeNames)))
+            {
+                return null;
+            }
+
+            return Parse(type, node, KnownSymbols.For(context.SemanticModel.Compilation));
+        }
+
+        /// <summary>A partial class is examined once, at its first declaration that passes <see cref="IsCandidate"/>; the
+        /// route that matches that declaration parses it.</summary>
+        private static TypeDeclarationSyntax? Owner(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            if (type.DeclaringSyntaxReferences.Length == 1)
+            {
+                return type.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) as TypeDeclarationSyntax;
+            }
+
+            return type.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
                 .FirstOrDefault(d => IsCandidate(d, cancellationToken));
-            if (first != node)
+        }
+
+        private static HandlerCandidate? Parse(INamedTypeSymbol type, TypeDeclarationSyntax node, KnownSymbols known)
+        {
+            var handlerInterfaces = new List<INamedTypeSymbol>();
+            var behaviorInterfaces = new List<INamedTypeSymbol>();
+            var validatorInterfaces = new List<INamedTypeSymbol>();
+            foreach (var candidate in type.AllInterfaces)
             {
-                return null;
+                var definition = candidate.OriginalDefinition;
+                if (KnownSymbols.Is(definition, known.CommandHandler) || KnownSymbols.Is(definition, known.CommandHandlerOfT)
+                    || KnownSymbols.Is(definition, known.QueryHandler) || KnownSymbols.Is(definition, known.EventHandler)
+                    || KnownSymbols.Is(definition, known.StreamHandler))
+                {
+                    handlerInterfaces.Add(candidate);
+                }
+                else if (KnownSymbols.Is(definition, known.Behavior) || KnownSymbols.Is(definition, known.EventBehavior) || KnownSymbols.Is(definition, known.StreamBehavior))
+                {
+                    behaviorInterfaces.Add(candidate);
+                }
+                else if (KnownSymbols.Is(definition, known.MessageValidator))
+                {
+                    validatorInterfaces.Add(candidate);
+                }
             }
 
-            var handlerInterfaces = type.AllInterfaces.Where(IsHandlerInterface).ToList();
-            var behaviorInterfaces = type.AllInterfaces.Where(IsBehaviorInterface).ToList();
-            var validatorInterfaces = type.AllInterfaces.Where(i => KnownTypes.Is(i, KnownTypes.MessageValidator)).ToList();
             if ((handlerInterfaces.Count == 0 && behaviorInterfaces.Count == 0 && validatorInterfaces.Count == 0) || type.IsAbstract || type.IsStatic)
             {
                 // Abstract bases are fine: their concrete subclasses are registered instead.
@@ -127,7 +194,7 @@ namespace Catga.SourceGenerator.Handlers
 
             if (diagnostics.Count > 0)
             {
-                return new HandlerCandidate(EquatableArray<HandlerSpec>.Empty, null, EquatableArray<BehaviorSpec>.Empty, diagnostics.ToEquatableArray());
+                return new HandlerCandidate(EquatableArray<HandlerSpec>.Empty, null, EquatableArray<BehaviorSpec>.Empty, diagnostics.ToEquatableArray()) { Location = LocationInfo.From(location) };
             }
 
             var handlers = new List<HandlerSpec>();
@@ -135,10 +202,9 @@ namespace Catga.SourceGenerator.Handlers
             if (handlerInterfaces.Count > 0)
             {
                 var (lifetime, order) = ReadHandlerAttribute(type);
-                var locationInfo = LocationInfo.From(location);
                 foreach (var handlerInterface in handlerInterfaces)
                 {
-                    var spec = CreateHandler(type, handlerInterface, lifetime, order, locationInfo);
+                    var spec = CreateHandler(type, handlerInterface, lifetime, order);
                     handlers.Add(spec);
                     // A record derived from a message cannot carry an attribute of its own (CATGA007): its handler is
                     // reached by its run-time type by design, so CATGA005's advice to annotate it does not apply.
@@ -187,7 +253,10 @@ namespace Catga.SourceGenerator.Handlers
                 }
             }
 
-            return new HandlerCandidate(handlers.ToEquatableArray(), service, behaviors.ToEquatableArray(), diagnostics.ToEquatableArray(), validators.ToEquatableArray());
+            return new HandlerCandidate(handlers.ToEquatableArray(), service, behaviors.ToEquatableArray(), diagnostics.ToEquatableArray(), validators.ToEquatableArray())
+            {
+                Location = LocationInfo.From(location),
+            };
         }
 
         private static bool IsHandlerInterface(INamedTypeSymbol type)
@@ -202,7 +271,7 @@ namespace Catga.SourceGenerator.Handlers
             || KnownTypes.Is(type, KnownTypes.EventBehavior)
             || KnownTypes.Is(type, KnownTypes.StreamBehavior);
 
-        private static HandlerSpec CreateHandler(INamedTypeSymbol type, INamedTypeSymbol handlerInterface, int lifetime, int order, LocationInfo? location)
+        private static HandlerSpec CreateHandler(INamedTypeSymbol type, INamedTypeSymbol handlerInterface, int lifetime, int order)
         {
             var kind = KnownTypes.Is(handlerInterface, KnownTypes.CommandHandler) ? HandlerKind.Command
                 : KnownTypes.Is(handlerInterface, KnownTypes.CommandHandlerOfT) ? HandlerKind.CommandWithResult
@@ -220,10 +289,9 @@ namespace Catga.SourceGenerator.Handlers
                 response is null ? "global::Catga.Unit" : TypeNames.FullyQualified(response),
                 message.GetAttributes().Any(a => IsMessageAttribute(a.AttributeClass)),
                 MessageShape(message),
-                response is null ? new TypeShape(new[] { "global::Catga.Unit", "global::System.ValueType", "object" }.ToEquatableArray(), false, true, true) : Shape(response),
+                response is null ? s_unitShape : Shape(response),
                 lifetime,
-                order,
-                location);
+                order);
         }
 
         private static BehaviorSpec? CreateBehavior(INamedTypeSymbol type, INamedTypeSymbol behaviorInterface, IMethodSymbol constructor, out string? problem)
@@ -401,7 +469,18 @@ namespace Catga.SourceGenerator.Handlers
             return added.Count == 0 ? shape : shape with { Supertypes = shape.Supertypes.Concat(added).ToEquatableArray() };
         }
 
-        private static TypeShape Shape(ITypeSymbol type)
+        /// <summary>
+        /// Shapes by symbol. A symbol never changes, and the symbols of referenced assemblies (int, string, framework and
+        /// contract types) are shared by the successive compilations of an editing session, so a response type's shape
+        /// (int alone has some thirty interfaces) is built once rather than for every handler on every edit.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ITypeSymbol, TypeShape> s_shapes = new();
+
+        private static readonly TypeShape s_unitShape = new(new[] { "global::Catga.Unit", "global::System.ValueType", "object" }.ToEquatableArray(), false, true, true);
+
+        private static TypeShape Shape(ITypeSymbol type) => s_shapes.GetValue(type, static t => ComputeShape(t));
+
+        private static TypeShape ComputeShape(ITypeSymbol type)
         {
             var supertypes = new List<string> { TypeNames.FullyQualified(type) };
             for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)

@@ -40,7 +40,7 @@ namespace Catga.SourceGenerator.Handlers
             var streams = new List<StreamRegistrationSpec>();
             var events = new List<EventRegistrationSpec>();
 
-            foreach (var group in SingleHandlerGroups(candidates))
+            foreach (var group in SingleHandlerGroups(candidates.SelectMany(c => c.Handlers)))
             {
                 // Duplicates are reported as CATGA002; the first handler by name keeps the generated code compiling.
                 var handler = group.First();
@@ -52,16 +52,7 @@ namespace Catga.SourceGenerator.Handlers
                     continue;
                 }
 
-                var steps = Steps(behaviors, BehaviorKind.Request, handler, services, ref singleton);
-                pipelines.Add(new PipelineSpec(
-                    handler.Kind,
-                    handler.MessageType,
-                    handler.MessageDisplay,
-                    handler.ResponseType,
-                    handler.HandlerType,
-                    handler.HandlerDisplay,
-                    singleton,
-                    steps));
+                pipelines.Add(Pipeline(handler, behaviors, services));
             }
 
             foreach (var handler in candidates.SelectMany(c => c.Handlers).Where(h => h.Kind == HandlerKind.Event))
@@ -115,6 +106,50 @@ namespace Catga.SourceGenerator.Handlers
             };
         }
 
+        /// <summary>
+        /// What every pipeline file of the assembly depends on besides its own handler: the module name, the behaviors
+        /// (this project's and the shared ones of referenced libraries) and which handlers lose to a duplicate. Adding a
+        /// handler leaves it equal, so the other pipelines stay cached.
+        /// </summary>
+        public static PipelineContextSpec PipelineContext(ImmutableArray<HandlerCandidate> candidates, AssemblySpec assembly)
+        {
+            var losers = SingleHandlerGroups(candidates.SelectMany(c => c.Handlers))
+                .SelectMany(group => group.Skip(1))
+                .Select(h => h.HandlerType + "|" + h.MessageType)
+                .ToEquatableArray();
+            return new PipelineContextSpec(
+                assembly.ModuleName,
+                candidates.SelectMany(c => c.Behaviors).Where(b => b.Kind == BehaviorKind.Request).Concat(assembly.SharedBehaviors.Where(b => b.Kind == BehaviorKind.Request)).ToEquatableArray(),
+                losers);
+        }
+
+        /// <summary>The pipeline file of <paramref name="handler"/>, or null when it has none (events, streams, and a
+        /// handler that loses to a duplicate, CATGA002). Equal to the pipeline <see cref="Build"/> lists for it.</summary>
+        public static PipelineFileSpec? PipelineFile(HandlerSpec handler, PipelineContextSpec context)
+        {
+            if (handler.Kind is HandlerKind.Event or HandlerKind.Stream || context.Losers.Contains(handler.HandlerType + "|" + handler.MessageType))
+            {
+                return null;
+            }
+
+            return new PipelineFileSpec(context.ModuleName, Pipeline(handler, context.Behaviors.ToList(), new Dictionary<string, ServiceSpec>(StringComparer.Ordinal)));
+        }
+
+        private static PipelineSpec Pipeline(HandlerSpec handler, List<BehaviorSpec> behaviors, Dictionary<string, ServiceSpec> services)
+        {
+            bool singleton = handler.Lifetime == Singleton;
+            var steps = Steps(behaviors, BehaviorKind.Request, handler, services, ref singleton);
+            return new PipelineSpec(
+                handler.Kind,
+                handler.MessageType,
+                handler.MessageDisplay,
+                handler.ResponseType,
+                handler.HandlerType,
+                handler.HandlerDisplay,
+                singleton,
+                steps);
+        }
+
         /// <summary>The behaviors of <paramref name="kind"/> that apply to the message of <paramref name="handler"/>, outermost
         /// first (by order, ties by closed name); registers each closed behavior as a service and clears
         /// <paramref name="singleton"/> when one is not a singleton.</summary>
@@ -149,17 +184,22 @@ namespace Catga.SourceGenerator.Handlers
         }
 
         /// <summary>CATGA001 (a command or query without a handler) and CATGA002 (more than one handler).</summary>
-        public static EquatableArray<DiagnosticInfo> FindDiagnostics(ImmutableArray<HandlerCandidate> candidates, ImmutableArray<MessageParseResult> messages)
+        public static EquatableArray<DiagnosticInfo> FindDiagnostics(ImmutableArray<HandlerCandidate> candidates, IEnumerable<MessageParseResult> messages)
         {
             var diagnostics = new List<DiagnosticInfo>();
-            foreach (var group in SingleHandlerGroups(candidates))
+            var located = candidates.SelectMany(c => c.Handlers.Select(h => (Handler: h, c.Location)))
+                .Where(p => p.Handler.Kind != HandlerKind.Event)
+                .GroupBy(p => p.Handler.MessageType, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.OrderBy(p => p.Handler.HandlerType, StringComparer.Ordinal).ToList());
+            foreach (var group in located)
             {
-                var first = group.First();
-                foreach (var duplicate in group.Skip(1))
+                var first = group[0].Handler;
+                foreach (var (duplicate, location) in group.Skip(1))
                 {
                     diagnostics.Add(new DiagnosticInfo(
                         CatgaDiagnosticDescriptors.DuplicateHandler,
-                        duplicate.Location,
+                        location,
                         new[] { first.MessageDisplay, first.HandlerDisplay, duplicate.HandlerDisplay }.ToEquatableArray()));
                 }
             }
@@ -184,9 +224,8 @@ namespace Catga.SourceGenerator.Handlers
             return diagnostics.ToEquatableArray();
         }
 
-        private static IEnumerable<IEnumerable<HandlerSpec>> SingleHandlerGroups(ImmutableArray<HandlerCandidate> candidates)
-            => candidates
-                .SelectMany(c => c.Handlers)
+        private static IEnumerable<IEnumerable<HandlerSpec>> SingleHandlerGroups(IEnumerable<HandlerSpec> handlers)
+            => handlers
                 .Where(h => h.Kind != HandlerKind.Event)
                 .GroupBy(h => h.MessageType, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)

@@ -135,6 +135,8 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine();
             w.WriteLine("// What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).");
             w.WriteLine("RegisterTopology(builder);");
+            w.WriteLine("// Statically bound mediators declared with [CatgaMediator] (Catga.Mediators.g.cs, when any is).");
+            w.WriteLine("RegisterMediators(builder);");
             w.CloseBlock();
             w.WriteLine();
             if (spec.HasSagas)
@@ -144,6 +146,8 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             w.WriteLine("static partial void RegisterTopology(global::Catga.CatgaBuilder builder);");
+            w.WriteLine();
+            w.WriteLine("static partial void RegisterMediators(global::Catga.CatgaBuilder builder);");
             w.WriteLine();
 
             foreach (var e in spec.Events)
@@ -248,12 +252,13 @@ namespace Catga.SourceGenerator.Handlers
             return w.ToString();
         }
 
-        public static string EmitPipeline(RegistrationSpec spec, PipelineSpec pipeline)
+        public static string EmitPipeline(PipelineFileSpec file)
         {
+            var pipeline = file.Pipeline;
             var w = new SourceWriter();
             w.WriteFileHeader();
             w.OpenBlock("namespace " + Namespace);
-            w.OpenBlock("partial class " + spec.Assembly.ModuleName);
+            w.OpenBlock("partial class " + file.ModuleName);
             string request = pipeline.MessageType;
             string response = pipeline.ResponseType;
             string next = $"global::Catga.PipelineNext<{request}, {response}>";
@@ -280,7 +285,7 @@ namespace Catga.SourceGenerator.Handlers
             }
 
             w.WriteLine("/// </summary>");
-            w.OpenBlock($"private sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
+            w.OpenBlock($"internal sealed class {PipelineClassName(pipeline)} : global::Catga.Runtime.RequestPipelineDefinition<{request}, {response}>");
             w.WriteLine($"public {PipelineClassName(pipeline)}()");
             w.WriteLine($"    : base({TypeNames.Literal(pipeline.MessageDisplay)}, {TypeNames.Literal(pipeline.HandlerDisplay)}, isSingleton: {Bool(pipeline.IsSingleton)})");
             w.OpenBlock();
@@ -333,7 +338,8 @@ namespace Catga.SourceGenerator.Handlers
                 _ => $"global::Catga.ICommandHandler<{request}, {response}>",
             };
             w.WriteLine("/// <summary>The innermost step: calls the handler directly.</summary>");
-            w.OpenBlock($"private sealed class HandlerStep : {next}");
+            // Internal: a statically bound mediator ([CatgaMediator]) calls it directly when the pipeline is the handler alone.
+            w.OpenBlock($"internal sealed class HandlerStep : {next}");
             w.WriteLine($"private readonly {pipeline.HandlerType} _handler;");
             w.WriteLine();
             w.WriteLine($"public HandlerStep({pipeline.HandlerType} handler) => _handler = handler;");
@@ -359,14 +365,14 @@ namespace Catga.SourceGenerator.Handlers
             return w.ToString();
         }
 
-        public static string EmitExtension(RegistrationSpec spec)
+        public static string EmitExtension(ExtensionSpec spec)
         {
             var w = new SourceWriter();
             w.WriteFileHeader();
             // Each project's entry point lives in a namespace of its own that only this project imports (a global using
             // is per compilation). With InternalsVisibleTo between two Catga projects, the friend's internal
             // AddGeneratedHandlers is then not in scope here, so the call binds to this project's and is not ambiguous.
-            string ns = ExtensionNamespace(spec.Assembly);
+            string ns = ExtensionNamespace(spec.AssemblyName);
             w.WriteLine($"global using global::{ns};");
             w.WriteLine();
             w.OpenBlock("namespace " + ns);
@@ -383,11 +389,11 @@ namespace Catga.SourceGenerator.Handlers
             w.WriteLine("global::System.ArgumentNullException.ThrowIfNull(builder);");
             if (spec.HasOwnModule)
             {
-                w.WriteLine($"global::{Namespace}.{spec.Assembly.ModuleName}.Register(builder);");
+                w.WriteLine($"global::{Namespace}.{spec.ModuleName}.Register(builder);");
             }
             else
             {
-                foreach (var referenced in spec.Assembly.ReferencedModules)
+                foreach (var referenced in spec.ReferencedModules)
                 {
                     w.WriteLine(referenced + ".Register(builder);");
                 }
@@ -404,13 +410,10 @@ namespace Catga.SourceGenerator.Handlers
             return w.ToString();
         }
 
-        /// <summary>The namespace of this project's <c>AddGeneratedHandlers()</c>, unique per assembly.</summary>
-        public static string ExtensionNamespace(AssemblySpec assembly) => ExtensionNamespace(assembly.AssemblyName);
-
         /// <summary>The namespace of the <c>AddGeneratedHandlers()</c> of assembly <paramref name="assemblyName"/>.</summary>
         public static string ExtensionNamespace(string assemblyName) => Namespace + ".Registration." + TypeNames.Identifier(assemblyName);
 
-        private static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
+        internal static string PipelineClassName(PipelineSpec pipeline) => TypeNames.Identifier(pipeline.MessageDisplay) + "Pipeline";
 
         /// <summary>The expression that builds a chain: each step's class around the next, the innermost last.</summary>
         private static string Chain(EquatableArray<PipelineStepSpec> steps, string messageDisplay, string suffix, string innermost)

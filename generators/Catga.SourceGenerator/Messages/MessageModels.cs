@@ -39,4 +39,15 @@ namespace Catga.SourceGenerator.Messages
 
     /// <summary>What the parser learned about one attributed type: the spec to emit (when it is valid) and diagnostics.</summary>
     internal sealed record MessageParseResult(MessageSpec? Spec, string FullyQualifiedName, MessageKind Kind, LocationInfo? Location, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    /// <summary>
+    /// Everything the generator learns from one attributed message, in one step: its own members
+    /// (<see cref="Message"/>), its wire format (<see cref="Serialization"/>) and its validation rules
+    /// (<see cref="Validation"/>). Each feature's outputs select their part, so a message is bound once per edit rather
+    /// than once per feature. Compares by value.
+    /// </summary>
+    internal sealed record ParsedMessage(
+        MessageParseResult Message,
+        global::Catga.SourceGenerator.Serialization.SerializationParseResult Serialization,
+        global::Catga.SourceGenerator.Validation.ValidationParseResult Validation);
 }

@@ -35,7 +35,9 @@ namespace Catga.SourceGenerator.Shared
         public const string StreamBehavior = "Catga.IStreamBehavior`2";
         public const string MessageValidator = "Catga.Validation.IMessageValidator`1";
 
-        /// <summary>True when a named type is <paramref name="metadataName"/> (a top-level type in a Catga namespace).</summary>
+        /// <summary>True when a named type is <paramref name="metadataName"/> (a top-level type in a Catga namespace).
+        /// Compares names segment by segment, without formatting the namespace, because it runs for every interface and
+        /// attribute of every candidate on every edit.</summary>
         public static bool Is(Microsoft.CodeAnalysis.INamedTypeSymbol? type, string metadataName)
         {
             if (type is null)
@@ -44,11 +46,40 @@ namespace Catga.SourceGenerator.Shared
             }
 
             var definition = type.OriginalDefinition;
-            string name = definition.MetadataName;
-            int dot = metadataName.LastIndexOf('.');
-            return name == metadataName.Substring(dot + 1)
-                && definition.ContainingNamespace?.ToDisplayString() == metadataName.Substring(0, dot)
-                && definition.ContainingType is null;
+            if (definition.ContainingType is not null)
+            {
+                return false;
+            }
+
+            int end = metadataName.LastIndexOf('.');
+            if (!Matches(definition.MetadataName, metadataName, end + 1, metadataName.Length))
+            {
+                return false;
+            }
+
+            // Namespaces from the innermost out, against the dotted prefix from the right.
+            var ns = definition.ContainingNamespace;
+            while (end > 0)
+            {
+                if (ns is null || ns.IsGlobalNamespace)
+                {
+                    return false;
+                }
+
+                int start = metadataName.LastIndexOf('.', end - 1) + 1;
+                if (!Matches(ns.Name, metadataName, start, end))
+                {
+                    return false;
+                }
+
+                ns = ns.ContainingNamespace;
+                end = start - 1;
+            }
+
+            return ns is not null && ns.IsGlobalNamespace;
         }
+
+        private static bool Matches(string name, string text, int start, int end)
+            => name.Length == end - start && string.CompareOrdinal(name, 0, text, start, end - start) == 0;
     }
 }

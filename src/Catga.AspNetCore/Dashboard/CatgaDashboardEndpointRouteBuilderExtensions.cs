@@ -13,7 +13,7 @@ public static class CatgaDashboardEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves the dashboard at <paramref name="prefix"/>: dead letters (filter, inspect, replay, delete, purge), outbox
     /// backlog and relay leader, consumers (in flight, lag, circuit), handled/retried/dead-lettered/duplicate counts,
-    /// health, pending schedules, saga instances and the compile-time topology. The page, script and style are embedded in this assembly;
+    /// health, pending schedules, saga instances (listed per saga, with their history) and the compile-time topology. The page, script and style are embedded in this assembly;
     /// the JSON endpoints use source-generated serialization (Native AOT compatible). Every request needs
     /// authorization (<see cref="CatgaDashboardOptions.AuthorizationPolicy"/>, else the default policy); replay,
     /// delete and purge need a confirmation and are logged with the user's name.
@@ -69,6 +69,8 @@ public static class CatgaDashboardEndpointRouteBuilderExtensions
         group.MapPost("/api/dead-letters/delete", api.DeleteAsync);
         group.MapPost("/api/dead-letters/purge", api.PurgeAsync);
         group.MapGet("/api/topology", api.TopologyAsync);
+        group.MapGet("/api/sagas", api.SagaTypesAsync);
+        group.MapGet("/api/sagas/{saga}", api.SagaListAsync);
         group.MapGet("/api/sagas/{saga}/{key}", api.SagaAsync);
         group.MapGet("/api/schedules", api.SchedulesAsync);
         group.MapPost("/api/schedules/cancel", api.CancelSchedulesAsync);

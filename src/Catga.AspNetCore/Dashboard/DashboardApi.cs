@@ -211,6 +211,85 @@ internal sealed class DashboardApi(CatgaDashboardOptions options, DashboardCount
     public Task TopologyAsync(HttpContext context) =>
         WriteAsync(context, DashboardTopology.Build(context.RequestServices), DashboardJsonContext.Default.TopologyModel);
 
+    /// <summary>The sagas this service registered (by name), for the saga view's choice.</summary>
+    public async Task SagaTypesAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        if (services.GetService<ISagaStore>() is null)
+        {
+            await NotAvailableAsync(context, "No saga store is registered (no sagas in this service).").ConfigureAwait(false);
+            return;
+        }
+
+        var names = services.GetServices<RegisteredSaga>().Select(static s => s.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        await WriteAsync(context, new SagaTypesModel(names), DashboardJsonContext.Default.SagaTypesModel).ConfigureAwait(false);
+    }
+
+    /// <summary>One page of a saga's instances: <c>status</c>, <c>state</c>, <c>order</c> (<c>newest</c> or
+    /// <c>key</c>), <c>cursor</c> and <c>limit</c> from the query string, as <see cref="ISagaStore.ListAsync"/> takes them.</summary>
+    public async Task SagaListAsync(HttpContext context)
+    {
+        string saga = (string)context.Request.RouteValues["saga"]!;
+        if (context.RequestServices.GetService<ISagaStore>() is not { } store)
+        {
+            await NotAvailableAsync(context, "No saga store is registered (no sagas in this service).").ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        SagaStatus? status = null;
+        if (NullIfEmpty(query["status"]) is { } statusText)
+        {
+            if (!Enum.TryParse<SagaStatus>(statusText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                await BadRequestAsync(context, $"status '{statusText}' is not one of {string.Join(", ", Enum.GetNames<SagaStatus>())}.").ConfigureAwait(false);
+                return;
+            }
+
+            status = parsed;
+        }
+
+        SagaListOrder order;
+        switch (NullIfEmpty(query["order"]))
+        {
+            case null or "newest":
+                order = SagaListOrder.NewestFirst;
+                break;
+            case "key":
+                order = SagaListOrder.ByKey;
+                break;
+            case { } other:
+                await BadRequestAsync(context, $"order '{other}' is not 'newest' or 'key'.").ConfigureAwait(false);
+                return;
+        }
+
+        int limit = 50;
+        if (NullIfEmpty(query["limit"]) is { } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > SagaListQuery.MaxLimit))
+        {
+            await BadRequestAsync(context, $"limit '{limitText}' is not a number from 1 to {SagaListQuery.MaxLimit}.").ConfigureAwait(false);
+            return;
+        }
+
+        SagaPage page;
+        try
+        {
+            page = await store.ListAsync(
+                new SagaListQuery { Saga = saga, Status = status, StateName = NullIfEmpty(query["state"]), Order = order, Cursor = NullIfEmpty(query["cursor"]), Limit = limit },
+                context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            await BadRequestAsync(context, ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(context, new SagaPageModel(
+            saga,
+            [.. page.Instances.Select(static r => new SagaSummaryModel(r.Key, r.Status.ToString(), r.StateName, r.Revision, r.CreatedAt, r.UpdatedAt, r.Pending.Count, r.Timeouts.Count))],
+            page.NextCursor),
+            DashboardJsonContext.Default.SagaPageModel).ConfigureAwait(false);
+    }
+
     public async Task SagaAsync(HttpContext context)
     {
         string saga = (string)context.Request.RouteValues["saga"]!;

@@ -50,6 +50,12 @@ internal sealed record TopologyEdgeModel(string From, string To, string Relation
 
 internal sealed record SagaModel(string Saga, string Key, string Status, string State, long Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int PendingEffects, int Timeouts, IReadOnlyList<SagaHistoryModel> History);
 
+internal sealed record SagaTypesModel(IReadOnlyList<string> Sagas);
+
+internal sealed record SagaSummaryModel(string Key, string Status, string State, long Revision, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int PendingEffects, int Timeouts);
+
+internal sealed record SagaPageModel(string Saga, IReadOnlyList<SagaSummaryModel> Items, string? NextCursor);
+
 internal sealed record SagaHistoryModel(DateTimeOffset At, string MessageType, string MessageId, string From, string To, string? Note);
 
 internal sealed record ErrorModel(string Error);
@@ -68,6 +74,8 @@ internal sealed record SchedulePageModel(long Total, IReadOnlyList<ScheduleModel
 [JsonSerializable(typeof(ActionResultModel))]
 [JsonSerializable(typeof(TopologyModel))]
 [JsonSerializable(typeof(SagaModel))]
+[JsonSerializable(typeof(SagaTypesModel))]
+[JsonSerializable(typeof(SagaPageModel))]
 [JsonSerializable(typeof(ErrorModel))]
 [JsonSerializable(typeof(SchedulePageModel))]
 internal sealed partial class DashboardJsonContext : JsonSerializerContext

@@ -20,8 +20,8 @@ public static class RedisSagaStoreBuilderExtensions
         ArgumentNullException.ThrowIfNull(connection);
         var options = new RedisSagaStoreOptions();
         configure?.Invoke(options);
-        var store = new RedisSagaStore(connection, options);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ISagaStore>(store));
+        options.Validate();
+        builder.Services.Replace(ServiceDescriptor.Singleton<ISagaStore>(sp => new RedisSagaStore(connection, options, sp.GetService<TimeProvider>())));
         return builder;
     }
 }

@@ -94,6 +94,12 @@ internal static class CatgaInstrumentation
     /// <param name="operationType">The span's <c>messaging.operation.type</c>: <c>send</c> or <c>create</c>.</param>
     internal static Activity? StartSend(string destination, string messageType, string operationName = "send", string operationType = "send")
     {
+        if (!Source.HasListeners())
+        {
+            // Nobody records spans: skip building the span name (a string per message).
+            return null;
+        }
+
         var activity = Source.StartActivity(operationName + " " + destination, ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
@@ -102,6 +108,32 @@ internal static class CatgaInstrumentation
             activity.SetTag(MessagingTags.OperationType, operationType);
             activity.SetTag(MessagingTags.DestinationName, destination);
             activity.SetTag("catga.message.type", messageType);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Starts the one producer span of a batch (OpenTelemetry messaging conventions for batches: one span for
+    /// the batch with <c>messaging.batch.message_count</c>; its context goes into every message of the batch, so each
+    /// consumer's span is its child). Named after the destination and tagged with it when the batch has one, else
+    /// named after the operation alone.</summary>
+    /// <param name="destination">The batch's one destination, or <see langword="null"/> when it has several.</param>
+    /// <param name="count">How many messages the batch holds.</param>
+    /// <param name="operationName">The operation: <c>publish</c> when every message is an event, else <c>send</c>.</param>
+    /// <param name="operationType">The span's <c>messaging.operation.type</c>: <c>send</c> or <c>create</c>.</param>
+    internal static Activity? StartSendBatch(string? destination, int count, string operationName, string operationType)
+    {
+        var activity = Source.StartActivity(destination is null ? operationName : operationName + " " + destination, ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
+            activity.SetTag(MessagingTags.OperationName, operationName);
+            activity.SetTag(MessagingTags.OperationType, operationType);
+            activity.SetTag(MessagingTags.BatchMessageCount, count);
+            if (destination is not null)
+            {
+                activity.SetTag(MessagingTags.DestinationName, destination);
+            }
         }
 
         return activity;
@@ -117,9 +149,16 @@ internal static class CatgaInstrumentation
         }
     }
 
-    internal static Activity? StartConsume(string destination, string? messageId, ActivityContext parent)
+    /// <summary>Starts the consumer span; <paramref name="spanName"/> is <c>"process " + destination</c>, built once per
+    /// consumer.</summary>
+    internal static Activity? StartConsume(string spanName, string destination, string? messageId, ActivityContext parent)
     {
-        var activity = Source.StartActivity("process " + destination, ActivityKind.Consumer, parent);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(spanName, ActivityKind.Consumer, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(MessagingTags.System, MessagingTags.SystemValue);
@@ -132,6 +171,13 @@ internal static class CatgaInstrumentation
         }
 
         return activity;
+    }
+
+    /// <summary>Whether anyone listens to Catga's spans.</summary>
+    internal static bool IsTracing
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Source.HasListeners();
     }
 
     internal static bool IsObserved

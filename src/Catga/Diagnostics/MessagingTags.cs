@@ -10,5 +10,6 @@ internal static class MessagingTags
     internal const string DestinationName = "messaging.destination.name";
     internal const string MessageId = "messaging.message.id";
     internal const string ConversationId = "messaging.message.conversation_id";
+    internal const string BatchMessageCount = "messaging.batch.message_count";
     internal const string ErrorType = "error.type";
 }

@@ -10,12 +10,12 @@ internal sealed class InboundContext
 {
     private static readonly AsyncLocal<InboundContext?> s_current = new();
 
-    public InboundContext(string messageId, string? correlationId, bool captureOutbox, string owner)
+    public InboundContext(string messageId, string? correlationId, bool captureOutbox, string messageType)
     {
         MessageId = messageId;
         CorrelationId = correlationId;
         CaptureOutbox = captureOutbox;
-        Outbox = new OutboxSession(owner);
+        Outbox = new OutboxSession(messageType, messageId);
     }
 
     public static InboundContext? Current

@@ -30,6 +30,9 @@ internal sealed class MessageConsumer
 
     /// <summary>Claims and completions of concurrent runs, sent to <see cref="_inbox"/> as batches.</summary>
     private readonly InboxBatcher? _batcher;
+
+    /// <summary>Extends the inbox claims of this consumer's running handlers (one timer for all of them).</summary>
+    private readonly ClaimKeeper? _keeper;
     private readonly bool _captureOutbox;
     private readonly IDeadLetterStore _deadLetters;
     private readonly OutboundRouter _router;
@@ -60,12 +63,14 @@ internal sealed class MessageConsumer
         Subscription = subscription;
         Destination = subscription.Destination;
         _destinationTag = new(MessagingTags.DestinationName, Destination);
+        _spanName = "process " + Destination;
         _serializer = serializer;
         _registry = registry;
         _options = options;
         _global = global;
         _inbox = inbox;
         _batcher = inbox is null ? null : new InboxBatcher(inbox, global.InboxLease, global.InboxRetention);
+        _keeper = inbox is null ? null : new ClaimKeeper(inbox, global.InboxLease, time, logger);
         _captureOutbox = captureOutbox && inbox is not null;
         _deadLetters = deadLetters;
         _router = router;
@@ -90,6 +95,9 @@ internal sealed class MessageConsumer
 
     /// <summary>The <c>messaging.destination.name</c> tag every counter of this consumer carries.</summary>
     private readonly KeyValuePair<string, object?> _destinationTag;
+
+    /// <summary>The consumer span's name.</summary>
+    private readonly string _spanName;
 
     public TransportSubscription Subscription { get; }
 
@@ -128,7 +136,10 @@ internal sealed class MessageConsumer
         var headers = incoming.Message.Headers;
         string? typeName = headers[MessageHeaderNames.MessageType];
         string messageId = headers[MessageHeaderNames.MessageId] ?? string.Empty;
-        using var activity = CatgaInstrumentation.StartConsume(Destination, messageId, MessageEnvelope.ParentOf(headers));
+        // The span's parent is parsed from the headers only when someone records spans.
+        using var activity = CatgaInstrumentation.IsTracing
+            ? CatgaInstrumentation.StartConsume(_spanName, Destination, messageId, MessageEnvelope.ParentOf(headers))
+            : null;
 
         // 1. Read it. A message that cannot be read will never be readable: dead-letter it at once.
         object message;
@@ -242,11 +253,11 @@ internal sealed class MessageConsumer
             claimToken = claim.Token;
         }
 
-        await using var heartbeat = claimToken == 0 ? null : new ClaimHeartbeat(_inbox!, inboxKey, claimToken, _global.InboxLease, _time, _logger);
+        using var heartbeat = claimToken == 0 ? null : _keeper!.Keep(inboxKey, claimToken);
         return await RunWithRetriesAsync(incoming, type, message, messageId, inboxKey, claimToken, heartbeat, stopping).ConfigureAwait(false);
     }
 
-    private async ValueTask<DeliveryOutcome> RunWithRetriesAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, string inboxKey, long claimToken, ClaimHeartbeat? heartbeat, CancellationToken stopping)
+    private async ValueTask<DeliveryOutcome> RunWithRetriesAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, string inboxKey, long claimToken, ClaimKeeper.Claim? heartbeat, CancellationToken stopping)
     {
 
         // 5. Run. Requests a caller waits for are retried here; other messages are retried by redelivery on durable
@@ -255,7 +266,7 @@ internal sealed class MessageConsumer
         int attempt = incoming.DeliveryCount;
         while (true)
         {
-            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox, $"{type.Name} {messageId}");
+            var context = new InboundContext(messageId, incoming.Message.Headers[MessageHeaderNames.CorrelationId], _captureOutbox, type.Name);
             var result = new ArrayBufferWriter<byte>(64);
             CatgaResult outcome = await RunAsync(type, message, result, context, stopping).ConfigureAwait(false);
             var sent = context.Outbox.Seal();

@@ -104,7 +104,8 @@ internal static class MessageEnvelope
     /// <param name="result">The result in Catga's result format.</param>
     public static TransportMessage CreateReply(IMessageSerializer serializer, MessageTypeInfo? requestType, MessageHeaders request, bool ok, ReadOnlyMemory<byte> result)
     {
-        var headers = new MessageHeaders().Set(MessageHeaderNames.ReplyStatus, ok ? "ok" : "error");
+        // One header, or a few more when message security protects the reply.
+        var headers = new MessageHeaders(serializer is SecuredMessageSerializer ? 4 : 1).Set(MessageHeaderNames.ReplyStatus, ok ? "ok" : "error");
         if (requestType is not null && serializer is SecuredMessageSerializer secured)
         {
             result = secured.Security.ProtectReply(requestType, request[MessageHeaderNames.MessageId], headers, result);

@@ -208,21 +208,44 @@ internal sealed class OutboundRouter
     /// transport batch per destination (order kept per destination).</summary>
     public async ValueTask<CatgaResult> SendOneWayBatchAsync(IReadOnlyList<IMessage> messages, CancellationToken cancellationToken)
     {
-        var entries = new List<OutboxMessage>(messages.Count);
-        foreach (var message in messages)
+        var types = new MessageTypeInfo[messages.Count];
+        var destinations = new string[messages.Count];
+        bool allEvents = true;
+        for (int i = 0; i < messages.Count; i++)
         {
+            var message = messages[i];
             ArgumentNullException.ThrowIfNull(message, nameof(messages));
             if (!_registry.TryGetByType(message.GetType(), out var type))
             {
                 return CatgaResult.Failure(CatgaErrorCodes.NotSerializable, $"{message.GetType().FullName} is not in the message registry, so it cannot be sent to another service.");
             }
 
-            var transportMessage = MessageEnvelope.Create(type, message, _serializer);
-            entries.Add(new OutboxMessage(transportMessage.MessageId!, _options.DestinationFor(type), transportMessage));
+            types[i] = type;
+            destinations[i] = _options.DestinationFor(type);
+            allEvents &= message is IEvent;
         }
 
+        if (messages.Count == 0)
+        {
+            return CatgaResult.Success();
+        }
+
+        // One producer span for the batch, started before the envelopes are made so each takes its trace context.
+        bool oneDestination = destinations.All(d => string.Equals(d, destinations[0], StringComparison.Ordinal));
+        using var activity = CatgaInstrumentation.StartSendBatch(
+            oneDestination ? destinations[0] : null,
+            messages.Count,
+            allEvents ? "publish" : "send",
+            InboundContext.Current is { CaptureOutbox: true } || _outbox is not null ? "create" : "send");
+        var entries = new List<OutboxMessage>(messages.Count);
         try
         {
+            for (int i = 0; i < messages.Count; i++)
+            {
+                var transportMessage = MessageEnvelope.Create(types[i], messages[i], _serializer);
+                entries.Add(new OutboxMessage(transportMessage.MessageId!, destinations[i], transportMessage));
+            }
+
             if (InboundContext.Current is { CaptureOutbox: true } || _outbox is not null)
             {
                 foreach (var entry in entries)
@@ -266,6 +289,7 @@ internal sealed class OutboundRouter
         }
         catch (Exception ex)
         {
+            CatgaInstrumentation.Fail(activity, ex.GetType().FullName ?? "exception", ex.Message);
             CatgaLog.TransportSendFailed(_logger, "a batch", "several destinations", ex);
             return CatgaResult.Failure(new CatgaError(CatgaErrorCodes.TransportFailed, $"A batch of {messages.Count} messages could not be sent: {ex.Message}", ex));
         }

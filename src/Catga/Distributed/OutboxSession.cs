@@ -11,12 +11,18 @@ namespace Catga.Distributed;
 internal sealed class OutboxSession
 {
     private readonly object _gate = new();
-    private readonly string _owner;
+    private readonly string _ownerType;
+    private readonly string _ownerId;
     private List<OutboxMessage>? _messages;
     private bool _sealed;
 
-    /// <param name="owner">What the run handles, for the error message (type and message id).</param>
-    public OutboxSession(string owner) => _owner = owner;
+    /// <param name="ownerType">The type of the message the run handles, for the error message.</param>
+    /// <param name="ownerId">Its message id, for the error message.</param>
+    public OutboxSession(string ownerType, string ownerId)
+    {
+        _ownerType = ownerType;
+        _ownerId = ownerId;
+    }
 
     public void Add(OutboxMessage message)
     {
@@ -51,7 +57,7 @@ internal sealed class OutboxSession
         if (_sealed)
         {
             throw new OutboxSessionSealedException(
-                $"{count} message(s) were sent after the handler run for {_owner} had completed, so they cannot be written with its inbox record. " +
+                $"{count} message(s) were sent after the handler run for {_ownerType} {_ownerId} had completed, so they cannot be written with its inbox record. " +
                 "Await every send inside the handler (a task the handler starts and does not await outlives its run).");
         }
     }

@@ -13,7 +13,11 @@ public static class CommandResults
     public static ValueTask<CatgaResult<Unit>> ToUnit(ValueTask<CatgaResult> pending)
         => pending.IsCompletedSuccessfully ? new(pending.Result.ToUnitResult()) : AwaitToUnit(pending);
 
-    internal static ValueTask<CatgaResult> FromUnit(ValueTask<CatgaResult<Unit>> pending)
+    /// <summary>Converts a pipeline's result of <see cref="Unit"/> back to the result of a command without a value,
+    /// synchronously when it has already completed.</summary>
+    /// <param name="pending">The pipeline's result.</param>
+    /// <returns>The same result without a value.</returns>
+    public static ValueTask<CatgaResult> FromUnit(ValueTask<CatgaResult<Unit>> pending)
         => pending.IsCompletedSuccessfully ? new(pending.Result) : AwaitFromUnit(pending);
 
     private static async ValueTask<CatgaResult<Unit>> AwaitToUnit(ValueTask<CatgaResult> pending) => (await pending.ConfigureAwait(false)).ToUnitResult();

@@ -9,7 +9,9 @@ namespace Catga.Runtime;
 /// yields one Catga.Validation failure and never reaches a behavior or the handler. An exception from a behavior or the
 /// handler, at start or between items, ends the stream with one failed result that keeps it, so a stream fails the
 /// same way every other call does.
-/// The first enumeration uses this object itself as the enumerator, saving an allocation.
+/// The first enumeration uses this object itself as the enumerator, saving an allocation, and the state only some
+/// streams need (a linked token source, a scope, a trace) lives in a separate object created for those streams only,
+/// so the common stream allocates one small object.
 /// </summary>
 /// <typeparam name="TRequest">The request type.</typeparam>
 /// <typeparam name="TItem">The type of the items.</typeparam>
@@ -21,24 +23,18 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
     private readonly StreamPipeline<TRequest, TItem> _pipeline;
     private readonly TRequest _request;
     private readonly CatgaDispatcher _dispatcher;
-    private readonly CancellationToken _createToken;
-    private int _enumerated;
     private CancellationToken _token;
-    private CancellationTokenSource? _linked;
     private IAsyncEnumerator<TItem>? _inner;
-    private AsyncServiceScope? _scope;
-    private Activity? _activity;
-    private long _started;
-    private bool _observed;
+    private Extras? _extras;
+    private int _enumerated;
     private bool _done;
-    private CatgaError? _error;
 
     public GuardedStream(StreamPipeline<TRequest, TItem> pipeline, TRequest request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
     {
         _pipeline = pipeline;
         _request = request;
         _dispatcher = dispatcher;
-        _createToken = cancellationToken;
+        _token = cancellationToken;
     }
 
     public CatgaResult<TItem> Current { get; private set; }
@@ -47,7 +43,7 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
     {
         var enumerator = Interlocked.Exchange(ref _enumerated, 1) == 0
             ? this
-            : new GuardedStream<TRequest, TItem>(_pipeline, _request, _dispatcher, _createToken);
+            : new GuardedStream<TRequest, TItem>(_pipeline, _request, _dispatcher, CreateToken);
         enumerator.SetToken(cancellationToken);
         return enumerator;
     }
@@ -99,37 +95,61 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
             }
             catch (Exception exception)
             {
-                _error ??= CatgaError.FromException(exception);
+                // A failing dispose is reported to the trace, if any; the items already delivered stand.
+                if (_extras is { } traced)
+                {
+                    traced.Error ??= CatgaError.FromException(exception);
+                }
             }
 
             _inner = null;
         }
 
-        if (_scope is { } scope)
+        if (_extras is not { } extras)
         {
-            _scope = null;
+            return;
+        }
+
+        if (extras.Scope is { } scope)
+        {
+            extras.Scope = null;
             await scope.DisposeAsync().ConfigureAwait(false);
         }
 
-        _linked?.Dispose();
-        _linked = null;
-        if (_observed)
+        extras.Linked?.Dispose();
+        extras.Linked = null;
+        if (extras.Observed)
         {
-            _observed = false;
-            CatgaInstrumentation.Complete(_activity, _started, Operation, _pipeline.Definition.MessageType, _error);
+            extras.Observed = false;
+            CatgaInstrumentation.Complete(extras.Activity, extras.Started, Operation, _pipeline.Definition.MessageType, extras.Error);
         }
     }
 
+    /// <summary>The token given to <c>CreateStream</c>, which a second enumeration starts from.</summary>
+    private CancellationToken CreateToken => _extras is { HasCreateToken: true } extras ? extras.CreateToken : _token;
+
+    private Extras GetExtras() => _extras ??= new Extras();
+
     private void SetToken(CancellationToken enumeratorToken)
     {
-        if (enumeratorToken.CanBeCanceled && _createToken.CanBeCanceled && enumeratorToken != _createToken)
+        // _token holds the token given to CreateStream until now.
+        var createToken = _token;
+        if (!enumeratorToken.CanBeCanceled || enumeratorToken == createToken)
         {
-            _linked = CancellationTokenSource.CreateLinkedTokenSource(_createToken, enumeratorToken);
-            _token = _linked.Token;
+            return;
+        }
+
+        var extras = GetExtras();
+        extras.CreateToken = createToken;
+        extras.HasCreateToken = true;
+        if (createToken.CanBeCanceled)
+        {
+            extras.Linked = CancellationTokenSource.CreateLinkedTokenSource(createToken, enumeratorToken);
+            _token = extras.Linked.Token;
         }
         else
         {
-            _token = enumeratorToken.CanBeCanceled ? enumeratorToken : _createToken;
+            _token = enumeratorToken;
         }
     }
 
@@ -138,9 +158,10 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
         _token.ThrowIfCancellationRequested();
         if (CatgaInstrumentation.IsObserved)
         {
-            _observed = true;
-            _started = Stopwatch.GetTimestamp();
-            _activity = CatgaInstrumentation.StartProcess(_pipeline.SpanName, Operation, _pipeline.Definition.MessageType, _request);
+            var extras = GetExtras();
+            extras.Observed = true;
+            extras.Started = Stopwatch.GetTimestamp();
+            extras.Activity = CatgaInstrumentation.StartProcess(_pipeline.SpanName, Operation, _pipeline.Definition.MessageType, _request);
         }
 
         IServiceProvider services;
@@ -152,7 +173,7 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
         {
             // The scope lives as long as the enumeration and is disposed with it.
             var scope = _pipeline.Runtime.ScopeFactory.CreateAsyncScope();
-            _scope = scope;
+            GetExtras().Scope = scope;
             services = scope.ServiceProvider;
         }
 
@@ -160,7 +181,11 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
             && validators.Validate(_request, services, _pipeline.Definition.MessageType) is { } invalid)
         {
             // An invalid request reaches no behavior and no handler, as an invalid command reaches no handler.
-            _error = invalid;
+            if (_extras is { } extras)
+            {
+                extras.Error = invalid;
+            }
+
             Current = CatgaResult<TItem>.Failure(invalid);
             return null;
         }
@@ -196,13 +221,31 @@ internal sealed class GuardedStream<TRequest, TItem> : IAsyncEnumerable<CatgaRes
     private bool Fail(Exception exception)
     {
         _done = true;
-        _error = CatgaError.FromException(exception);
-        if (_error.Code != CatgaErrorCodes.Cancelled)
+        var error = CatgaError.FromException(exception);
+        if (_extras is { } extras)
         {
-            CatgaLog.HandlerThrew(_pipeline.Runtime.Logger, _pipeline.Definition.MessageType, _pipeline.Definition.HandlerType, _error.Code, exception);
+            extras.Error = error;
         }
 
-        Current = CatgaResult<TItem>.Failure(_error);
+        if (error.Code != CatgaErrorCodes.Cancelled)
+        {
+            CatgaLog.HandlerThrew(_pipeline.Runtime.Logger, _pipeline.Definition.MessageType, _pipeline.Definition.HandlerType, error.Code, exception);
+        }
+
+        Current = CatgaResult<TItem>.Failure(error);
         return true;
+    }
+
+    /// <summary>What only some streams need: a trace, a scope, a linked token source. Created on first need.</summary>
+    private sealed class Extras
+    {
+        public CancellationTokenSource? Linked;
+        public AsyncServiceScope? Scope;
+        public Activity? Activity;
+        public long Started;
+        public bool Observed;
+        public bool HasCreateToken;
+        public CancellationToken CreateToken;
+        public CatgaError? Error;
     }
 }

@@ -75,6 +75,38 @@ public sealed class RequestPipeline<TRequest, TResponse> : IRuntimeTypedRequestP
         return pending;
     }
 
+    /// <summary>The composed chain a statically bound mediator may call directly, or <see langword="null"/> when the call
+    /// must go through <see cref="InvokeAsync"/>: a component is scoped or transient, or tracing or metrics are listening.
+    /// Called by generated mediator code, which follows the call with <see cref="Settle"/>.</summary>
+    public PipelineNext<TRequest, TResponse>? DirectChain
+        => _isSingleton && !CatgaInstrumentation.IsObserved ? _singletonChain ?? ComposeSingleton() : null;
+
+    /// <summary>Finishes a call made through <see cref="DirectChain"/> the way <see cref="InvokeAsync"/> finishes its own:
+    /// a faulted or pending call is awaited and an exception becomes a failed result, and a failure that carries an
+    /// exception is logged. Called by generated mediator code when the call did not complete successfully at once.</summary>
+    /// <param name="pending">What the chain returned.</param>
+    /// <returns>The result; never faulted.</returns>
+    public ValueTask<CatgaResult<TResponse>> Settle(ValueTask<CatgaResult<TResponse>> pending)
+    {
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(pending);
+        }
+
+        if (pending.Result.Error is { Exception: { } thrown } error)
+        {
+            LogThrown(error, thrown);
+        }
+
+        return pending;
+    }
+
+    /// <summary>The failed result of a chain that threw synchronously, logged as <see cref="InvokeAsync"/> logs it.
+    /// Called by generated mediator code.</summary>
+    /// <param name="exception">What the chain threw.</param>
+    /// <returns>The failed result.</returns>
+    public ValueTask<CatgaResult<TResponse>> Failed(Exception exception) => new(Fail(exception));
+
     ValueTask<CatgaResult<TResponse>> IRuntimeTypedRequestPipeline<TResponse>.InvokeAsync(IRequest<TResponse> request, CatgaDispatcher dispatcher, CancellationToken cancellationToken)
         => InvokeAsync((TRequest)request, dispatcher, cancellationToken);
 

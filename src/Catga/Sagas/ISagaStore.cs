@@ -37,4 +37,13 @@ public interface ISagaStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The entries kept (empty when the instance does not exist).</returns>
     ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken);
+
+    /// <summary>Lists the heads of one saga's instances, a page at a time, for operators (the dashboard): filtered by
+    /// status and state, newest first or by key. Instances removed after their retention are not listed. Paging is by
+    /// cursor, so instances created or removed between pages neither shift nor repeat the others.</summary>
+    /// <param name="query">The saga, the filters, the order, where to continue and the page size.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page and the cursor of the next one.</returns>
+    /// <exception cref="ArgumentException">The query is invalid (see <see cref="SagaListQuery.Validate"/>).</exception>
+    ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken);
 }

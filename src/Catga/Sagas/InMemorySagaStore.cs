@@ -112,6 +112,58 @@ public sealed class InMemorySagaStore : ISagaStore
         }
     }
 
+    /// <inheritdoc/>
+    public ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        string? after = SagaListPosition.FromCursor(query.Cursor, query.Order);
+        var heads = new List<byte[]>();
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            foreach (var ((saga, _), entry) in _records)
+            {
+                if (entry.ExpiresAt > now && string.Equals(saga, query.Saga, StringComparison.Ordinal))
+                {
+                    // Heads are replaced, never changed in place: the array can be read outside the lock.
+                    heads.Add(entry.Head);
+                }
+            }
+        }
+
+        var candidates = new List<(string Position, SagaRecord Record)>(heads.Count);
+        foreach (byte[] head in heads)
+        {
+            var record = SagaRecord.FromBytes(head);
+            string position = SagaListPosition.Of(query.Order, record.Key, record.CreatedAt);
+            if (query.Matches(record) && (after is null || Follows(query.Order, position, after)))
+            {
+                candidates.Add((position, record));
+            }
+        }
+
+        candidates.Sort(query.Order == SagaListOrder.NewestFirst
+            ? static (a, b) => SagaListPosition.Compare(b.Position, a.Position)
+            : static (a, b) => SagaListPosition.Compare(a.Position, b.Position));
+        int count = Math.Min(query.Limit, candidates.Count);
+        var page = new SagaRecord[count];
+        for (int i = 0; i < count; i++)
+        {
+            page[i] = candidates[i].Record;
+        }
+
+        string? next = candidates.Count > count ? SagaListPosition.ToCursor(query.Order, candidates[count - 1].Position) : null;
+        return new(new SagaPage(page, next));
+    }
+
+    private static bool Follows(SagaListOrder order, string position, string after)
+    {
+        int compared = SagaListPosition.Compare(position, after);
+        return order == SagaListOrder.NewestFirst ? compared < 0 : compared > 0;
+    }
+
     private Entry? Live(string saga, string key)
     {
         if (!_records.TryGetValue((saga, key), out var entry))

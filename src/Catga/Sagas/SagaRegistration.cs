@@ -26,6 +26,7 @@ public static class SagaRegistration
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(definition);
         AddSagaServices(builder.Services);
+        builder.Services.AddSingleton(new RegisteredSaga(definition.Name));
         builder.Services.TryAddSingleton(sp => new SagaRunner<TSaga, TState>(
             definition,
             sp.GetRequiredService<ISagaStore>(),

@@ -14,6 +14,11 @@ public sealed class MessageHeaders : IEnumerable<KeyValuePair<string, string>>
     /// <summary>Creates empty headers.</summary>
     public MessageHeaders() => _items = new(8);
 
+    /// <summary>Creates empty headers with room for <paramref name="capacity"/> (a transport that knows how many it
+    /// reads, or a reply that carries one).</summary>
+    /// <param name="capacity">The expected number of headers.</param>
+    internal MessageHeaders(int capacity) => _items = new(capacity);
+
     /// <summary>Creates a copy of <paramref name="other"/>.</summary>
     /// <param name="other">The headers to copy.</param>
     public MessageHeaders(MessageHeaders other)

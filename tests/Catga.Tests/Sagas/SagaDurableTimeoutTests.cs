@@ -130,6 +130,8 @@ public sealed class SagaDurableTimeoutTests
         public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken)
             => inner.ReadHistoryAsync(saga, key, cancellationToken);
 
+        public ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+
         public async ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
         {
             bool committed = await inner.TryCommitAsync(commit, cancellationToken);

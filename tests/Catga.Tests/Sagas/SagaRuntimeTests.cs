@@ -232,6 +232,8 @@ public sealed class SagaRuntimeTests
 
         public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
 
+        public ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
+
         public async ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
         {
             if (LoseNext)

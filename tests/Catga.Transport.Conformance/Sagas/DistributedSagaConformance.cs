@@ -80,8 +80,9 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
         builder.UseRedisSagaStore(connection, o => o.KeyPrefix = SagaKeyPrefix);
         if (decorateStore is not null)
         {
-            var inner = (ISagaStore)services.Single(d => d.ServiceType == typeof(ISagaStore)).ImplementationInstance!;
-            services.Replace(ServiceDescriptor.Singleton(decorateStore(inner)));
+            // UseRedisSagaStore registers a factory (the store takes the container's TimeProvider).
+            var registered = services.Single(d => d.ServiceType == typeof(ISagaStore));
+            services.Replace(ServiceDescriptor.Singleton(sp => decorateStore((ISagaStore)(registered.ImplementationInstance ?? registered.ImplementationFactory!(sp)))));
         }
 
         builder.AddDistributedMessaging(options =>
@@ -320,6 +321,8 @@ public abstract class DistributedSagaConformance(IRedisTarget redis) : IAsyncLif
         public ValueTask<SagaLoadResult> LoadAsync(string saga, string key, MessageId messageId, CancellationToken cancellationToken) => inner.LoadAsync(saga, key, messageId, cancellationToken);
 
         public ValueTask<IReadOnlyList<SagaHistoryEntry>> ReadHistoryAsync(string saga, string key, CancellationToken cancellationToken) => inner.ReadHistoryAsync(saga, key, cancellationToken);
+
+        public ValueTask<SagaPage> ListAsync(SagaListQuery query, CancellationToken cancellationToken) => inner.ListAsync(query, cancellationToken);
 
         public ValueTask<bool> TryCommitAsync(SagaCommit commit, CancellationToken cancellationToken)
             => gate.CommitAsync(commit, () => inner.TryCommitAsync(commit, cancellationToken));

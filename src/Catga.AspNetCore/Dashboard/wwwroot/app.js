@@ -173,7 +173,7 @@ async function showTopology() {
   const messages = [...new Set(t.edges.map((e) => e.message))];
   const targets = [...new Set(t.edges.map((e) => e.to))];
   const rowHeight = 34;
-  const height = Math.max(messages.length, targets.length, 1) * rowHeight + 40;
+  const height = Math.max(messages.length, targets.length, 1) * rowHeight + 60;
   const label = (m) => { const info = kindOf[m] || {}; return `${m} (${(info.kind || '').toLowerCase()}${info.distributed ? ', distributed' : ''})`; };
   const kindOf = Object.fromEntries(t.messages.map((m) => [m.name, m]));
   // Column widths follow the longest label (about 7 px per character at 12 px).
@@ -184,24 +184,32 @@ async function showTopology() {
   const width = hx + hw + 20;
   const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, id: 'topology-svg', role: 'img' });
   svg.append(svgEl('title', {}, 'Topology of ' + t.service));
-  const y = (i, n) => 20 + (height - 40) * (i + 0.5) / Math.max(n, 1);
+  const y = (i, n) => 20 + (height - 60) * (i + 0.5) / Math.max(n, 1);
   const box = (x, cy, w, label, cls, fill) => {
     const g = svgEl('g', { class: cls });
     g.append(svgEl('rect', { x, y: cy - 12, width: w, height: 24, rx: 6, fill, stroke: '#8892a6' }));
     g.append(svgEl('text', { x: x + 8, y: cy + 4 }, label));
     svg.append(g);
   };
-  const serviceY = height / 2;
+  const serviceY = 20 + (height - 60) / 2;
   messages.forEach((m, i) => {
     const my = y(i, messages.length);
     svg.append(svgEl('path', { d: `M200,${serviceY} C250,${serviceY} 250,${my} ${mx},${my}`, fill: 'none', stroke: '#b6bdcb' }));
   });
+  // Blue edges are "handles" (see the legend); the others (sends, publishes, schedules) are orange and labelled at the
+  // message's end, one label under the other when a message has several, so no two labels print over each other.
+  const labelled = {};
   t.edges.forEach((e) => {
     const my = y(messages.indexOf(e.message), messages.length);
     const ty = y(targets.indexOf(e.to), targets.length);
-    svg.append(svgEl('path', { d: `M${mx + mw},${my} C${mx + mw + 60},${my} ${hx - 60},${ty} ${hx},${ty}`, fill: 'none', stroke: e.relation === 'handles' ? '#2f6fde' : '#b57600' }));
-    svg.append(svgEl('text', { x: mx + mw + 8, y: my - 4, fill: '#687083' }, e.relation));
+    const handles = e.relation === 'handles';
+    svg.append(svgEl('path', { d: `M${mx + mw},${my} C${mx + mw + 60},${my} ${hx - 60},${ty} ${hx},${ty}`, fill: 'none', stroke: handles ? '#2f6fde' : '#b57600', class: 'edge-' + e.relation }));
+    if (!handles) {
+      const k = labelled[e.message] = (labelled[e.message] || 0) + 1;
+      svg.append(svgEl('text', { x: mx + mw + 8, y: my - 16 + 11 * k, fill: '#b57600' }, e.relation));
+    }
   });
+  svg.append(svgEl('text', { x: 20, y: height - 8, fill: '#687083' }, 'blue: handles · orange: sends, publishes, schedules (read from the handler\'s code)'));
   box(20, serviceY, 180, t.service, 'service', '#e3ecff');
   messages.forEach((m, i) => box(mx, y(i, messages.length), mw, label(m), 'message', (kindOf[m] || {}).distributed ? '#fff4e0' : '#f3f4f7'));
   targets.forEach((h, i) => box(hx, y(i, targets.length), hw, h, 'handler', '#e6f5ec'));
@@ -228,23 +236,61 @@ async function showSchedules() {
   }));
 }
 
-async function lookUpSaga(event) {
-  event.preventDefault();
-  const target = $('#saga-result');
+// Sagas: the registered sagas in a choice, one page of the chosen saga's instances (filtered by status and state,
+// newest first or by key; "Next page" follows the store's cursor), and an instance's state history when opened.
+let sagaCursor = null;
+
+async function showSagas() {
+  const types = await getJson('sagas');
+  const choice = $('#saga-name');
+  const chosen = choice.value;
+  choice.replaceChildren(...types.sagas.map((name) => el('option', { value: name }, name)));
+  if (types.sagas.includes(chosen)) choice.value = chosen;
+  if (!types.sagas.length) {
+    $('#saga-summary').textContent = 'This service registers no sagas.';
+    return;
+  }
+  await listSagas(false);
+}
+
+async function listSagas(more) {
+  const saga = $('#saga-name').value;
+  const params = new URLSearchParams({ order: $('#saga-order').value, limit: '50' });
+  if ($('#saga-status').value) params.set('status', $('#saga-status').value);
+  if ($('#saga-state').value.trim()) params.set('state', $('#saga-state').value.trim());
+  if (more && sagaCursor) params.set('cursor', sagaCursor);
+  const page = await getJson(`sagas/${encodeURIComponent(saga)}?${params}`);
+  sagaCursor = page.nextCursor;
+  const rows = page.items.map((s) => {
+    const row = el('tr', { class: 'saga', 'data-key': s.key },
+      el('td', {}, s.key), el('td', { class: 'saga-' + s.status }, s.status), el('td', {}, s.state), el('td', {}, String(s.revision)),
+      el('td', {}, fmtTime(s.createdAt)), el('td', {}, fmtTime(s.updatedAt)), el('td', {}, String(s.pendingEffects)), el('td', {}, String(s.timeouts)));
+    row.addEventListener('click', () => showSaga(saga, s.key));
+    return row;
+  });
+  if (more) $('#saga-table tbody').append(...rows); else $('#saga-table tbody').replaceChildren(...rows);
+  const shown = document.querySelectorAll('#saga-table tbody tr.saga').length;
+  $('#saga-summary').textContent = `${shown} instance(s) of ${saga} shown` + (sagaCursor ? '; more may follow' : '');
+  $('#saga-more').hidden = !sagaCursor;
+  document.body.dataset.sagasListed = String(Date.now());
+}
+
+async function showSaga(saga, key) {
   try {
-    const s = await getJson(`sagas/${encodeURIComponent($('#saga-name').value)}/${encodeURIComponent($('#saga-key').value)}`);
-    target.replaceChildren(
-      el('dl', {}, ...[['Status', s.status], ['State', s.state], ['Revision', s.revision], ['Created', fmtTime(s.createdAt)],
-        ['Updated', fmtTime(s.updatedAt)], ['Pending effects', s.pendingEffects], ['Timeouts', s.timeouts]]
-        .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))])),
-      el('table', {}, el('thead', {}, el('tr', {}, ...['At', 'Message', 'Id', 'From', 'To', 'Note'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, ...s.history.map((h) => el('tr', {}, ...[fmtTime(h.at), h.messageType, h.messageId, h.from, h.to, h.note || ''].map((v) => el('td', {}, v)))))));
+    const s = await getJson(`sagas/${encodeURIComponent(saga)}/${encodeURIComponent(key)}`);
+    $('#saga-detail-title').textContent = `${s.saga} / ${s.key}`;
+    $('#saga-fields').replaceChildren(...[['Status', s.status], ['State', s.state], ['Revision', s.revision], ['Created', fmtTime(s.createdAt)],
+      ['Updated', fmtTime(s.updatedAt)], ['Pending effects', s.pendingEffects], ['Timeouts', s.timeouts]]
+      .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, String(v))]));
+    $('#saga-history tbody').replaceChildren(...s.history.map((h) => el('tr', { class: 'history' },
+      ...[fmtTime(h.at), h.messageType, h.messageId, h.from, h.to, h.note || ''].map((v) => el('td', {}, v)))));
+    $('#saga-detail').hidden = false;
   } catch (error) {
-    target.replaceChildren(el('p', { class: 'muted' }, error.message));
+    toast(error.message);
   }
 }
 
-const loaders = { overview: showOverview, 'dead-letters': showDeadLetters, consumers: showConsumers, topology: showTopology, schedules: showSchedules, sagas: async () => {} };
+const loaders = { overview: showOverview, 'dead-letters': showDeadLetters, consumers: showConsumers, topology: showTopology, schedules: showSchedules, sagas: showSagas };
 
 async function route() {
   const view = views.includes(location.hash.slice(1)) ? location.hash.slice(1) : 'overview';
@@ -283,6 +329,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#replay-one').addEventListener('click', () => act('dead-letters/replay', { ids: [currentLetter] }, `Replay dead letter ${currentLetter}?`));
   $('#delete-one').addEventListener('click', () => act('dead-letters/delete', { ids: [currentLetter] }, `Delete dead letter ${currentLetter}? It cannot be recovered.`));
   $('#close-detail').addEventListener('click', () => { $('#letter-detail').hidden = true; });
-  $('#saga-lookup').addEventListener('submit', lookUpSaga);
+  $('#saga-filter').addEventListener('submit', (event) => { event.preventDefault(); $('#saga-detail').hidden = true; listSagas(false).catch((error) => toast(error.message)); });
+  $('#saga-more').addEventListener('click', () => listSagas(true).catch((error) => toast(error.message)));
+  $('#saga-open').addEventListener('click', () => { if ($('#saga-key').value.trim()) showSaga($('#saga-name').value, $('#saga-key').value.trim()); });
+  $('#close-saga').addEventListener('click', () => { $('#saga-detail').hidden = true; });
   route();
 });

@@ -64,9 +64,13 @@ namespace Catga.Generated
 
             // What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).
             RegisterTopology(builder);
+            // Statically bound mediators declared with [CatgaMediator] (Catga.Mediators.g.cs, when any is).
+            RegisterMediators(builder);
         }
 
         static partial void RegisterTopology(global::Catga.CatgaBuilder builder);
+
+        static partial void RegisterMediators(global::Catga.CatgaBuilder builder);
 
         /// <summary>Calls <c>Shop.HourlyAuditHandler</c> for <c>Shop.HourlyAudit</c>.</summary>
         private sealed class Shop_HourlyAuditHandler_Shop_HourlyAuditInvoker : global::Catga.Runtime.EventHandlerInvoker<global::Shop.HourlyAudit>

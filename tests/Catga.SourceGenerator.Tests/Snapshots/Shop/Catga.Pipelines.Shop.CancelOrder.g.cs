@@ -17,7 +17,7 @@ namespace Catga.Generated
         /// Every component is a singleton, so the chain is built once and reused by every call.
         /// (A scoped or transient validator makes the runtime build it per call instead.)
         /// </summary>
-        private sealed class Shop_CancelOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.CancelOrder, global::Catga.Unit>
+        internal sealed class Shop_CancelOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.CancelOrder, global::Catga.Unit>
         {
             public Shop_CancelOrderPipeline()
                 : base("Shop.CancelOrder", "Shop.CancelOrderHandler", isSingleton: true)
@@ -55,7 +55,7 @@ namespace Catga.Generated
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>
-            private sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit>
+            internal sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.CancelOrder, global::Catga.Unit>
             {
                 private readonly global::Shop.CancelOrderHandler _handler;
 

@@ -16,7 +16,7 @@ namespace Catga.Generated
         /// </list>
         /// A component is scoped or transient, so the chain is built per call in the caller's scope.
         /// </summary>
-        private sealed class Shop_GetOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.GetOrder, string>
+        internal sealed class Shop_GetOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.GetOrder, string>
         {
             public Shop_GetOrderPipeline()
                 : base("Shop.GetOrder", "Shop.GetOrderHandler", isSingleton: false)
@@ -54,7 +54,7 @@ namespace Catga.Generated
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>
-            private sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.GetOrder, string>
+            internal sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.GetOrder, string>
             {
                 private readonly global::Shop.GetOrderHandler _handler;
 

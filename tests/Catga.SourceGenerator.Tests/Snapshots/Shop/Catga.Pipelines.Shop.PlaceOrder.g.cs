@@ -18,7 +18,7 @@ namespace Catga.Generated
         /// </list>
         /// A component is scoped or transient, so the chain is built per call in the caller's scope.
         /// </summary>
-        private sealed class Shop_PlaceOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
+        internal sealed class Shop_PlaceOrderPipeline : global::Catga.Runtime.RequestPipelineDefinition<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
         {
             public Shop_PlaceOrderPipeline()
                 : base("Shop.PlaceOrder", "Shop.PlaceOrderHandler", isSingleton: false)
@@ -90,7 +90,7 @@ namespace Catga.Generated
             }
 
             /// <summary>The innermost step: calls the handler directly.</summary>
-            private sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
+            internal sealed class HandlerStep : global::Catga.PipelineNext<global::Shop.PlaceOrder, global::Shop.OrderPlaced>
             {
                 private readonly global::Shop.PlaceOrderHandler _handler;
 

@@ -29,9 +29,13 @@ namespace Catga.Generated
 
             // What the handlers send, publish and schedule (Catga.Topology.g.cs, when any does).
             RegisterTopology(builder);
+            // Statically bound mediators declared with [CatgaMediator] (Catga.Mediators.g.cs, when any is).
+            RegisterMediators(builder);
         }
 
         static partial void RegisterTopology(global::Catga.CatgaBuilder builder);
+
+        static partial void RegisterMediators(global::Catga.CatgaBuilder builder);
 
         private static void Singleton<T>(global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Func<global::System.IServiceProvider, T> create)
             where T : class
