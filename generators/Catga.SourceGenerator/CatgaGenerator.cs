@@ -276,7 +276,7 @@ namespace Catga.SourceGenerator
             => context.SyntaxProvider.ForAttributeWithMetadataName(
                     attribute,
                     static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax,
-                    (ctx, ct) => new ParsedMessage(MessageParser.Parse(ctx, kind, ct), SerializationParser.Parse(ctx, ct), ValidationParser.Parse(ctx, ct)))
+                    (ctx, ct) => new ParsedMessage(MessageParser.Parse(ctx, kind, ct), SerializationParser.ParseShared(ctx, ct), ValidationParser.Parse(ctx, ct)))
                 .WithTrackingName(TrackingNames.ParsedMessages);
 
         private static AssemblySpec AssemblyInfo(Compilation compilation)

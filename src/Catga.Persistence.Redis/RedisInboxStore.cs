@@ -60,7 +60,8 @@ public sealed class RedisInboxStore : IInboxStore
           local token, result, count = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
           local first = a + 3
           a = first + 2 * count
-          if redis.call('hget', KEYS[k], 's') == 'c' and redis.call('hget', KEYS[k], 't') == token then
+          local held = redis.call('hmget', KEYS[k], 's', 't')
+          if held[1] == 'c' and held[2] == token then
             redis.call('hset', KEYS[k], 's', 'd', 'r', result)
             redis.call('pexpire', KEYS[k], ARGV[1])
             for i = first, a - 1, 2 do

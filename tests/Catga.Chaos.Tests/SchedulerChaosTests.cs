@@ -155,7 +155,15 @@ public sealed class SchedulerChaosTests(ITestOutputHelper output)
         async Task<int> AtAsync(double fraction, string what)
         {
             int threshold = (int)(Count * fraction);
-            await Eventually.TrueAsync(() => audit.Completed >= threshold, $"{threshold} TickDone before killing {what}", Window + TimeSpan.FromSeconds(60));
+            try
+            {
+                await Eventually.TrueAsync(() => audit.Completed >= threshold, $"{threshold} TickDone before killing {what}", Window + TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException ex)
+            {
+                throw new TimeoutException($"{ex.Message}: {audit.Completed} TickDone ({audit.Deliveries} deliveries); per node: {string.Join(", ", workers.Select(w => $"{w.Name} claimed {w.Claimed}, handled {w.Runs}"))}", ex);
+            }
+
             return audit.Completed;
         }
 

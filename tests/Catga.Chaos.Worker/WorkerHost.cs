@@ -7,6 +7,7 @@ using Catga.Testing;
 using Catga.Transport.Nats;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using StackExchange.Redis;
 
@@ -45,7 +46,8 @@ public static class WorkerHost
 
         var services = new ServiceCollection();
         services.AddSingleton(settings);
-        services.AddLogging();
+        // Warnings and errors go to stdout, which the test keeps as the worker's log and prints when it fails.
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var builder = services.AddCatga();
         builder.AddGeneratedHandlers();
         builder.UseNatsTransport(

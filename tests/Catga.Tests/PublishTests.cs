@@ -33,6 +33,41 @@ public sealed class PublishTests
         Assert.StartsWith("2 of 3 handlers", result.Error.Message);
     }
 
+    [Theory]
+    [InlineData(Mode.Normal)]
+    [InlineData(Mode.Yield)]
+    public async Task An_event_with_one_handler_reaches_it_whether_it_completes_at_once_or_later(Mode mode)
+    {
+        await using var host = new CatgaHost();
+        var result = await host.Mediator.PublishAsync(new Lone("a", mode));
+        Assert.True(result.IsSuccess);
+        Assert.Equal(["lone:a"], host.Probe.Steps);
+    }
+
+    [Theory]
+    [InlineData(Mode.ThrowSync, "sync lone")]
+    [InlineData(Mode.ThrowAsync, "async lone")]
+    public async Task The_exception_of_an_only_handler_becomes_an_EventHandlerFailed_result_that_keeps_it(Mode mode, string message)
+    {
+        await using var host = new CatgaHost();
+        var result = await host.Mediator.PublishAsync(new Lone("a", mode));
+        Assert.Equal(CatgaErrorCodes.EventHandlerFailed, result.Error?.Code);
+        Assert.Equal(message, Assert.IsType<InvalidOperationException>(result.Error!.Exception).Message);
+        var inner = Assert.Single(result.Error.InnerErrors);
+        Assert.Contains("LoneHandler", inner.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancelled_publish_to_an_only_handler_returns_Cancelled_without_calling_it()
+    {
+        await using var host = new CatgaHost();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var result = await host.Mediator.PublishAsync(new Lone("a"), cancelled.Token);
+        Assert.Equal(CatgaErrorCodes.Cancelled, result.Error?.Code);
+        Assert.Empty(host.Probe.Steps);
+    }
+
     [Fact]
     public async Task Single_failure_keeps_its_exception_directly()
     {

@@ -29,6 +29,40 @@ namespace Catga.SourceGenerator.Serialization
             return (formatter, collector.Objects.ToEquatableArray(), collector.Diagnostics.ToEquatableArray());
         }
 
+        /// <summary>
+        /// Parses of the current compilations, by message symbol. Two generators need every message's wire format (the
+        /// Catga generator for formatters and the registry, the wire-contract generator for its checks); they run over the
+        /// same compilation, so they see the same symbol objects, and the second takes the first one's result instead of
+        /// walking every message again on every edit. A symbol belongs to one compilation, so an entry is never stale;
+        /// entries go when their compilation does.
+        /// </summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ISymbol, List<(SyntaxNode Node, string Kind, SerializationParseResult Result)>> s_parsed = new();
+
+        /// <summary><see cref="Parse"/>, or the result already computed for the same declaration of the same symbol.</summary>
+        public static SerializationParseResult ParseShared(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var entries = s_parsed.GetOrCreateValue(context.TargetSymbol);
+            string kind = KindOf(context);
+            lock (entries)
+            {
+                foreach (var (node, entryKind, result) in entries)
+                {
+                    if (node == context.TargetNode && entryKind == kind)
+                    {
+                        return result;
+                    }
+                }
+            }
+
+            var parsed = Parse(context, cancellationToken);
+            lock (entries)
+            {
+                entries.Add((context.TargetNode, kind, parsed));
+            }
+
+            return parsed;
+        }
+
         public static SerializationParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var type = (INamedTypeSymbol)context.TargetSymbol;

@@ -56,7 +56,7 @@ namespace Catga.SourceGenerator.WireContracts
             => context.SyntaxProvider.ForAttributeWithMetadataName(
                 attribute,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => WireContractParser.FromSerialization(SerializationParser.Parse(ctx, ct)));
+                static (ctx, ct) => WireContractParser.FromSerialization(SerializationParser.ParseShared(ctx, ct)));
 
         /// <summary>Places the diagnostic in its syntax tree when it is in source (so pragmas apply), or in the contract file.</summary>
         private static Diagnostic ToDiagnostic(WireDiagnosticInfo info, Compilation compilation)

@@ -38,8 +38,14 @@ internal sealed class ClaimKeeper
         _logger = logger;
     }
 
+    /// <summary>Completed (and replaced) at the end of each beat (for tests).</summary>
+    private TaskCompletionSource _beat = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Claims being kept now (for tests).</summary>
     internal int Count => _held.Count;
+
+    /// <summary>Completes when the next beat has extended every claim it found (for tests).</summary>
+    internal Task NextBeat => Volatile.Read(ref _beat).Task;
 
     /// <summary>Keeps <paramref name="key"/>'s claim alive until the returned claim is disposed.</summary>
     public Claim Keep(string key, long token)
@@ -69,6 +75,7 @@ internal sealed class ClaimKeeper
                 if (_held.IsEmpty)
                 {
                     _beating = false;
+                    EndBeat();
                     return;
                 }
             }
@@ -95,8 +102,13 @@ internal sealed class ClaimKeeper
                     CatgaLog.InboxClaimExtendFailed(_logger, claim.Key, ex);
                 }
             }
+
+            EndBeat();
         }
     }
+
+    private void EndBeat()
+        => Interlocked.Exchange(ref _beat, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>One run's claim, kept alive until disposed.</summary>
     internal sealed class Claim : IDisposable

@@ -227,7 +227,8 @@ internal sealed class MessageConsumer
     private async ValueTask<DeliveryOutcome> HandleReadAsync(IncomingMessage incoming, MessageTypeInfo type, object message, string messageId, CancellationToken stopping)
     {
         // 4. Inbox: one successful run per message id and service.
-        string inboxKey = _global.ServiceName + ":" + messageId;
+        // Built only when there is an inbox: without one nothing reads it (a string per message saved).
+        string inboxKey = _inbox is null ? string.Empty : _global.ServiceName + ":" + messageId;
         long claimToken = 0;
         if (_inbox is not null)
         {

@@ -27,6 +27,10 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
     private readonly string _spanName;
     private readonly MessageValidators<TEvent>? _validators;
 
+    // True when the event has one singleton handler, no validators and sequential publishing: the common case, which
+    // PublishAsync serves without the general loop.
+    private readonly bool _singleSingleton;
+
     internal EventPipeline(EventHandlerGroup<TEvent> group, CatgaRuntime runtime)
     {
         _definitions = group.Handlers;
@@ -37,6 +41,7 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
         _concurrent = runtime.Options.PublishMode == EventPublishMode.Concurrent;
         _messageType = group.MessageType;
         _spanName = "process " + _messageType;
+        _singleSingleton = _definitions.Length == 1 && _definitions[0].IsSingleton && _validators is null && !_concurrent;
     }
 
     /// <summary>Publishes the event to its handlers. Called by generated message code.</summary>
@@ -49,6 +54,29 @@ public sealed class EventPipeline<TEvent> : IRuntimeTypedEventPipeline
         if (CatgaInstrumentation.IsObserved || (!_allSingletons && dispatcher.IsRootProvider))
         {
             return PublishSlowAsync(@event, dispatcher, cancellationToken);
+        }
+
+        if (_singleSingleton && !cancellationToken.IsCancellationRequested)
+        {
+            // The same steps as PublishSequentially for one handler, without the loop and the per-handler lookups.
+            ValueTask pending;
+            try
+            {
+                pending = (_singletons[0] ?? Resolve(0, dispatcher.Services)).InvokeAsync(@event, cancellationToken);
+            }
+            catch (Exception exception)
+            {
+                return new(Aggregate([HandlerFailed(0, exception)]));
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ContinueSequentiallyAsync(@event, dispatcher.Services, 0, pending, null, cancellationToken);
+            }
+
+            // Completes the operation so a pooled IValueTaskSource behind the ValueTask is released.
+            pending.GetAwaiter().GetResult();
+            return default;
         }
 
         return PublishIn(@event, dispatcher.Services, cancellationToken);

@@ -1,4 +1,5 @@
 using Catga.SourceGenerator.Shared;
+using Catga.SourceGenerator.Tests.Harness;
 using Catga.SourceGenerator.WireContracts;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -62,6 +63,27 @@ public sealed class WireContractTests
         Assert.Equal(
             $"message shop.order-placed = Shop.OrderPlaced {{ {Envelope}; OrderId: string; Quantity: int32; Lines: list<Shop.Line>; Coupon: string }}",
             diagnostic.Properties[WireContractDiagnostics.EntriesProperty]);
+    }
+
+    [Fact]
+    public void Run_next_to_the_Catga_generator_that_parsed_the_messages_first_the_check_reports_the_same()
+    {
+        // The two generators share each message's wire-format parse within a compilation (SerializationParser.ParseShared).
+        string source = SourceV1.Replace("List<Line> Lines)", "List<Line> Lines, string? Coupon = null)");
+        var alone = Run(source, ShippedV1);
+        var (_, compilation) = WireContractHarness.Create(source, ShippedV1, null);
+        var together = CSharpGeneratorDriver.Create(
+                [new CatgaGenerator().AsSourceGenerator(), new WireContractGenerator().AsSourceGenerator()],
+                additionalTexts: [new WireContractHarness.InMemoryAdditionalText(WireContractHarness.ShippedPath, ShippedV1)],
+                parseOptions: GeneratorHarness.ParseOptions)
+            .RunGenerators(compilation)
+            .GetRunResult()
+            .Diagnostics
+            .Where(d => d.Id.StartsWith("CATGA30", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Equal("CATGA304", Assert.Single(alone).Id);
+        Assert.Equal(alone.Select(d => d.ToString()), together.Select(d => d.ToString()));
     }
 
     [Fact]
