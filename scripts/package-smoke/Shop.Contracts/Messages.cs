@@ -13,7 +13,7 @@ public sealed record PlaceExpressOrder(string CustomerId, int Quantity, bool ByA
 
 /// <summary>Distributed, so the test harness carries it between its services and tracks it.</summary>
 [CatgaEvent, Distributed]
-public partial record OrderPlaced(string OrderId, string CustomerId) : IEvent;
+public partial record OrderPlaced([property: Required] string OrderId, string CustomerId) : IEvent;
 
 /// <summary>Internal to the contracts; Shop.Handlers handles it through InternalsVisibleTo.</summary>
 [CatgaQuery]

@@ -54,3 +54,14 @@ public sealed class Audit<TRequest, TResponse> : IPipelineBehavior<TRequest, TRe
         return next.InvokeAsync(request, cancellationToken);
     }
 }
+
+/// <summary>Public, so it wraps each event handler in the referencing projects too.</summary>
+public sealed class EventAudit<TEvent> : IEventBehavior<TEvent>
+    where TEvent : IEvent
+{
+    public ValueTask HandleAsync(TEvent @event, EventNext<TEvent> next, CancellationToken cancellationToken)
+    {
+        Trace.Add("event audit " + typeof(TEvent).Name);
+        return next.InvokeAsync(@event, cancellationToken);
+    }
+}

@@ -26,7 +26,11 @@ await using (var provider = services.BuildServiceProvider())
     Check("invalid order", "Catga.Validation 2 [audit PlaceOrder]", $"{invalid.Error?.Code} {invalid.Error?.FieldErrors.Count} [{Trace.Take()}]");
 
     var valid = await mediator.SendAsync(new PlaceOrder("c-1", 2));
-    Check("valid order", "order-1 [audit PlaceOrder,PlaceOrder handler,OrderPlaced handler]", $"{valid.Value} [{Trace.Take()}]");
+    Check("valid order", "order-1 [audit PlaceOrder,PlaceOrder handler,event audit OrderPlaced,OrderPlaced handler]", $"{valid.Value} [{Trace.Take()}]");
+
+    // Events: their rules run before any handler (and its behaviors).
+    var invalidEvent = await mediator.PublishAsync(new OrderPlaced("", "c-1"));
+    Check("invalid event", "Catga.Validation []", $"{invalidEvent.Error?.Code} [{Trace.Take()}]");
 
     // A derived record reaches its own handler, after its base type's rules.
     var invalidExpress = await mediator.SendAsync(new PlaceExpressOrder("", 0, ByAir: true));
