@@ -15,6 +15,9 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _busyGate = new();
+
+    /// <summary>Completed (and replaced) at every <c>busy</c> report and when the process exits.</summary>
+    private TaskCompletionSource _report = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _runs;
     private long _busyReports;
     private long _quietReports;
@@ -102,6 +105,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         var elapsed = Stopwatch.StartNew();
         while (true)
         {
+            Task next;
             lock (_busyGate)
             {
                 // The last two reports were quiet, and both came after the call.
@@ -109,6 +113,8 @@ public sealed class WorkerProcess : IAsyncDisposable
                 {
                     return;
                 }
+
+                next = _report.Task;
             }
 
             if (_process.HasExited)
@@ -116,12 +122,21 @@ public sealed class WorkerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The worker exited while the test waited for it to settle: {Log}");
             }
 
-            if (elapsed.Elapsed > timeout)
+            TimeSpan left = timeout - elapsed.Elapsed;
+            if (left <= TimeSpan.Zero)
             {
                 throw new TimeoutException($"The worker did not settle within {timeout.TotalSeconds} s: {Log}");
             }
 
-            await Task.Delay(50);
+            // Woken by the worker's next report (every 500 ms) or its exit, not by polling.
+            try
+            {
+                await next.WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                // Checked at the top of the loop.
+            }
         }
     }
 
@@ -146,6 +161,13 @@ public sealed class WorkerProcess : IAsyncDisposable
     {
         if (line is null)
         {
+            // The output ended: the process exited; wake a waiter so it sees that.
+            lock (_busyGate)
+            {
+                _report.TrySetResult();
+                _report = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             return;
         }
 
@@ -165,6 +187,8 @@ public sealed class WorkerProcess : IAsyncDisposable
             {
                 _busyReports++;
                 _quietReports = busy == 0 ? _quietReports + 1 : 0;
+                _report.TrySetResult();
+                _report = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             return;
